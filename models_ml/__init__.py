@@ -1,0 +1,1 @@
+"""Pure-Python models and their calendar features (no Dagster imports)."""

@@ -1,0 +1,126 @@
+"""Build the demo world and write its landing files, one folder per source and day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from simulator import devices, foot_traffic, incidents, population
+from simulator.world import build_world
+
+
+@dataclass(frozen=True)
+class WorldConfig:
+    start: dt.date
+    end: dt.date
+    seed: int = 1958
+    streets: int = 3
+    communities: int = 10
+    grid_rows: int = 3
+    grid_cols: int = 4
+
+    @classmethod
+    def small(cls, start: dt.date, end: dt.date, seed: int = 1958) -> WorldConfig:
+        """One street, three communities: the world the integration tests use."""
+        return cls(start=start, end=end, seed=seed, streets=1, communities=3, grid_rows=2, grid_cols=4)
+
+
+def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    write(tmp)
+    os.replace(tmp, path)
+
+
+def _write_partitions(landing: Path, source: str, filename: str, frame: pd.DataFrame) -> int:
+    for day, part in frame.groupby("dt", sort=True):
+        target = landing / source / f"dt={day:%Y-%m-%d}" / filename
+        _write_atomic(target, lambda p, part=part: part.drop(columns="dt").to_csv(p, index=False))
+    return len(frame)
+
+
+def _geojson(grids) -> dict:
+    features = []
+    for g in grids:
+        lat, lon = g.centroid
+        props = {"grid_id": g.grid_id, "parent_id": g.parent_id, "level": g.level, "grid_type": g.grid_type,
+                 "name_zh": g.name_zh, "name_en": g.name_en, "households": g.households, "shops": g.shops,
+                 "centroid_lat": lat, "centroid_lon": lon, "valid_from": None, "valid_to": None}
+        features.append({"type": "Feature", "properties": props, "geometry": g.geometry()})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def simulate(data_dir: Path, config: WorldConfig, progress: Callable[[str], None] = print) -> dict:
+    """Write the landing zone for config.start..config.end under data_dir/landing and the generator's
+    truth under data_dir/truth. Same config → byte-identical files."""
+    landing, truth_dir = Path(data_dir) / "landing", Path(data_dir) / "truth"
+    rng = np.random.default_rng(config.seed)
+    grids, zones = build_world(rng, config.streets, config.communities, config.grid_rows, config.grid_cols)
+    counts: dict[str, int] = {}
+
+    progress(f"grids: {len(grids)} areas, {len(zones)} commercial zones")
+    collection = _geojson(grids)
+    for f in collection["features"]:
+        f["properties"]["valid_from"] = config.start.isoformat()
+    _write_atomic(landing / "grids" / f"dt={config.start:%Y-%m-%d}" / "grids.geojson",
+                  lambda p: p.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8"))
+    counts["grids"] = len(grids)
+
+    progress("population register …")
+    register = population.generate(np.random.default_rng([config.seed, 1]), grids, config.start, config.end)
+    counts["population"] = _write_partitions(landing, "population", "register.csv", register)
+
+    progress("incidents …")
+    cases, events = incidents.generate(np.random.default_rng([config.seed, 2]), grids, config.start, config.end)
+    counts["incident_cases"] = _write_partitions(landing, "incidents", "cases.csv", cases)
+    counts["incident_events"] = _write_partitions(landing, "incidents", "events.csv", events)
+
+    progress("devices …")
+    registry, telemetry, online = devices.generate(np.random.default_rng([config.seed, 3]), grids,
+                                                   config.start, config.end)
+    counts["device_registry"] = _write_partitions(landing, "devices", "registry.csv", registry)
+    counts["device_telemetry"] = _write_partitions(landing, "devices", "telemetry.csv", telemetry)
+
+    progress("foot traffic …")
+    zone_frame = pd.DataFrame([asdict(z) for z in zones]).drop(columns="base_hourly_visitors")
+    zone_frame["dt"] = config.start
+    _write_partitions(landing, "foot_traffic", "zones.csv", zone_frame)
+    flow = foot_traffic.generate(np.random.default_rng([config.seed, 4]), zones, config.start, config.end)
+    counts["foot_traffic"] = _write_partitions(landing, "foot_traffic", "counts.csv", flow)
+
+    truth = _truth(config, register, cases, events, online, flow, counts)
+    truth_dir.mkdir(parents=True, exist_ok=True)
+    (truth_dir / "summary.json").write_text(json.dumps(truth, indent=2, ensure_ascii=False), encoding="utf-8")
+    progress("rows written: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    return truth
+
+
+def _truth(config, register, cases, events, online, flow, counts) -> dict:
+    """What the generator knows to be true, for tests and evaluation (never loaded into the warehouse)."""
+    latest = register.drop_duplicates("id_number", keep="last")
+    residents = latest[latest["deregistered_on"] == ""]
+    closed = events.loc[events["event_type"] == "closed", "case_id"].unique()
+    reopened_open = events.sort_values(["case_id", "seq"]).groupby("case_id")["event_type"].last()
+    closed_now = set(reopened_open[reopened_open.isin(["closed", "rated"])].index) & set(closed)
+    last_day = online[online["date"] == config.end].iloc[0]
+    return {
+        "config": {k: str(v) for k, v in asdict(config).items()},
+        "rows": counts,
+        "cases_reported": int(len(cases)),
+        "cases_closed": int(len(closed_now)),
+        "disputes": int(cases["category_l1"].eq("dispute").sum()),
+        "residents_at_end": int(len(residents)),
+        "residents_by_grid": residents.groupby("grid_id").size().astype(int).to_dict(),
+        "floating_at_end": int(residents["residence_type"].eq("floating").sum()),
+        "devices_active_at_end": int(last_day["devices_active"]),
+        "devices_online_at_end": int(last_day["devices_online"]),
+        "foot_traffic_in_last_day": int(flow.loc[flow["dt"] == config.end, "count_in"].sum()),
+        "foot_traffic_in_total": int(flow["count_in"].sum()),
+    }

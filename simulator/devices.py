@@ -20,7 +20,7 @@ FLEET = {"smoke_detector": ((2, 6), 0.002), "gas_detector": ((0, 3), 0.001), "hy
          "elevator": ((0, 3), 0.003), "door_magnet": ((0, 2), 0.001), "water_meter": ((0, 2), 0.0)}
 READING_TYPES = {"trash_bin", "video_face", "video_vehicle", "water_meter", "hydrant_pressure"}
 FAIL_P, RECOVER_P = 0.004, 0.25   # daily chance a device drops offline / comes back
-HEARTBEAT_HOURS = (0, 6, 12, 18)
+HEARTBEAT_HOURS = (8,)   # one daily keep-alive (plus readings) per device
 REGISTRY_COLUMNS = ["device_id", "device_type", "grid_id", "lat", "lon", "installed_at", "vendor"]
 TELEMETRY_COLUMNS = ["device_id", "ts", "event_type", "value", "code"]
 

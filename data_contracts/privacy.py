@@ -1,0 +1,69 @@
+"""Pseudonyms and display masks for personal data (DESIGN §7, PIPL).
+
+Clear identifiers exist only in landing files. Ingest replaces each with a keyed pseudonym
+(HMAC-SHA256, one domain per kind of identifier, so the same person joins across days and sources)
+and a display mask. The key comes from GRIDSIGHT_PSEUDONYM_KEY or a key file created with 0600
+permissions on first use; it is never committed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+KEY_ENV = "GRIDSIGHT_PSEUDONYM_KEY"
+PSEUDONYM_CHARS = 20
+
+
+def load_key(key_file: Path) -> bytes:
+    """The pseudonymization key: from the environment, else from key_file (created 0600 if absent)."""
+    if os.environ.get(KEY_ENV):
+        return os.environ[KEY_ENV].encode()
+    key_file = Path(key_file)
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return key_file.read_text().strip().encode()
+
+
+def pseudonym(key: bytes, domain: str, value: str | None) -> str | None:
+    """Keyed pseudonym of one identifier in its domain (id_number, phone, plate, name …)."""
+    if value is None or value == "":
+        return None
+    digest = hmac.new(key, f"{domain}\x1f{value.strip().upper()}".encode(), hashlib.sha256).hexdigest()
+    return digest[:PSEUDONYM_CHARS]
+
+
+def mask_name(name: str | None) -> str | None:
+    """段小明 → 段**"""
+    if not name:
+        return None
+    return name[0] + "*" * max(len(name) - 1, 1)
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """13812341234 → 138****1234"""
+    if not phone:
+        return None
+    digits = phone.strip()
+    return digits[:3] + "****" + digits[-4:] if len(digits) >= 7 else "*" * len(digits)
+
+
+def mask_plate(plate: str | None) -> str | None:
+    """苏D4A2B0 → 苏D4***0"""
+    if not plate:
+        return None
+    return plate[:3] + "***" + plate[-1] if len(plate) > 4 else "*" * len(plate)
+
+
+def id_parts(id_number: str | None) -> tuple[str | None, int | None, str | None]:
+    """What may be kept of a resident ID number: region code, birth year and sex."""
+    if not id_number or len(id_number) != 18:
+        return None, None, None
+    sex = "M" if id_number[16].isdigit() and int(id_number[16]) % 2 == 1 else "F"
+    return id_number[:6], int(id_number[6:10]), sex

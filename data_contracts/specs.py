@@ -1,0 +1,122 @@
+"""Column specs of every landing file: names, types, required, allowed values and personal data.
+
+One place for the shape of each source. `pii` names the kind of personal identifier a column holds;
+ingest replaces it as data_contracts.privacy describes and the column never reaches the warehouse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Column type → DuckDB type in raw.* tables
+DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "double": "DOUBLE", "boolean": "BOOLEAN",
+                "timestamp": "TIMESTAMP", "date": "DATE"}
+# How each kind of personal identifier is replaced: output column suffix → DuckDB type
+PII_OUTPUTS = {
+    "name": {"mask": "VARCHAR"},
+    "id_number": {"key": "VARCHAR", "region": "VARCHAR", "birth_year": "INTEGER", "sex": "VARCHAR"},
+    "phone": {"key": "VARCHAR", "mask": "VARCHAR"},
+    "plates": {"keys": "VARCHAR", "masks": "VARCHAR"},
+    "birth_date": {"year": "INTEGER"},
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str = "string"
+    required: bool = True
+    allowed: tuple[str, ...] | None = None
+    pii: str | None = None
+
+
+@dataclass(frozen=True)
+class FileContract:
+    source: str
+    filename: str
+    table: str
+    columns: tuple[Column, ...]
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def warehouse_columns(self) -> list[tuple[str, str]]:
+        """(name, DuckDB type) of the raw table: personal columns replaced by their pseudonyms/masks."""
+        out = []
+        for c in self.columns:
+            if c.pii:
+                out.extend((f"{c.name}_{suffix}", kind) for suffix, kind in PII_OUTPUTS[c.pii].items())
+            else:
+                out.append((c.name, DUCKDB_TYPES[c.type]))
+        return out
+
+
+def _cols(*specs) -> tuple[Column, ...]:
+    return tuple(s if isinstance(s, Column) else Column(s) for s in specs)
+
+
+LEVELS = ("district", "street", "community", "grid", "micro_grid")
+GRID_TYPES = ("administrative", "residential", "commercial", "special", "mobile")
+FLAG = dict(type="boolean")
+
+CONTRACTS: tuple[FileContract, ...] = (
+    FileContract("grids", "grids.geojson", "grids", _cols(
+        "grid_id", Column("parent_id", required=False), Column("level", allowed=LEVELS),
+        Column("grid_type", allowed=GRID_TYPES), "name_zh", "name_en",
+        Column("households", "integer"), Column("shops", "integer"),
+        Column("centroid_lat", "double", required=False), Column("centroid_lon", "double", required=False),
+        Column("valid_from", "date"), Column("valid_to", "date", required=False),
+        Column("geometry", required=False))),
+    FileContract("population", "register.csv", "population_register", _cols(
+        Column("name", pii="name"), Column("id_number", pii="id_number"), Column("phone", required=False, pii="phone"),
+        Column("sex", allowed=("M", "F")), Column("birth_date", pii="birth_date"), "ethnicity", "household_id",
+        Column("relation_to_head", allowed=("head", "spouse", "child", "parent", "other")),
+        "building", "unit", "room", "grid_id",
+        Column("residence_type", allowed=("registered", "resident", "floating")), Column("is_renter", **FLAG),
+        Column("landlord_household_id", required=False), Column("move_in_date", "date"),
+        Column("registered_on", "date"), Column("deregistered_on", "date", required=False),
+        "occupation", "employer_type", "education", "marital_status",
+        Column("elderly_alone", **FLAG), Column("disabled", **FLAG), Column("chronic_illness", **FLAG),
+        Column("low_income", **FLAG), Column("veteran", **FLAG), Column("minor_left_behind", **FLAG),
+        Column("focus_person", **FLAG), Column("pets", "integer"),
+        Column("vehicle_plates", required=False, pii="plates"),
+        Column("household_tier", allowed=("red", "yellow", "green")),
+        Column("change_type", allowed=("snapshot", "register", "update", "deregister")),
+        Column("changed_at", "date"))),
+    FileContract("incidents", "cases.csv", "incident_cases", _cols(
+        "case_id", Column("reported_at", "timestamp"), "channel", "category_l1", "category_l2", "grid_id",
+        Column("lat", "double", required=False), Column("lon", "double", required=False),
+        Column("address", required=False), Column("description", required=False),
+        Column("reporter_name", required=False, pii="name"), Column("reporter_phone", required=False, pii="phone"),
+        Column("priority", allowed=("urgent", "normal")))),
+    FileContract("incidents", "events.csv", "incident_events", _cols(
+        "case_id", Column("seq", "integer"),
+        Column("event_type", allowed=("reported", "accepted", "dispatched", "escalated", "resolved", "verified",
+                                      "closed", "reopened", "rated")),
+        Column("at", "timestamp"), Column("level", allowed=LEVELS),
+        "actor", Column("satisfaction", "integer", required=False),
+        Column("mediation_outcome", required=False, allowed=("success", "failed")))),
+    FileContract("devices", "registry.csv", "device_registry", _cols(
+        "device_id", "device_type", "grid_id", Column("lat", "double"), Column("lon", "double"),
+        Column("installed_at", "date"), "vendor")),
+    FileContract("devices", "telemetry.csv", "device_telemetry", _cols(
+        "device_id", Column("ts", "timestamp"),
+        Column("event_type", allowed=("heartbeat", "alarm", "fault", "restore", "reading")),
+        Column("value", "double", required=False), Column("code", required=False))),
+    FileContract("foot_traffic", "zones.csv", "foot_traffic_zones", _cols(
+        "zone_id", "district_code", "district_name_zh", "district_name_en", "name_zh", "name_en", "grid_id",
+        Column("safe_capacity", "integer"))),
+    FileContract("foot_traffic", "counts.csv", "foot_traffic_counts", _cols(
+        "counter_id", "zone_id", Column("ts", "timestamp"), Column("count_in", "integer"),
+        Column("count_out", "integer"))),
+)
+
+SOURCES: tuple[str, ...] = tuple(dict.fromkeys(c.source for c in CONTRACTS))
+
+
+def contracts_for(source: str) -> list[FileContract]:
+    found = [c for c in CONTRACTS if c.source == source]
+    if not found:
+        raise KeyError(f"unknown source {source!r}; known sources: {', '.join(SOURCES)}")
+    return found

@@ -1,0 +1,143 @@
+"""Read a landing file, check it against its contract, split valid rows from quarantined ones, and
+replace personal data. Every row read ends up in exactly one of the two outputs."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from data_contracts import privacy
+from data_contracts.specs import FileContract
+
+TRUE, FALSE = {"true", "1", "yes", "y", "t"}, {"false", "0", "no", "n", "f"}
+
+
+class ContractError(ValueError):
+    """The file as a whole breaks its contract (unreadable, wrong columns): nothing of it is loaded."""
+
+
+@dataclass
+class Checked:
+    loaded: pd.DataFrame       # typed rows, personal columns replaced
+    quarantined: pd.DataFrame  # rule, column, original values (personal data pseudonymized) as JSON
+    rows_in: int
+
+
+def read_landing_file(path: Path, contract: FileContract) -> pd.DataFrame:
+    """All values as strings ('' for empty), columns exactly as the contract names them."""
+    path = Path(path)
+    try:
+        if path.suffix == ".geojson":
+            collection = json.loads(path.read_text(encoding="utf-8"))
+            frame = pd.DataFrame([
+                {**f["properties"], "geometry": json.dumps(f["geometry"]) if f.get("geometry") else None}
+                for f in collection["features"]])
+        else:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ContractError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start}); "
+                            "re-export as UTF-8 (GBK/GB18030 exports must be converted)") from exc
+    except (json.JSONDecodeError, KeyError, pd.errors.ParserError) as exc:
+        raise ContractError(f"{path}: unreadable or truncated file: {exc}") from exc
+    except pd.errors.EmptyDataError as exc:
+        raise ContractError(f"{path}: empty file (no header)") from exc
+    missing = [c for c in contract.names if c not in frame.columns]
+    extra = [c for c in frame.columns if c not in contract.names]
+    if missing or extra:
+        raise ContractError(f"{path}: columns differ from the {contract.table} contract — "
+                            f"missing: {missing or 'none'}; unexpected: {extra or 'none'}")
+    return frame[contract.names].astype(object).where(frame[contract.names].notna(), "").astype(str)
+
+
+def _cast(values: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
+    """Typed values and a mask of non-empty values that failed to parse."""
+    present = values.str.strip() != ""
+    if kind == "string":
+        return values.where(present, None), pd.Series(False, index=values.index)
+    if kind in ("integer", "double"):
+        typed = pd.to_numeric(values.where(present), errors="coerce")
+        bad = present & typed.isna()
+        if kind == "integer":
+            bad |= present & typed.notna() & (typed % 1 != 0)
+            typed = typed.where(~bad).astype("Int64")
+        return typed, bad
+    if kind == "boolean":
+        lowered = values.str.strip().str.lower()
+        typed = pd.Series(np.where(lowered.isin(TRUE), True, np.where(lowered.isin(FALSE), False, None)),
+                          index=values.index, dtype=object)
+        return typed, present & typed.isna()
+    if kind in ("timestamp", "date"):
+        typed = pd.to_datetime(values.where(present), errors="coerce", format="ISO8601")
+        bad = present & typed.isna()
+        return (typed.dt.date if kind == "date" else typed), bad
+    raise ValueError(f"unknown column type {kind}")
+
+
+def _protect(frame: pd.DataFrame, contract: FileContract, key: bytes) -> pd.DataFrame:
+    """Replace every personal column by its pseudonyms and masks (the clear column is dropped)."""
+    out = frame.copy()
+    for c in contract.columns:
+        if not c.pii:
+            continue
+        raw = out.pop(c.name).fillna("").astype(str)
+        if c.pii == "name":
+            out[f"{c.name}_mask"] = raw.map(privacy.mask_name)
+        elif c.pii == "phone":
+            out[f"{c.name}_key"] = raw.map(lambda v: privacy.pseudonym(key, "phone", v))
+            out[f"{c.name}_mask"] = raw.map(privacy.mask_phone)
+        elif c.pii == "id_number":
+            parts = raw.map(privacy.id_parts)
+            out[f"{c.name}_key"] = raw.map(lambda v: privacy.pseudonym(key, "id_number", v))
+            out[f"{c.name}_region"] = parts.map(lambda p: p[0])
+            out[f"{c.name}_birth_year"] = parts.map(lambda p: p[1]).astype("Int64")
+            out[f"{c.name}_sex"] = parts.map(lambda p: p[2])
+        elif c.pii == "plates":
+            plates = raw.map(lambda v: [p for p in v.split(";") if p])
+            out[f"{c.name}_keys"] = plates.map(lambda ps: ";".join(privacy.pseudonym(key, "plate", p) for p in ps) or None)
+            out[f"{c.name}_masks"] = plates.map(lambda ps: ";".join(privacy.mask_plate(p) for p in ps) or None)
+        elif c.pii == "birth_date":
+            out[f"{c.name}_year"] = pd.to_numeric(raw.str[:4], errors="coerce").astype("Int64")
+    return out[[name for name, _ in contract.warehouse_columns()]]
+
+
+def check(frame: pd.DataFrame, contract: FileContract, key: bytes) -> Checked:
+    """Validate string rows against the contract; the first broken rule of a row is its reason.
+
+    Columns of `frame` that the contract does not name (lineage such as dt, _file, _row) pass through
+    to both outputs unchanged.
+    """
+    lineage = [c for c in frame.columns if c not in contract.names]
+    typed = pd.DataFrame(index=frame.index)
+    reason = pd.Series(None, index=frame.index, dtype=object)
+    for c in contract.columns:
+        values = frame[c.name]
+        if c.pii in ("name", "phone", "id_number", "plates"):
+            typed[c.name] = values.where(values != "", None)
+            failures = [("required", values.str.strip() == "")] if c.required else []
+        else:
+            typed[c.name], bad_type = _cast(values, c.type)
+            failures = [(f"type:{c.type}", bad_type)]
+            if c.required:
+                failures.append(("required", values.str.strip() == ""))
+            if c.allowed:
+                failures.append(("allowed_values", (values != "") & ~values.isin(c.allowed)))
+        for rule, mask in failures:
+            reason = reason.where(reason.notna() | ~mask, f"{rule}:{c.name}")
+    bad = reason.notna()
+    quarantined = frame.loc[bad, lineage].copy()
+    if bad.any():
+        original = _protect(frame.loc[bad, contract.names].where(frame.loc[bad, contract.names] != "", None),
+                            contract, key)
+        quarantined["rule"] = reason[bad].str.split(":").str[0]
+        quarantined["column_name"] = reason[bad].str.split(":").str[1]
+        quarantined["original"] = [json.dumps({k: v for k, v in row.items() if pd.notna(v)}, ensure_ascii=False,
+                                              default=str) for row in original.to_dict("records")]
+    else:
+        quarantined = quarantined.assign(rule=None, column_name=None, original=None)
+    loaded = pd.concat([frame.loc[~bad, lineage], _protect(typed[~bad], contract, key)], axis=1)
+    return Checked(loaded=loaded.reset_index(drop=True), quarantined=quarantined.reset_index(drop=True),
+                   rows_in=len(frame))

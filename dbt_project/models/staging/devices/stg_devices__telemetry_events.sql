@@ -1,0 +1,16 @@
+with source as (
+    select * from {{ source('devices', 'device_telemetry') }}
+),
+
+renamed as (
+    select
+        device_id,
+        ts as event_at,
+        cast(ts as date) as event_date,
+        event_type,
+        value,
+        code
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,25 @@
+-- The latest delivered version of every area of the grid hierarchy.
+with source as (
+    select * from {{ source('grids', 'grids') }}
+    qualify row_number() over (partition by grid_id order by dt desc, _row) = 1
+),
+
+renamed as (
+    select
+        grid_id,
+        parent_id,
+        level,
+        grid_type,
+        name_zh,
+        name_en,
+        households,
+        shops,
+        centroid_lat,
+        centroid_lon,
+        geometry as geometry_geojson,
+        valid_from,
+        valid_to
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,23 @@
+with source as (
+    select * from {{ source('incidents', 'incident_cases') }}
+    qualify row_number() over (partition by case_id order by dt desc, _row desc) = 1
+),
+
+renamed as (
+    select
+        case_id,
+        reported_at,
+        channel,
+        category_l1,
+        category_l2,
+        grid_id,
+        lat,
+        lon,
+        address,
+        description,
+        reporter_phone_key as reporter_key,
+        priority
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,119 @@
+"""`gridsight` command line: simulate the demo world, materialize a date range, serve the dashboard."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from orchestration.settings import DBT_PROJECT_DIR, REPO, Paths, today_shanghai
+
+DEMO_DAYS = 730
+
+
+def _date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def _default_range(args) -> tuple[dt.date, dt.date]:
+    end = args.end or today_shanghai() - dt.timedelta(days=1)
+    start = args.start or end - dt.timedelta(days=args.days - 1)
+    if start > end:
+        raise SystemExit(f"start {start} is after end {end}")
+    return start, end
+
+
+def _add_range(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--start", type=_date, help="first day (YYYY-MM-DD); default: --days before --end")
+    parser.add_argument("--end", type=_date, help="last day (YYYY-MM-DD); default: yesterday in Asia/Shanghai")
+    parser.add_argument("--days", type=int, default=DEMO_DAYS, help=f"days of history (default {DEMO_DAYS})")
+
+
+def cmd_simulate(args) -> None:
+    from simulator import WorldConfig, simulate
+
+    start, end = _default_range(args)
+    config = WorldConfig(start=start, end=end, seed=args.seed)
+    if args.small:
+        config = WorldConfig.small(start, end, seed=args.seed)
+    began = time.monotonic()
+    simulate(Paths.from_env().root, config, progress=lambda m: print(f"[simulate] {m}", flush=True))
+    print(f"[simulate] done in {time.monotonic() - began:.0f}s", flush=True)
+
+
+def ensure_dbt_manifest() -> None:
+    """A fresh clone has no dbt manifest; Dagster's dbt assets need one to load."""
+    if not (DBT_PROJECT_DIR / "target" / "manifest.json").exists():
+        dbt = Path(sys.executable).with_name("dbt")
+        subprocess.run([str(dbt), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
+                        "--profiles-dir", str(DBT_PROJECT_DIR)], check=True)
+
+
+def cmd_materialize(args) -> None:
+    from orchestration.runner import materialize_range
+
+    ensure_dbt_manifest()
+    start, end = _default_range(args)
+    began = time.monotonic()
+    result = materialize_range(start, end, progress=lambda m: print(f"[materialize] {m}", flush=True),
+                               raise_on_error=False)
+    if not result.success:
+        raise SystemExit("[materialize] failed — see the step errors above")
+    print(f"[materialize] done in {time.monotonic() - began:.0f}s", flush=True)
+
+
+def cmd_dashboard(args) -> None:
+    app = REPO / "dashboards" / "app.py"
+    os.environ.setdefault("GRIDSIGHT_DATA_DIR", str(Paths.from_env().root))
+    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
+               "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    print(f"[dashboard] serving http://localhost:{args.port}", flush=True)
+    os.execv(sys.executable, command)
+
+
+def cmd_demo(args) -> None:
+    cmd_simulate(args)
+    cmd_materialize(args)
+    if not args.no_serve:
+        cmd_dashboard(args)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="gridsight", description=__doc__)
+    parser.add_argument("--data-dir", help="data folder (default: $GRIDSIGHT_DATA_DIR or ./data)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("simulate", help="write the demo world's landing files")
+    _add_range(p)
+    p.add_argument("--seed", type=int, default=1958)
+    p.add_argument("--small", action="store_true", help="one street, three communities (for quick tries)")
+    p.set_defaults(func=cmd_simulate)
+
+    p = sub.add_parser("materialize", help="ingest, transform and publish a range of days")
+    _add_range(p)
+    p.set_defaults(func=cmd_materialize)
+
+    p = sub.add_parser("dashboard", help="serve the dashboard")
+    p.add_argument("--port", type=int, default=8501)
+    p.set_defaults(func=cmd_dashboard)
+
+    p = sub.add_parser("demo", help="simulate, materialize and serve the dashboard")
+    _add_range(p)
+    p.add_argument("--seed", type=int, default=1958)
+    p.add_argument("--small", action="store_true")
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--no-serve", action="store_true", help="stop after materializing")
+    p.set_defaults(func=cmd_demo)
+
+    args = parser.parse_args(argv)
+    if args.data_dir:
+        os.environ["GRIDSIGHT_DATA_DIR"] = str(Path(args.data_dir).resolve())
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,27 @@
+"""The gridsight Dagster code location: `dagster dev` / `dagster definitions validate` load this."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.defs.common import GridsightData
+from orchestration.defs.ingest.assets import ingest_assets
+from orchestration.defs.publish.assets import serving_snapshot
+from orchestration.defs.transform.assets import dbt_resource, gridsight_dbt
+
+everything = dg.define_asset_job(
+    "materialize_everything", selection=dg.AssetSelection.all(),
+    description="Ingest every source for the partition range, build the dbt project, publish a snapshot.")
+
+daily_schedule = dg.build_schedule_from_partitioned_job(everything, hour_of_day=2, minute_of_hour=30,
+                                                        name="daily_materialization")
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return dg.Definitions(
+        assets=[*ingest_assets, gridsight_dbt, serving_snapshot],
+        jobs=[everything],
+        schedules=[daily_schedule],
+        resources={"gridsight": GridsightData(), "dbt": dbt_resource()},
+    )

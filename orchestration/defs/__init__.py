@@ -1,0 +1,1 @@
+"""One folder per area: ingest (landing → raw), transform (dbt), publish (serving snapshot)."""

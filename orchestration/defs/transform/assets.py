@@ -1,0 +1,43 @@
+"""The dbt project as Dagster assets: staging → intermediate → marts; dbt data tests become checks."""
+
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from orchestration.dbt_project import dbt_project
+from orchestration.defs.common import WAREHOUSE_POOL
+
+DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
+
+
+class GridsightTranslator(DagsterDbtTranslator):
+    """Sources map onto the ingest assets (raw/<table>); models and seeds are keyed by their schema."""
+
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        node = manifest["sources"].get(unique_id) or manifest["nodes"][unique_id]
+        if node["resource_type"] == "source":
+            return spec.replace_attributes(key=dg.AssetKey(["raw", node["name"]]))
+        return spec.replace_attributes(key=dg.AssetKey([node["schema"], node["name"]]),
+                                       group_name=node["schema"])
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=GridsightTranslator(),
+            pool=WAREHOUSE_POOL)
+def gridsight_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    # Not partitioned: models are rebuilt over the whole warehouse, so one dbt build after the ingest of
+    # any range of days brings every mart up to date.
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+def mart_keys() -> list[dg.AssetKey]:
+    """The marts the dashboards read (everything dbt builds in the marts schema)."""
+    return [key for key in gridsight_dbt.keys if key.path[0] == "marts"]

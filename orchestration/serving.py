@@ -1,0 +1,50 @@
+"""Versioned Parquet serving snapshots with an atomically swapped CURRENT pointer.
+
+Layout: serving/<version>/<schema>__<table>.parquet, serving/<version>/manifest.json, serving/CURRENT
+(the version name). Dashboards read only this folder, so a running pipeline never blocks a page: a
+reader sees the old snapshot or the new one, never a half-written one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import duckdb
+
+KEEP_VERSIONS = 3
+
+
+def publish_snapshot(warehouse: Path, serving: Path, tables: list[str]) -> dict:
+    """Copy `schema.table` tables to a new snapshot folder, then point CURRENT at it."""
+    version = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+    target = serving / version
+    target.mkdir(parents=True)
+    manifest = {"version": version, "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "tables": {}}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        for qualified in tables:
+            name = qualified.replace(".", "__")
+            path = target / f"{name}.parquet"
+            con.execute(f"copy (select * from {qualified}) to '{path}' (format parquet, compression zstd)")
+            manifest["tables"][name] = con.execute(f"select count(*) from {qualified}").fetchone()[0]
+        period = con.execute("select first_day, last_day from intermediate.int_data_period").fetchone()
+    manifest["first_day"], manifest["as_of"] = (d.isoformat() if d else None for d in period)
+    (target / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    pointer = serving / f".CURRENT.{version}"
+    pointer.write_text(version, encoding="utf-8")
+    os.replace(pointer, serving / "CURRENT")
+    _prune(serving, keep=version)
+    return manifest
+
+
+def _prune(serving: Path, keep: str) -> None:
+    """Remove old snapshots, keeping the newest few so readers still on one can finish."""
+    versions = sorted(p for p in serving.iterdir() if p.is_dir())
+    for old in versions[:-KEEP_VERSIONS]:
+        if old.name != keep:
+            shutil.rmtree(old, ignore_errors=True)

@@ -120,20 +120,20 @@ def check(frame: pd.DataFrame, contract: FileContract, key: bytes) -> Checked:
             failures = [("required", values.str.strip() == "")] if c.required else []
         else:
             typed[c.name], bad_type = _cast(values, c.type)
-            failures = [(f"type:{c.type}", bad_type)]
+            failures = [(f"invalid_{c.type}", bad_type)]
             if c.required:
                 failures.append(("required", values.str.strip() == ""))
             if c.allowed:
-                failures.append(("allowed_values", (values != "") & ~values.isin(c.allowed)))
+                failures.append(("not_allowed", (values != "") & ~values.isin(c.allowed)))
         for rule, mask in failures:
-            reason = reason.where(reason.notna() | ~mask, f"{rule}:{c.name}")
+            reason = reason.where(reason.notna() | ~mask, f"{rule}|{c.name}")
     bad = reason.notna()
     quarantined = frame.loc[bad, lineage].copy()
     if bad.any():
         original = _protect(frame.loc[bad, contract.names].where(frame.loc[bad, contract.names] != "", None),
                             contract, key)
-        quarantined["rule"] = reason[bad].str.split(":").str[0]
-        quarantined["column_name"] = reason[bad].str.split(":").str[1]
+        quarantined["rule"] = reason[bad].str.split("|").str[0]
+        quarantined["column_name"] = reason[bad].str.split("|").str[1]
         quarantined["original"] = [json.dumps({k: v for k, v in row.items() if pd.notna(v)}, ensure_ascii=False,
                                               default=str) for row in original.to_dict("records")]
     else:

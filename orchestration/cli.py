@@ -70,7 +70,8 @@ def cmd_dashboard(args) -> None:
     app = REPO / "dashboards" / "app.py"
     os.environ.setdefault("GRIDSIGHT_DATA_DIR", str(Paths.from_env().root))
     command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
-               "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+               "--server.headless", "true", "--server.enableStaticServing", "true",
+               "--browser.gatherUsageStats", "false"]
     print(f"[dashboard] serving http://localhost:{args.port}", flush=True)
     os.execv(sys.executable, command)
 

@@ -1,0 +1,41 @@
+# gridsight — the targets the README names. Everything installs into .venv on first use.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+export GRIDSIGHT_DATA_DIR ?= $(CURDIR)/data
+
+.PHONY: demo test install browser lint dbt-parse validate clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(BIN)/.installed
+
+dbt_project/target/manifest.json: $(BIN)/.installed $(shell find dbt_project/models dbt_project/seeds dbt_project/macros dbt_project/tests -type f) dbt_project/dbt_project.yml
+	cd dbt_project && ../$(BIN)/dbt parse --quiet --profiles-dir .
+
+dbt-parse: dbt_project/target/manifest.json
+
+## The demo: generate two years of the demo world, materialize everything, serve http://localhost:8501
+demo: install dbt-parse
+	$(BIN)/gridsight demo
+
+## Browser for the dashboard screenshot tests (Debian chromium + CJK fonts; needs root and apt)
+browser:
+	@./scripts/install_browser.sh
+
+## The whole test suite
+test: install dbt-parse browser
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+
+validate: install dbt-parse
+	$(BIN)/dagster definitions validate -m orchestration.definitions
+
+clean:
+	rm -rf $(VENV) data dbt_project/target dbt_project/logs

@@ -1,0 +1,75 @@
+"""Cockpit KPIs computed from the catalogue in dim_kpis (numerator, denominator, aggregation), so each
+KPI is defined once, in dbt_project/seeds/kpi_definitions.csv, whatever area or period is shown."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboards.data import Snapshot, query
+
+
+@dataclass(frozen=True)
+class KpiValue:
+    kpi: str
+    name_zh: str
+    name_en: str
+    unit: str
+    value: float | None
+    previous: float | None
+    target: float | None
+
+
+def daily_totals(snapshot: Snapshot, start: dt.date, end: dt.date, street_id: str | None) -> pd.DataFrame:
+    """mart_grid_daily summed over the grids of the area, one row per day."""
+    numeric = query(snapshot, "select column_name from (describe mart_grid_daily) "
+                              "where column_type in ('BIGINT', 'HUGEINT', 'INTEGER', 'DOUBLE')")["column_name"]
+    sums = ", ".join(f'sum("{c}") as "{c}"' for c in numeric)
+    return query(snapshot, f"""
+        select m.date_day, {sums}
+        from mart_grid_daily as m
+        join dim_grids as g using (grid_id)
+        where m.date_day between ? and ? and (cast(? as varchar) is null or g.street_id = ?)
+        group by m.date_day
+        order by m.date_day""", (start, end, street_id, street_id))
+
+
+def _value(days: pd.DataFrame, row: pd.Series) -> float | None:
+    if days.empty:
+        return None
+    rows = days.tail(1) if row["aggregation"] == "last" else days
+    numerator = float(rows[row["numerator"]].sum())
+    if pd.isna(row["denominator"]) or not row["denominator"]:
+        return numerator
+    denominator = float(rows[row["denominator"]].sum())
+    return numerator / denominator if denominator else None
+
+
+def kpi_values(snapshot: Snapshot, end: dt.date, days: int, street_id: str | None) -> list[KpiValue]:
+    """Each KPI over the `days` ending on `end`, and over the `days` before that for comparison."""
+    start = end - dt.timedelta(days=days - 1)
+    previous_start = start - dt.timedelta(days=days)
+    totals = daily_totals(snapshot, previous_start, end, street_id)
+    totals["date_day"] = pd.to_datetime(totals["date_day"]).dt.date
+    current = totals[totals["date_day"] >= start]
+    previous = totals[totals["date_day"] < start]
+    catalogue = query(snapshot, "select * from dim_kpis")
+    return [KpiValue(r["kpi"], r["name_zh"], r["name_en"], r["unit"], _value(current, r), _value(previous, r),
+                     None if pd.isna(r["target"]) else float(r["target"]))
+            for _, r in catalogue.iterrows()]
+
+
+def format_value(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.1%}" if unit == "percent" else f"{value:,.0f}"
+
+
+def format_delta(kpi: KpiValue) -> str | None:
+    if kpi.value is None or kpi.previous is None:
+        return None
+    if kpi.unit == "percent":
+        return f"{(kpi.value - kpi.previous) * 100:+.1f} pp"
+    return f"{kpi.value - kpi.previous:+,.0f}"

@@ -1,0 +1,75 @@
+"""Leader's cockpit (领导驾驶舱): today's KPIs against the previous period, the grid map and the trend."""
+
+import datetime as dt
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboards.components.grid_map import FONT, PLOTLY_CONFIG, grid_map
+from dashboards.data import current_snapshot, query
+from dashboards.i18n import lang, name_column, t
+from dashboards.kpis import format_delta, format_value, kpi_values
+
+PERIODS = [7, 30, 90, 365]
+
+snapshot = current_snapshot()
+st.title(t("app_title"))
+if snapshot is None:
+    st.info(t("no_snapshot"))
+    st.stop()
+st.caption(t("as_of", date=snapshot.as_of, version=snapshot.version))
+
+name = name_column()
+streets = query(snapshot, "select grid_id, name_zh, name_en from dim_grids where level = 'street' order by grid_id")
+street_names = dict(zip(streets["grid_id"], streets[name], strict=True))
+left, right = st.columns(2)
+days = left.selectbox(t("period"), PERIODS, index=1, format_func=lambda n: t("days_n", n=n), key="period")
+street_id = right.selectbox(t("area"), [None, *street_names], key="area",
+                            format_func=lambda s: t("whole_district") if s is None else street_names[s])
+end = dt.date.fromisoformat(snapshot.as_of)
+start = end - dt.timedelta(days=days - 1)
+
+kpis = kpi_values(snapshot, end, days, street_id)
+for column, kpi in zip(st.columns(len(kpis)), kpis, strict=True):
+    column.metric(getattr(kpi, f"name_{lang()}"), format_value(kpi.value, kpi.unit), format_delta(kpi),
+                  help=t("vs_previous"))
+
+areas = query(snapshot, """
+    select g.grid_id, g.name_zh, g.name_en, g.geometry_geojson,
+           sum(m.cases_reported) as cases,
+           arg_max(m.residents, m.date_day) as residents,
+           arg_max(m.backlog_end, m.date_day) as backlog,
+           arg_max(m.overdue_end, m.date_day) as overdue
+    from dim_grids as g
+    join mart_grid_daily as m using (grid_id)
+    where g.level = 'grid' and m.date_day between ? and ? and (cast(? as varchar) is null or g.street_id = ?)
+    group by all""", (start, end, street_id, street_id))
+areas["rate"] = (areas["cases"] / areas["residents"].where(areas["residents"] > 0) * 1000).fillna(0)
+
+map_column, trend_column = st.columns([3, 2])
+with map_column:
+    st.subheader(t("map_title"))
+    st.plotly_chart(grid_map(areas, "rate", name, t("map_metric")), config=PLOTLY_CONFIG, width="stretch",
+                    key="grid_map")
+
+with trend_column:
+    st.subheader(t("trend_title"))
+    trend = query(snapshot, """
+        select m.date_day, sum(m.cases_reported) as new_cases, sum(m.backlog_end) as backlog,
+               sum(m.overdue_end) as overdue
+        from mart_grid_daily as m join dim_grids as g using (grid_id)
+        where m.date_day between ? and ? and (cast(? as varchar) is null or g.street_id = ?)
+        group by m.date_day order by m.date_day""", (start, end, street_id, street_id))
+    figure = go.Figure()
+    figure.add_bar(x=trend["date_day"], y=trend["new_cases"], name=t("new_cases"))
+    for column in ("backlog", "overdue"):
+        figure.add_scatter(x=trend["date_day"], y=trend[column], name=t(column), mode="lines")
+    figure.update_layout(height=300, margin=dict(l=0, r=0, t=10, b=0), font_family=FONT,
+                         legend=dict(orientation="h"), xaxis_title=t("date"), yaxis_title=t("count"))
+    st.plotly_chart(figure, width="stretch", key="trend")
+
+    st.subheader(t("top_backlog"))
+    top = areas.sort_values(["backlog", "overdue"], ascending=False).head(8)
+    st.dataframe(top[[name, "backlog", "overdue", "cases", "residents"]].rename(columns={
+        name: t("grid"), "backlog": t("backlog"), "overdue": t("overdue"), "cases": t("cases"),
+        "residents": t("residents")}), hide_index=True, width="stretch")

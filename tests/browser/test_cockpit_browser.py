@@ -1,0 +1,150 @@
+"""The cockpit in a real headless Chromium, served by `streamlit run` on the demo world's snapshot.
+
+Proves what unit tests of the page script cannot: the page renders its title and eight KPIs, the offline
+grid map really draws one (non-inverted) polygon per L3 grid of the snapshot, nothing is fetched from
+outside localhost, and the language toggle switches the page to English. Screenshots land in
+<data_dir>/screenshots/ for a human look.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(world):
+    """`streamlit run dashboards/app.py` on a free port, reading the world's data folder."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not installed (run ./scripts/install_browser.sh as root with apt)")
+    port = _free_port()
+    env = {**os.environ, "GRIDSIGHT_DATA_DIR": str(world.data_dir)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboards/app.py", "--server.port", str(port),
+         "--server.headless", "true", "--server.enableStaticServing", "true",
+         "--browser.gatherUsageStats", "false"],
+        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://localhost:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not become healthy (exit code {process.poll()})")
+            time.sleep(0.5)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def requested() -> list[str]:
+    """Every URL the browser requested."""
+    return []
+
+
+@pytest.fixture
+def page(server, requested):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1600, "height": 1000})
+        page.set_default_timeout(60_000)
+        page.on("request", lambda request: requested.append(request.url))
+        yield page
+        browser.close()
+
+
+def expected_polygons(data_dir: Path) -> int:
+    import duckdb
+
+    serving = data_dir / "serving"
+    table = serving / (serving / "CURRENT").read_text(encoding="utf-8").strip() / "marts__dim_grids.parquet"
+    with duckdb.connect() as con:
+        return con.execute("select count(*) from read_parquet(?) "
+                           "where level = 'grid' and geometry_geojson is not null", [str(table)]).fetchone()[0]
+
+
+def map_paths(page) -> dict:
+    """Polygons drawn in the choropleth layer, with their bounding boxes and the map frame's."""
+    return page.evaluate("""() => {
+        const chart = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+            .find(c => c.querySelector('.choroplethlayer'));
+        const frame = chart.querySelector('.main-svg').getBoundingClientRect();
+        const paths = [...chart.querySelectorAll('.choroplethlayer path')].map(p => {
+            const box = p.getBoundingClientRect();
+            return {width: box.width, height: box.height};
+        });
+        return {frame: {width: frame.width, height: frame.height}, paths};
+    }""")
+
+
+def screenshot(page, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 50_000, f"{path} is suspiciously small"
+
+
+def test_cockpit_renders_offline_map_kpis_and_switches_language(world, server, page, requested):
+    page.goto(server)
+    page.get_by_text("网格化治理大数据分析决策平台").first.wait_for()
+    page.wait_for_function("document.querySelectorAll('[data-testid=\"stMetric\"]').length === 8")
+    assert page.get_by_text("办结率").count() >= 1
+    page.locator(".choroplethlayer path").first.wait_for(state="attached")
+    page.wait_for_timeout(1500)  # let plotly finish its layout before measuring and shooting
+
+    drawn = map_paths(page)
+    expected = expected_polygons(world.data_dir)
+    assert expected > 0
+    assert len(drawn["paths"]) == expected, f"{len(drawn['paths'])} polygons drawn, {expected} grids have one"
+    frame_width = drawn["frame"]["width"]
+    assert frame_width > 100
+    for box in drawn["paths"]:
+        assert 0 < box["width"] < 0.6 * frame_width, f"polygon {box} fills the map frame ({frame_width}px): inverted?"
+    screenshots = world.data_dir / "screenshots"
+    screenshot(page, screenshots / "cockpit_zh.png")
+
+    page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+    page.get_by_text("Grid governance decision platform").first.wait_for()
+    page.wait_for_function("document.querySelectorAll('[data-testid=\"stMetric\"]').length === 8")
+    page.locator(".choroplethlayer path").first.wait_for(state="attached")
+    page.wait_for_timeout(1500)
+    assert len(map_paths(page)["paths"]) == expected
+    screenshot(page, screenshots / "cockpit_en.png")
+
+    outside = [url for url in requested
+               if urlparse(url).scheme not in ("data", "blob") and urlparse(url).hostname not in LOCAL_HOSTS]
+    assert not outside, f"requests left localhost: {outside}"
+    assert any(url.endswith("/app/static/world_110m.json") for url in requested), \
+        "plotly did not fetch the offline topojson from the app's static folder"

@@ -1,0 +1,88 @@
+"""Shared fixtures: a small demo world materialized once per test session through the real stack."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+WORLD_START, WORLD_END = dt.date(2026, 1, 1), dt.date(2026, 3, 1)   # 60 days, includes Spring Festival eve
+
+
+@dataclass
+class World:
+    data_dir: Path
+    truth: dict
+    first_run: object
+    second_run: object
+    fingerprint_after_first: dict
+    fingerprint_after_second: dict
+    serving_versions: list[str]
+
+
+def warehouse_fingerprint(warehouse: Path) -> dict:
+    """Row count and an order-independent content hash of every table except load timestamps."""
+    import duckdb
+
+    out = {}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        tables = con.execute("select table_schema, table_name from information_schema.tables "
+                             "where table_type = 'BASE TABLE' order by 1, 2").fetchall()
+        for schema, table in tables:
+            cols = [c for (c,) in con.execute(
+                "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
+                "and column_name not in ('_ingested_at', 'ingested_at') order by ordinal_position",
+                [schema, table]).fetchall()]
+            select = ", ".join(f'"{c}"' for c in cols)
+            out[f"{schema}.{table}"] = con.execute(
+                f"select count(*), coalesce(sum(hash({select})), 0) from (select {select} from {schema}.{table}) t"
+            ).fetchone()
+    return out
+
+
+def ensure_dbt_manifest() -> None:
+    subprocess.run([str(Path(sys.executable).with_name("dbt")), "parse", "--quiet", "--profiles-dir", "."],
+                   cwd=REPO / "dbt_project", check=True)
+
+
+@pytest.fixture(scope="session")
+def world(tmp_path_factory) -> World:
+    """Simulate one street for 60 days, materialize everything twice through Dagster."""
+    from simulator import WorldConfig, simulate
+
+    data_dir = tmp_path_factory.mktemp("gridsight-data")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("GRIDSIGHT_DATA_DIR", str(data_dir))
+    mp.setenv("GRIDSIGHT_PSEUDONYM_KEY", "test-key-not-secret")
+    ensure_dbt_manifest()
+    from orchestration.runner import materialize_range
+
+    truth = simulate(data_dir, WorldConfig.small(WORLD_START, WORLD_END), progress=lambda _m: None)
+    first = materialize_range(WORLD_START, WORLD_END, progress=lambda _m: None)
+    after_first = warehouse_fingerprint(data_dir / "warehouse.duckdb")
+    versions = [(data_dir / "serving" / "CURRENT").read_text()]
+    second = materialize_range(WORLD_START, WORLD_END, progress=lambda _m: None)
+    after_second = warehouse_fingerprint(data_dir / "warehouse.duckdb")
+    versions.append((data_dir / "serving" / "CURRENT").read_text())
+    yield World(data_dir, truth, first, second, after_first, after_second, versions)
+    mp.undo()
+
+
+@pytest.fixture
+def marts(world):
+    """Read-only connection to the materialized warehouse."""
+    import duckdb
+
+    con = duckdb.connect(str(world.data_dir / "warehouse.duckdb"), read_only=True)
+    yield con
+    con.close()
+
+
+def load_json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))

@@ -1,0 +1,64 @@
+"""Rows that break a contract are quarantined with their rule; files that break it as a whole fail clearly."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from data_contracts.specs import contracts_for
+from data_contracts.validate import ContractError, check, read_landing_file
+
+COUNTS = contracts_for("foot_traffic")[1]
+CASES = contracts_for("incidents")[0]
+
+
+def _write(path, text, encoding="utf-8"):
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_bad_rows_are_quarantined_with_their_rule(tmp_path):
+    path = _write(tmp_path / "counts.csv", "counter_id,zone_id,ts,count_in,count_out\n"
+                  "P1,Z1,2026-01-01 10:00:00,12,9\n"
+                  "P1,Z1,not-a-time,12,9\n"
+                  "P1,Z1,2026-01-01 11:00:00,,9\n"
+                  "P1,Z1,2026-01-01 12:00:00,3.5,9\n")
+    checked = check(read_landing_file(path, COUNTS), COUNTS, b"k")
+    assert checked.rows_in == 4
+    assert len(checked.loaded) == 1 and len(checked.quarantined) == 3
+    assert list(checked.quarantined["rule"] + ":" + checked.quarantined["column_name"]) == [
+        "invalid_timestamp:ts", "required:count_in", "invalid_integer:count_in"]
+    assert checked.loaded.loc[0, "count_in"] == 12
+
+
+def test_personal_data_never_leaves_check_in_clear(tmp_path):
+    header = ",".join(CASES.names)
+    row = "C1,2026-01-01 08:00:00,hotline_12345,dispute,neighbour,G1,30.5,117.0,addr,desc,段小明,13812341234,normal"
+    bad = "C2,2026-01-01 08:00:00,hotline_12345,dispute,neighbour,G1,30.5,117.0,addr,desc,段小明,13812341234,whenever"
+    checked = check(read_landing_file(_write(tmp_path / "cases.csv", f"{header}\n{row}\n{bad}\n"), CASES), CASES, b"k")
+    text = checked.loaded.to_csv() + checked.quarantined.to_csv()
+    assert "段小明" not in text and "13812341234" not in text
+    assert checked.loaded.loc[0, "reporter_name_mask"] == "段**"
+    assert checked.loaded.loc[0, "reporter_phone_mask"] == "138****1234"
+    original = json.loads(checked.quarantined.loc[0, "original"])
+    assert original["priority"] == "whenever" and original["reporter_phone_mask"] == "138****1234"
+
+
+@pytest.mark.parametrize("content, encoding, message", [
+    ("counter_id,zone_id,ts,count_in\nP1,Z1,2026-01-01 10:00:00,3\n", "utf-8", "missing: ['count_out']"),
+    ("counter_id,zone_id,ts,count_in,count_out,extra\n", "utf-8", "unexpected: ['extra']"),
+    ("", "utf-8", "empty file"),
+    ("counter_id,zone_id,ts,count_in,count_out\n华茂,Z1,2026-01-01 10:00:00,3,2\n", "gbk", "not UTF-8"),
+])
+def test_broken_files_raise_a_clear_error(tmp_path, content, encoding, message):
+    path = _write(tmp_path / "counts.csv", content, encoding)
+    with pytest.raises(ContractError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        read_landing_file(path, COUNTS)
+
+
+def test_every_row_is_accounted_for():
+    frame = pd.DataFrame({"counter_id": ["P"] * 5, "zone_id": ["Z"] * 5,
+                          "ts": ["2026-01-01 00:00:00", "x", "2026-01-01 02:00:00", "", "2026-01-01 04:00:00"],
+                          "count_in": ["1", "2", "-", "4", "5"], "count_out": ["1"] * 5})
+    checked = check(frame, COUNTS, b"k")
+    assert len(checked.loaded) + len(checked.quarantined) == checked.rows_in == 5

@@ -8,6 +8,7 @@ permissions on first use; it is never committed.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import os
@@ -35,8 +36,9 @@ def pseudonym(key: bytes, domain: str, value: str | None) -> str | None:
     """Keyed pseudonym of one identifier in its domain (id_number, phone, plate, name …)."""
     if value is None or value == "":
         return None
-    digest = hmac.new(key, f"{domain}\x1f{value.strip().upper()}".encode(), hashlib.sha256).hexdigest()
-    return digest[:PSEUDONYM_CHARS]
+    digest = hmac.new(key, f"{domain}\x1f{value.strip().upper()}".encode(), hashlib.sha256).digest()
+    # Base32 (a–z, 2–7) has no 0 or 1, so a pseudonym can never look like an ID or mobile number.
+    return base64.b32encode(digest).decode().lower()[:PSEUDONYM_CHARS]
 
 
 def mask_name(name: str | None) -> str | None:

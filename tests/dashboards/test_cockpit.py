@@ -1,0 +1,81 @@
+"""The cockpit shows the snapshot's real KPIs, in Chinese by default and in English on request."""
+
+import datetime as dt
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import REPO, WORLD_END
+
+APP = str(REPO / "dashboards" / "app.py")
+
+
+@pytest.fixture
+def cockpit(world, monkeypatch):
+    monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(world.data_dir))
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _metrics(app) -> dict:
+    return {m.label: m.value for m in app.metric}
+
+
+def test_kpis_match_the_warehouse(cockpit, marts, world):
+    start = WORLD_END - dt.timedelta(days=29)
+    reported, closed, resolved, on_time = marts.execute("""
+        select count(*) filter (where reported_on >= ?),
+               count(*) filter (where reported_on >= ? and is_closed),
+               count(*) filter (where cast(resolved_at as date) >= ?),
+               count(*) filter (where cast(resolved_at as date) >= ? and is_resolved_on_time)
+        from marts.fct_incidents""", [start] * 4).fetchone()
+    metrics = _metrics(cockpit)
+    assert metrics["案件总数"] == f"{reported:,}"
+    assert metrics["办结率"] == f"{closed / reported:.1%}"
+    assert metrics["按时办结率"] == f"{on_time / resolved:.1%}"
+    assert metrics["常住人口"] == f"{world.truth['residents_at_end']:,}"
+    online = world.truth["devices_online_at_end"]
+    assert metrics["当日客流"] == f"{world.truth['foot_traffic_in_last_day']:,}"
+    assert "设备在线率" in metrics and online > 0
+    assert WORLD_END.isoformat() in cockpit.caption[0].value
+
+
+def test_period_and_area_filters_change_the_numbers(cockpit, marts):
+    cockpit.selectbox(key="period").set_value(7).run()
+    start = WORLD_END - dt.timedelta(days=6)
+    reported = marts.execute("select count(*) from marts.fct_incidents where reported_on >= ?", [start]).fetchone()[0]
+    assert _metrics(cockpit)["案件总数"] == f"{reported:,}"
+    street_id = marts.execute("select grid_id from marts.dim_grids where level = 'street'").fetchone()[0]
+    cockpit.selectbox(key="area").set_value(street_id).run()
+    in_street = marts.execute("""
+        select count(*) from marts.fct_incidents join marts.dim_grids using (grid_id)
+        where reported_on >= ? and street_id = ?""", [start, street_id]).fetchone()[0]
+    assert _metrics(cockpit)["案件总数"] == f"{in_street:,}"
+
+
+def test_english_toggle(cockpit):
+    cockpit.sidebar.radio[0].set_value("en").run()
+    assert cockpit.title[0].value == "Grid governance decision platform"
+    assert "Closure rate" in _metrics(cockpit)
+
+
+def test_map_draws_every_l3_grid_with_clockwise_rings(cockpit, marts):
+    charts = [json.loads(c.proto.spec) for c in cockpit.get("plotly_chart")]
+    choropleth = next(c for c in charts if c["data"][0]["type"] == "choropleth")
+    features = choropleth["data"][0]["geojson"]["features"]
+    expected = marts.execute("select count(*) from marts.dim_grids where level = 'grid' "
+                             "and geometry_geojson is not null").fetchone()[0]
+    assert len(features) == expected
+    for feature in features:
+        ring = feature["geometry"]["coordinates"][0]
+        area = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False))
+        assert area < 0, "exterior rings must be clockwise for plotly"
+
+
+def test_without_a_snapshot_the_page_says_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(tmp_path))
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    assert not app.exception
+    assert "gridsight demo" in app.info[0].value

@@ -31,7 +31,6 @@ LABELS: dict[str, dict[str, str]] = {
     "cases": {"zh": "案件", "en": "Cases"},
     "residents": {"zh": "常住人口", "en": "Residents"},
     "top_backlog": {"zh": "积压最多的网格", "en": "Grids with the largest backlog"},
-    "closed_not_verified": {"zh": "办结不等于解决:核实办结率 {rate}", "en": "Closed is not fixed: verified closure {rate}"},
 }
 
 

@@ -97,7 +97,8 @@ def _protect(frame: pd.DataFrame, contract: FileContract, key: bytes) -> pd.Data
             out[f"{c.name}_sex"] = parts.map(lambda p: p[2])
         elif c.pii == "plates":
             plates = raw.map(lambda v: [p for p in v.split(";") if p])
-            out[f"{c.name}_keys"] = plates.map(lambda ps: ";".join(privacy.pseudonym(key, "plate", p) for p in ps) or None)
+            out[f"{c.name}_keys"] = plates.map(
+                lambda ps: ";".join(privacy.pseudonym(key, "plate", p) for p in ps) or None)
             out[f"{c.name}_masks"] = plates.map(lambda ps: ";".join(privacy.mask_plate(p) for p in ps) or None)
         elif c.pii == "birth_date":
             out[f"{c.name}_year"] = pd.to_numeric(raw.str[:4], errors="coerce").astype("Int64")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -76,7 +77,42 @@ def cmd_dashboard(args) -> None:
     os.execv(sys.executable, command)
 
 
+def reset_demo_world(paths: Paths) -> None:
+    """The demo regenerates its world for the current dates; the previous demo world goes first so
+    days of two different worlds never mix. Data that the simulator did not make is never removed."""
+    if paths.landing.exists() and not (paths.root / "truth" / "summary.json").exists():
+        raise SystemExit(f"{paths.landing} holds landing data that is not a demo world; "
+                         "choose another --data-dir for the demo")
+    for folder in (paths.landing, paths.root / "truth", paths.serving):
+        shutil.rmtree(folder, ignore_errors=True)
+    paths.warehouse.unlink(missing_ok=True)
+
+
+DAGSTER_YAML = """\
+# gridsight: one writer at a time for the warehouse pool (DuckDB has a single writer).
+concurrency:
+  pools:
+    default_limit: 1
+telemetry:
+  enabled: false
+"""
+
+
+def cmd_dagster(args) -> None:
+    """Dagster's UI and daemon (the daily schedule) over data/dagster_home."""
+    paths = Paths.from_env()
+    paths.dagster_home.mkdir(parents=True, exist_ok=True)
+    config = paths.dagster_home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML, encoding="utf-8")
+    os.environ["DAGSTER_HOME"] = str(paths.dagster_home)
+    ensure_dbt_manifest()
+    dagster = str(Path(sys.executable).with_name("dagster"))
+    os.execv(dagster, [dagster, "dev", "-m", "orchestration.definitions", "--port", str(args.port)])
+
+
 def cmd_demo(args) -> None:
+    reset_demo_world(Paths.from_env())
     cmd_simulate(args)
     cmd_materialize(args)
     if not args.no_serve:
@@ -101,6 +137,10 @@ def main(argv: list[str] | None = None) -> None:
     p = sub.add_parser("dashboard", help="serve the dashboard")
     p.add_argument("--port", type=int, default=8501)
     p.set_defaults(func=cmd_dashboard)
+
+    p = sub.add_parser("dagster", help="Dagster UI and daemon: schedules, runs, asset checks")
+    p.add_argument("--port", type=int, default=3000)
+    p.set_defaults(func=cmd_dagster)
 
     p = sub.add_parser("demo", help="simulate, materialize and serve the dashboard")
     _add_range(p)

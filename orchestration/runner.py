@@ -1,12 +1,14 @@
 """Materialize everything for a range of days in one in-process Dagster run, with progress lines.
 
-The run is recorded in the instance under data/dagster_home, so `dagster dev` shows it afterwards.
+Bulk runs use an in-memory Dagster instance: a two-year range writes tens of thousands of
+per-partition events, which the on-disk SQLite event log takes minutes to store. The warehouse and
+the serving snapshot are the durable result; the daily schedule under `dagster dev` / the daemon
+records its runs in data/dagster_home as usual.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 from collections.abc import Callable
 
@@ -14,27 +16,8 @@ import dagster as dg
 
 from orchestration.settings import Paths
 
-DAGSTER_YAML = """\
-# gridsight: one writer at a time for the warehouse pool (DuckDB has a single writer).
-concurrency:
-  pools:
-    default_limit: 1
-telemetry:
-  enabled: false
-"""
-
-
 # Log lines worth showing as progress: our assets' own lines and dbt's summary.
 PROGRESS_PREFIXES = ("ingest ", "published ", "Done. PASS=")
-
-
-def prepare_instance(paths: Paths) -> dg.DagsterInstance:
-    paths.dagster_home.mkdir(parents=True, exist_ok=True)
-    config = paths.dagster_home / "dagster.yaml"
-    if not config.exists():
-        config.write_text(DAGSTER_YAML, encoding="utf-8")
-    os.environ["DAGSTER_HOME"] = str(paths.dagster_home)
-    return dg.DagsterInstance.get()
 
 
 def _progress_logger(emit: Callable[[str], None]) -> dg.LoggerDefinition:
@@ -49,15 +32,18 @@ def _progress_logger(emit: Callable[[str], None]) -> dg.LoggerDefinition:
                 meta = getattr(record, "dagster_meta", {}) or {}
                 event = meta.get("dagster_event")
                 message = meta.get("orig_message", record.getMessage())
-                if event is not None and event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE"):
-                    status = "done" if event.event_type_value == "STEP_SUCCESS" else "FAILED"
-                    emit(f"[{time.monotonic() - started:6.1f}s] {meta.get('step_key')}: {status}")
+                stamp = f"[{time.monotonic() - started:6.1f}s]"
+                if event is not None and event.event_type_value == "STEP_SUCCESS":
+                    emit(f"{stamp} {meta.get('step_key')}: done")
+                elif event is not None and event.event_type_value == "STEP_FAILURE":
+                    error = event.step_failure_data.error
+                    emit(f"{stamp} {meta.get('step_key')}: FAILED — {error.message.strip() if error else ''}")
                 elif event is None and message.startswith(PROGRESS_PREFIXES):
-                    emit(f"[{time.monotonic() - started:6.1f}s] {message}")
+                    emit(f"{stamp} {message}")
 
         log = logging.getLogger("gridsight.progress")
         log.handlers = [Emit()]
-        log.setLevel(logging.INFO)
+        log.setLevel(logging.DEBUG)  # step events are logged at DEBUG; the handler picks what to show
         log.propagate = False
         return log
 
@@ -70,7 +56,8 @@ def materialize_range(start: dt.date, end: dt.date, progress: Callable[[str], No
     from orchestration.definitions import defs
 
     paths = Paths.from_env()
-    instance = prepare_instance(paths)
+    paths.root.mkdir(parents=True, exist_ok=True)
+    instance = dg.DagsterInstance.ephemeral()
     job = defs().resolve_job_def("materialize_everything")
     job = job.with_logger_defs({"progress": _progress_logger(progress)})
     progress(f"materializing {start} … {end} into {paths.warehouse}")

@@ -14,6 +14,7 @@ from simulator.world import Grid
 ETHNICITIES = ["汉族"] * 97 + ["回族", "满族", "壮族"]
 OCCUPATIONS = ["employee", "self_employed", "civil_servant", "worker", "retired", "student", "unemployed",
                "delivery_rider", "shop_owner", "farmer"]
+WORKING_OCCUPATIONS = [o for o in OCCUPATIONS if o not in ("retired", "student")]
 EDUCATION = ["primary", "junior_high", "senior_high", "college", "bachelor", "postgraduate"]
 EMPLOYERS = ["state_owned", "private", "individual", "government", "none"]
 COLUMNS = ["name", "id_number", "phone", "sex", "birth_date", "ethnicity", "household_id", "relation_to_head",
@@ -56,7 +57,7 @@ def _person(rng, day, household, relation, age_lo, age_hi, *, alone=False, local
         "move_in_date": household["move_in"].isoformat(),
         "registered_on": household["move_in"].isoformat(),
         "deregistered_on": "",
-        "occupation": ("student" if age < 22 else "retired" if age >= 62 else str(rng.choice(OCCUPATIONS[:4] + OCCUPATIONS[6:]))),
+        "occupation": ("student" if age < 22 else "retired" if age >= 62 else str(rng.choice(WORKING_OCCUPATIONS))),
         "employer_type": "none" if age < 22 or age >= 62 else str(rng.choice(EMPLOYERS)),
         "education": str(rng.choice(EDUCATION)) if age >= 16 else "primary",
         "marital_status": "married" if relation in ("head", "spouse") and not alone and age >= 22 else (
@@ -139,7 +140,8 @@ def generate(rng: np.random.Generator, grids: list[Grid], start: dt.date, end: d
     day = start + dt.timedelta(days=1)
     while day <= end:
         for g in living:
-            for _ in range(int(rng.poisson(DAILY_MOVE_INS_PER_1000_HH * g.households / 1000 * (1 + 3 * g.renter_share)))):
+            move_ins = DAILY_MOVE_INS_PER_1000_HH * g.households / 1000 * (1 + 3 * g.renter_share)
+            for _ in range(int(rng.poisson(move_ins))):
                 counters[g.grid_id] += 1
                 people = _finish(_household(rng, g, counters[g.grid_id], day, day, True, owners[g.grid_id]),
                                  "register", day)

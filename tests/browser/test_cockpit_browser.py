@@ -79,7 +79,7 @@ def page(server, requested):
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_page(viewport={"width": 1600, "height": 1000})
+        page = browser.new_page(viewport={"width": 1600, "height": 1400})
         page.set_default_timeout(60_000)
         page.on("request", lambda request: requested.append(request.url))
         yield page
@@ -135,6 +135,7 @@ def test_cockpit_renders_offline_map_kpis_and_switches_language(world, server, p
     screenshots = world.data_dir / "screenshots"
     screenshot(page, screenshots / "cockpit_zh.png")
 
+    # This page is the fresh server's first session: a lost first click on the toggle shows up here.
     page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
     page.get_by_text("Grid governance decision platform").first.wait_for()
     page.wait_for_function("document.querySelectorAll('[data-testid=\"stMetric\"]').length === 8")

@@ -1,0 +1,33 @@
+"""The gridsight CLI writes where it is told and never deletes data the simulator did not make."""
+
+import pytest
+
+from orchestration.cli import main, reset_demo_world
+from orchestration.settings import Paths
+
+
+def test_simulate_writes_the_landing_zone(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("GRIDSIGHT_DATA_DIR", raising=False)
+    main(["--data-dir", str(tmp_path), "simulate", "--small", "--start", "2026-01-01", "--end", "2026-01-03"])
+    days = sorted(p.name for p in (tmp_path / "landing" / "incidents").iterdir())
+    assert days == ["dt=2026-01-01", "dt=2026-01-02", "dt=2026-01-03"]
+    assert (tmp_path / "truth" / "summary.json").exists()
+    assert "[simulate] done" in capsys.readouterr().out
+
+
+def test_demo_reset_keeps_real_landing_data(tmp_path):
+    real = tmp_path / "landing" / "incidents" / "dt=2026-01-01"
+    real.mkdir(parents=True)
+    (real / "cases.csv").write_text("case_id\n")
+    with pytest.raises(SystemExit, match="not a demo world"):
+        reset_demo_world(Paths(tmp_path))
+    assert (real / "cases.csv").exists()
+
+
+def test_demo_reset_clears_a_previous_demo_world(tmp_path):
+    (tmp_path / "truth").mkdir()
+    (tmp_path / "truth" / "summary.json").write_text("{}")
+    (tmp_path / "landing" / "grids").mkdir(parents=True)
+    (tmp_path / "warehouse.duckdb").write_text("")
+    reset_demo_world(Paths(tmp_path))
+    assert not (tmp_path / "landing").exists() and not (tmp_path / "warehouse.duckdb").exists()

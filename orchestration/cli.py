@@ -111,6 +111,23 @@ def cmd_dagster(args) -> None:
     os.execv(dagster, [dagster, "dev", "-m", "orchestration.definitions", "--port", str(args.port)])
 
 
+CALENDAR_SEED = DBT_PROJECT_DIR / "seeds" / "cn_calendar.csv"
+
+
+def calendar_seed_frame(first_year: int, last_year: int):
+    """The official calendar rows of dim_date's seed (only days chinese-calendar knows)."""
+    from models_ml.calendar import calendar_frame
+
+    frame = calendar_frame(dt.date(first_year, 1, 1), dt.date(last_year, 12, 31))
+    return frame[frame["source"] == "chinese_calendar"].drop(columns="source")
+
+
+def cmd_calendar_seed(args) -> None:
+    frame = calendar_seed_frame(args.first_year, args.last_year)
+    frame.to_csv(CALENDAR_SEED, index=False)
+    print(f"[calendar-seed] wrote {len(frame)} days ({frame['date'].min()} … {frame['date'].max()}) to {CALENDAR_SEED}")
+
+
 def cmd_demo(args) -> None:
     reset_demo_world(Paths.from_env())
     cmd_simulate(args)
@@ -141,6 +158,11 @@ def main(argv: list[str] | None = None) -> None:
     p = sub.add_parser("dagster", help="Dagster UI and daemon: schedules, runs, asset checks")
     p.add_argument("--port", type=int, default=3000)
     p.set_defaults(func=cmd_dagster)
+
+    p = sub.add_parser("calendar-seed", help="rewrite the holiday seed from chinese-calendar (after upgrading it)")
+    p.add_argument("--first-year", type=int, default=2020)
+    p.add_argument("--last-year", type=int, default=today_shanghai().year + 1)
+    p.set_defaults(func=cmd_calendar_seed)
 
     p = sub.add_parser("demo", help="simulate, materialize and serve the dashboard")
     _add_range(p)

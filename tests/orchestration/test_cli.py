@@ -31,3 +31,14 @@ def test_demo_reset_clears_a_previous_demo_world(tmp_path):
     (tmp_path / "warehouse.duckdb").write_text("")
     reset_demo_world(Paths(tmp_path))
     assert not (tmp_path / "landing").exists() and not (tmp_path / "warehouse.duckdb").exists()
+
+
+def test_calendar_seed_is_current_with_chinese_calendar():
+    """The committed holiday seed equals what `gridsight calendar-seed` writes from chinese-calendar."""
+    import pandas as pd
+
+    from orchestration.cli import CALENDAR_SEED, calendar_seed_frame
+
+    committed = pd.read_csv(CALENDAR_SEED, dtype=str, keep_default_na=False)
+    fresh = calendar_seed_frame(2020, 2027).fillna("").astype(str)
+    assert committed.to_dict("records") == fresh.reset_index(drop=True).to_dict("records")

@@ -110,6 +110,21 @@ def map_paths(page) -> dict:
     }""")
 
 
+def wait_for_page(page, title: str) -> dict:
+    """Wait for `title`, the eight KPIs and the map's polygons (if any come); return map_paths()."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import expect
+
+    expect(page.locator("h1").first).to_contain_text(title, timeout=30_000)
+    page.wait_for_function("document.querySelectorAll('[data-testid=\"stMetric\"]').length === 8")
+    try:
+        page.wait_for_function("document.querySelectorAll('.choroplethlayer path').length > 0", timeout=20_000)
+    except PlaywrightTimeout:
+        pass  # counted and reported below
+    page.wait_for_timeout(1500)  # let plotly finish its layout before measuring and shooting
+    return map_paths(page)
+
+
 def screenshot(page, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=True)
@@ -118,16 +133,13 @@ def screenshot(page, path: Path) -> None:
 
 def test_cockpit_renders_offline_map_kpis_and_switches_language(world, server, page, requested):
     page.goto(server)
-    page.get_by_text("网格化治理大数据分析决策平台").first.wait_for()
-    page.wait_for_function("document.querySelectorAll('[data-testid=\"stMetric\"]').length === 8")
-    assert page.get_by_text("办结率").count() >= 1
-    page.locator(".choroplethlayer path").first.wait_for(state="attached")
-    page.wait_for_timeout(1500)  # let plotly finish its layout before measuring and shooting
+    drawn = wait_for_page(page, "网格化治理大数据分析决策平台")
+    assert page.locator('[data-testid="stMetric"]').get_by_text("办结率", exact=True).count() == 1
 
-    drawn = map_paths(page)
     expected = expected_polygons(world.data_dir)
     assert expected > 0
-    assert len(drawn["paths"]) == expected, f"{len(drawn['paths'])} polygons drawn, {expected} grids have one"
+    assert len(drawn["paths"]) == expected, \
+        f"{len(drawn['paths'])} polygons drawn, {expected} grids have one (topojson served? static serving on?)"
     frame_width = drawn["frame"]["width"]
     assert frame_width > 100
     for box in drawn["paths"]:
@@ -137,11 +149,8 @@ def test_cockpit_renders_offline_map_kpis_and_switches_language(world, server, p
 
     # This page is the fresh server's first session: a lost first click on the toggle shows up here.
     page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
-    page.get_by_text("Grid governance decision platform").first.wait_for()
-    page.wait_for_function("document.querySelectorAll('[data-testid=\"stMetric\"]').length === 8")
-    page.locator(".choroplethlayer path").first.wait_for(state="attached")
-    page.wait_for_timeout(1500)
-    assert len(map_paths(page)["paths"]) == expected
+    drawn = wait_for_page(page, "Grid governance decision platform")
+    assert len(drawn["paths"]) == expected
     screenshot(page, screenshots / "cockpit_en.png")
 
     outside = [url for url in requested

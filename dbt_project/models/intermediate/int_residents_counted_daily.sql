@@ -19,11 +19,7 @@ deltas as (
 ),
 
 spine as (
-    select g.grid_id, d.date_day
-    from {{ ref('dim_grids') }} as g
-    cross join {{ ref('dim_date') }} as d
-    cross join period
-    where g.level = 'grid' and d.date_day between period.first_day and period.last_day
+    select * from {{ ref('int_grid_days') }}
 ),
 
 daily as (

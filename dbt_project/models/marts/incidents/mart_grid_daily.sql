@@ -1,15 +1,7 @@
 -- Per L3 grid and day of the reporting period: the numerators and denominators of every cockpit KPI
 -- (see dim_kpis). Flows count what happened that day; stocks (backlog, residents) are at day end.
-with period as (
-    select * from {{ ref('int_data_period') }}
-),
-
-spine as (
-    select g.grid_id, d.date_day
-    from {{ ref('dim_grids') }} as g
-    cross join {{ ref('dim_date') }} as d
-    cross join period
-    where g.level = 'grid' and d.date_day between period.first_day and period.last_day
+with spine as (
+    select * from {{ ref('int_grid_days') }}
 ),
 
 incidents as (

@@ -1,6 +1,6 @@
 with source as (
     select * from {{ source('devices', 'device_registry') }}
-    qualify row_number() over (partition by device_id order by dt desc, _row desc) = 1
+    {{ latest_delivery('device_id') }}
 ),
 
 renamed as (

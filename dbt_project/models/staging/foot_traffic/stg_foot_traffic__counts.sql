@@ -1,7 +1,7 @@
 -- Hourly counts per counter; an hour a counter did not report has no row (a gap, not a zero).
 with source as (
     select * from {{ source('foot_traffic', 'foot_traffic_counts') }}
-    qualify row_number() over (partition by counter_id, ts order by dt desc, _row desc) = 1
+    {{ latest_delivery('counter_id, ts') }}
 ),
 
 renamed as (

@@ -1,6 +1,6 @@
 with source as (
     select * from {{ source('foot_traffic', 'foot_traffic_zones') }}
-    qualify row_number() over (partition by zone_id order by dt desc, _row desc) = 1
+    {{ latest_delivery('zone_id') }}
 ),
 
 renamed as (

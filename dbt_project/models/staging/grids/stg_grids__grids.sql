@@ -1,7 +1,7 @@
 -- The latest delivered version of every area of the grid hierarchy.
 with source as (
     select * from {{ source('grids', 'grids') }}
-    qualify row_number() over (partition by grid_id order by dt desc, _row) = 1
+    {{ latest_delivery('grid_id') }}
 ),
 
 renamed as (

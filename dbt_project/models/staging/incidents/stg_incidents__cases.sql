@@ -1,6 +1,6 @@
 with source as (
     select * from {{ source('incidents', 'incident_cases') }}
-    qualify row_number() over (partition by case_id order by dt desc, _row desc) = 1
+    {{ latest_delivery('case_id') }}
 ),
 
 renamed as (

@@ -1,6 +1,6 @@
 with source as (
     select * from {{ source('incidents', 'incident_events') }}
-    qualify row_number() over (partition by case_id, seq order by dt desc, _row desc) = 1
+    {{ latest_delivery('case_id, seq') }}
 ),
 
 renamed as (

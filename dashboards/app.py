@@ -1,13 +1,19 @@
-"""gridsight dashboards: `streamlit run dashboards/app.py` (or `gridsight dashboard`)."""
+"""gridsight dashboards: `gridsight dashboard` (streamlit run dashboards/app.py --server.enableStaticServing true)."""
+
+from pathlib import Path
 
 import streamlit as st
 
+from dashboards.components.remembered import remembered
 from dashboards.i18n import LANGUAGES, t
 
-st.set_page_config(page_title="gridsight", page_icon=":material/grid_view:", layout="wide")
+# A local favicon: Material icons would be fetched from a font CDN, which an offline site cannot reach.
+st.set_page_config(page_title="gridsight", page_icon=str(Path(__file__).parent / "static" / "favicon.png"),
+                   layout="wide")
 
 with st.sidebar:
-    st.radio(t("language"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang", horizontal=True)
+    remembered(st.radio, t("language"), list(LANGUAGES), name="lang", default="zh", suffix="toggle",
+               format_func=LANGUAGES.get, horizontal=True)
 
 pages = [st.Page("pages/cockpit.py", title=t("page_cockpit"), icon=":material/dashboard:", default=True)]
 st.navigation(pages).run()

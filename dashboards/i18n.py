@@ -25,7 +25,6 @@ LABELS: dict[str, dict[str, str]] = {
     "new_cases": {"zh": "新增案件", "en": "New cases"},
     "backlog": {"zh": "积压案件", "en": "Backlog"},
     "overdue": {"zh": "超期案件", "en": "Overdue"},
-    "date": {"zh": "日期", "en": "Date"},
     "count": {"zh": "数量", "en": "Count"},
     "grid": {"zh": "网格", "en": "Grid"},
     "cases": {"zh": "案件", "en": "Cases"},

@@ -20,6 +20,12 @@ class KpiValue:
     value: float | None
     previous: float | None
     target: float | None
+    higher_is_better: bool | None
+
+    @property
+    def delta_color(self) -> str:
+        """st.metric colouring: good changes green, bad red, plain counts grey."""
+        return "off" if self.higher_is_better is None else ("normal" if self.higher_is_better else "inverse")
 
 
 def daily_totals(snapshot: Snapshot, start: dt.date, end: dt.date, street_id: str | None) -> pd.DataFrame:
@@ -57,7 +63,8 @@ def kpi_values(snapshot: Snapshot, end: dt.date, days: int, street_id: str | Non
     previous = totals[totals["date_day"] < start]
     catalogue = query(snapshot, "select * from dim_kpis")
     return [KpiValue(r["kpi"], r["name_zh"], r["name_en"], r["unit"], _value(current, r), _value(previous, r),
-                     None if pd.isna(r["target"]) else float(r["target"]))
+                     None if pd.isna(r["target"]) else float(r["target"]),
+                     None if pd.isna(r["higher_is_better"]) else bool(r["higher_is_better"]))
             for _, r in catalogue.iterrows()]
 
 

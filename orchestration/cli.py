@@ -67,14 +67,18 @@ def cmd_materialize(args) -> None:
     print(f"[materialize] done in {time.monotonic() - began:.0f}s", flush=True)
 
 
+def dashboard_command(port: int) -> list[str]:
+    """How the dashboard is served. Static serving is required: plotly's maps load their (empty)
+    topojson from dashboards/static/, or draw nothing offline."""
+    return [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboards" / "app.py"),
+            "--server.port", str(port), "--server.headless", "true", "--server.enableStaticServing", "true",
+            "--client.toolbarMode", "viewer", "--browser.gatherUsageStats", "false"]
+
+
 def cmd_dashboard(args) -> None:
-    app = REPO / "dashboards" / "app.py"
     os.environ.setdefault("GRIDSIGHT_DATA_DIR", str(Paths.from_env().root))
-    command = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
-               "--server.headless", "true", "--server.enableStaticServing", "true",
-               "--browser.gatherUsageStats", "false"]
     print(f"[dashboard] serving http://localhost:{args.port}", flush=True)
-    os.execv(sys.executable, command)
+    os.execv(sys.executable, dashboard_command(args.port))
 
 
 def reset_demo_world(paths: Paths) -> None:

@@ -6,11 +6,13 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboards.components.grid_map import FONT, PLOTLY_CONFIG, grid_map
+from dashboards.components.remembered import remembered
 from dashboards.data import current_snapshot, query
 from dashboards.i18n import lang, name_column, t
 from dashboards.kpis import format_delta, format_value, kpi_values
 
 PERIODS = [7, 30, 90, 365]
+KPIS_PER_ROW = 4
 
 snapshot = current_snapshot()
 st.title(t("app_title"))
@@ -23,16 +25,18 @@ name = name_column()
 streets = query(snapshot, "select grid_id, name_zh, name_en from dim_grids where level = 'street' order by grid_id")
 street_names = dict(zip(streets["grid_id"], streets[name], strict=True))
 left, right = st.columns(2)
-days = left.selectbox(t("period"), PERIODS, index=1, format_func=lambda n: t("days_n", n=n), key="period")
-street_id = right.selectbox(t("area"), [None, *street_names], key="area",
-                            format_func=lambda s: t("whole_district") if s is None else street_names[s])
+days = remembered(left.selectbox, t("period"), PERIODS, name="period", default=30, suffix=lang(),
+                  format_func=lambda n: t("days_n", n=n))
+street_id = remembered(right.selectbox, t("area"), [None, *street_names], name="area", default=None, suffix=lang(),
+                       format_func=lambda s: t("whole_district") if s is None else street_names[s])
 end = dt.date.fromisoformat(snapshot.as_of)
 start = end - dt.timedelta(days=days - 1)
 
 kpis = kpi_values(snapshot, end, days, street_id)
-for column, kpi in zip(st.columns(len(kpis)), kpis, strict=True):
+columns = [column for _ in range(0, len(kpis), KPIS_PER_ROW) for column in st.columns(KPIS_PER_ROW)]
+for column, kpi in zip(columns, kpis, strict=False):
     column.metric(getattr(kpi, f"name_{lang()}"), format_value(kpi.value, kpi.unit), format_delta(kpi),
-                  help=t("vs_previous"))
+                  help=t("vs_previous"), delta_color=kpi.delta_color)
 
 areas = query(snapshot, """
     select g.grid_id, g.name_zh, g.name_en, g.geometry_geojson,
@@ -65,7 +69,7 @@ with trend_column:
     for column in ("backlog", "overdue"):
         figure.add_scatter(x=trend["date_day"], y=trend[column], name=t(column), mode="lines")
     figure.update_layout(height=300, margin=dict(l=0, r=0, t=10, b=0), font_family=FONT,
-                         legend=dict(orientation="h"), xaxis_title=t("date"), yaxis_title=t("count"))
+                         legend=dict(orientation="h", y=1.15), yaxis_title=t("count"), xaxis_tickformat="%m-%d")
     st.plotly_chart(figure, width="stretch", key="trend")
 
     st.subheader(t("top_backlog"))

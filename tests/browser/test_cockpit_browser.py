@@ -11,13 +11,14 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+
+from orchestration.cli import dashboard_command
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -39,11 +40,8 @@ def server(world):
         pytest.skip(f"{CHROMIUM} not installed (run ./scripts/install_browser.sh as root with apt)")
     port = _free_port()
     env = {**os.environ, "GRIDSIGHT_DATA_DIR": str(world.data_dir)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboards/app.py", "--server.port", str(port),
-         "--server.headless", "true", "--server.enableStaticServing", "true",
-         "--browser.gatherUsageStats", "false"],
-        cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(dashboard_command(port), cwd=REPO, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
     url = f"http://localhost:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -132,6 +130,8 @@ def screenshot(page, path: Path) -> None:
 
 
 def test_cockpit_renders_offline_map_kpis_and_switches_language(world, server, page, requested):
+    from playwright.sync_api import expect
+
     page.goto(server)
     drawn = wait_for_page(page, "网格化治理大数据分析决策平台")
     assert page.locator('[data-testid="stMetric"]').get_by_text("办结率", exact=True).count() == 1
@@ -147,10 +147,15 @@ def test_cockpit_renders_offline_map_kpis_and_switches_language(world, server, p
     screenshots = world.data_dir / "screenshots"
     screenshot(page, screenshots / "cockpit_zh.png")
 
+    # A chosen period must survive the language switch.
+    page.get_by_role("combobox", name="统计周期").click()
+    page.get_by_role("option", name="近90天").click()
+    expect(page.get_by_role("combobox", name="统计周期")).to_have_value("近90天")
     # This page is the fresh server's first session: a lost first click on the toggle shows up here.
-    page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+    page.get_by_role("radiogroup", name="语言").get_by_text("English", exact=True).click()
     drawn = wait_for_page(page, "Grid governance decision platform")
     assert len(drawn["paths"]) == expected
+    expect(page.get_by_role("combobox", name="Period")).to_have_value("Last 90 days")
     screenshot(page, screenshots / "cockpit_en.png")
 
     outside = [url for url in requested

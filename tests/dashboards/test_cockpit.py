@@ -43,12 +43,12 @@ def test_kpis_match_the_warehouse(cockpit, marts, world):
 
 
 def test_period_and_area_filters_change_the_numbers(cockpit, marts):
-    cockpit.selectbox(key="period").set_value(7).run()
+    cockpit.selectbox(key="period__zh").set_value(7).run()
     start = WORLD_END - dt.timedelta(days=6)
     reported = marts.execute("select count(*) from marts.fct_incidents where reported_on >= ?", [start]).fetchone()[0]
     assert _metrics(cockpit)["案件总数"] == f"{reported:,}"
     street_id = marts.execute("select grid_id from marts.dim_grids where level = 'street'").fetchone()[0]
-    cockpit.selectbox(key="area").set_value(street_id).run()
+    cockpit.selectbox(key="area__zh").set_value(street_id).run()
     in_street = marts.execute("""
         select count(*) from marts.fct_incidents join marts.dim_grids using (grid_id)
         where reported_on >= ? and street_id = ?""", [start, street_id]).fetchone()[0]
@@ -56,9 +56,14 @@ def test_period_and_area_filters_change_the_numbers(cockpit, marts):
 
 
 def test_english_toggle(cockpit):
+    chinese = list(_metrics(cockpit).values())
     cockpit.sidebar.radio[0].set_value("en").run()
     assert cockpit.title[0].value == "Grid governance decision platform"
     assert "Closure rate" in _metrics(cockpit)
+    period = cockpit.selectbox(key="period__en")
+    assert period.label == "Period" and period.value == 30
+    assert "Last 30 days" in period.options
+    assert list(_metrics(cockpit).values()) == chinese   # same numbers, other language
 
 
 def test_map_draws_every_l3_grid_with_clockwise_rings(cockpit, marts):

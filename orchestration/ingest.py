@@ -15,13 +15,15 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from data_contracts.specs import FileContract, contracts_for
+from data_contracts.specs import SOURCES, FileContract, contracts_for
 from data_contracts.validate import check, read_landing_file
 
 META_DDL = """
 create schema if not exists raw;
 create schema if not exists quarantine;
 create schema if not exists meta;
+create table if not exists meta.landing_files (
+    source varchar, dt date, file varchar, bytes bigint, expected boolean, scanned_at timestamp);
 create table if not exists meta.ingest_log (
     source varchar, table_name varchar, dt date, file varchar,
     rows_in bigint, rows_loaded bigint, rows_quarantined bigint, ingested_at timestamp,
@@ -36,6 +38,11 @@ class TableLoad:
     rows_in: int
     rows_loaded: int
     rows_quarantined: int
+    per_file_reconciled: bool = True
+
+    @property
+    def reconciled(self) -> bool:
+        return self.per_file_reconciled and self.rows_in == self.rows_loaded + self.rows_quarantined
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection, contract: FileContract) -> None:
@@ -66,6 +73,33 @@ def _read_range(landing: Path, contract: FileContract, days: Iterable[dt.date], 
     return checked, log
 
 
+def scan_landing(landing: Path, source: str) -> pd.DataFrame:
+    """Every file under landing/<source>/, and whether a contract expects it; plus any landing folder
+    that is not a known source (so a misnamed delivery is reported, not silently ignored)."""
+    expected_names = {c.filename for c in contracts_for(source)}
+    rows = []
+    for path in sorted((landing / source).glob("dt=*/*")):
+        try:
+            day = dt.date.fromisoformat(path.parent.name.removeprefix("dt="))
+        except ValueError:
+            day = None
+        rows.append({"source": source, "dt": day, "file": str(path.relative_to(landing)),
+                     "bytes": path.stat().st_size, "expected": day is not None and path.name in expected_names})
+    unknown = [p for p in landing.iterdir() if p.is_dir() and p.name not in SOURCES] if landing.exists() else []
+    for folder in sorted(unknown):
+        rows.append({"source": folder.name, "dt": None, "file": str(folder.relative_to(landing)), "bytes": None,
+                     "expected": False})
+    return pd.DataFrame(rows, columns=["source", "dt", "file", "bytes", "expected"])
+
+
+def _record_landing(con: duckdb.DuckDBPyConnection, landing: Path, source: str) -> None:
+    files = scan_landing(landing, source)  # noqa: F841 (read by DuckDB by name)
+    con.execute("delete from meta.landing_files where source = ? or source not in "
+                "(select unnest(?::varchar[]))", [source, list(SOURCES)])
+    con.execute("insert into meta.landing_files by name "
+                "select *, current_localtimestamp() as scanned_at from files")
+
+
 def ingest_source(warehouse: Path, landing: Path, source: str, start: dt.date, end: dt.date, key: bytes
                   ) -> list[TableLoad]:
     """Load every landing file of `source` dated start..end (inclusive) into the warehouse.
@@ -91,7 +125,10 @@ def ingest_source(warehouse: Path, landing: Path, source: str, start: dt.date, e
                 log_frame = pd.DataFrame(log)  # noqa: F841
                 con.execute("insert into meta.ingest_log by name "
                             "select *, current_localtimestamp() as ingested_at from log_frame")
-            results.append(TableLoad(contract.table, len(log), sum(r["rows_in"] for r in log),
-                                     sum(r["rows_loaded"] for r in log), sum(r["rows_quarantined"] for r in log)))
+            results.append(TableLoad(
+                contract.table, len(log), sum(r["rows_in"] for r in log), sum(r["rows_loaded"] for r in log),
+                sum(r["rows_quarantined"] for r in log),
+                all(r["rows_in"] == r["rows_loaded"] + r["rows_quarantined"] for r in log)))
+        _record_landing(con, landing, source)
         con.execute("commit")
     return results

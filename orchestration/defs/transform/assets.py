@@ -15,15 +15,16 @@ DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 
 
 class GridsightTranslator(DagsterDbtTranslator):
-    """Sources map onto the ingest assets (raw/<table>); models and seeds are keyed by their schema."""
+    """Every node is keyed <schema>/<name>: dbt sources raw.* and quarantine.* are the ingest assets'
+    outputs; meta.* (ingest records shared by all ingest assets) stay external."""
 
     def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project) -> dg.AssetSpec:
         spec = super().get_asset_spec(manifest, unique_id, project)
         node = manifest["sources"].get(unique_id) or manifest["nodes"][unique_id]
+        key = dg.AssetKey([node["schema"], node["name"]])
         if node["resource_type"] == "source":
-            return spec.replace_attributes(key=dg.AssetKey(["raw", node["name"]]))
-        return spec.replace_attributes(key=dg.AssetKey([node["schema"], node["name"]]),
-                                       group_name=node["schema"])
+            return spec.replace_attributes(key=key)
+        return spec.replace_attributes(key=key, group_name=node["schema"])
 
 
 def dbt_resource() -> DbtCliResource:

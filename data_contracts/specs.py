@@ -28,6 +28,9 @@ class Column:
     required: bool = True
     allowed: tuple[str, ...] | None = None
     pii: str | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+    pattern: str | None = None   # regular expression the (clear) value must match
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,11 @@ def _cols(*specs) -> tuple[Column, ...]:
     return tuple(s if isinstance(s, Column) else Column(s) for s in specs)
 
 
+LAT = dict(min_value=18.0, max_value=54.0)     # mainland China
+LON = dict(min_value=73.0, max_value=135.0)
+COUNT = dict(min_value=0)
+ID_NUMBER = r"^[1-9]\d{5}(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\d{3}[\dXx]$"
+MOBILE = r"^1[3-9]\d{9}$"
 LEVELS = ("district", "street", "community", "grid", "micro_grid")
 GRID_TYPES = ("administrative", "residential", "commercial", "special", "mobile")
 FLAG = dict(type="boolean")
@@ -64,13 +72,15 @@ CONTRACTS: tuple[FileContract, ...] = (
     FileContract("grids", "grids.geojson", "grids", _cols(
         "grid_id", Column("parent_id", required=False), Column("level", allowed=LEVELS),
         Column("grid_type", allowed=GRID_TYPES), "name_zh", "name_en",
-        Column("households", "integer"), Column("shops", "integer"),
-        Column("centroid_lat", "double", required=False), Column("centroid_lon", "double", required=False),
+        Column("households", "integer", **COUNT), Column("shops", "integer", **COUNT),
+        Column("centroid_lat", "double", required=False, **LAT),
+        Column("centroid_lon", "double", required=False, **LON),
         Column("valid_from", "date"), Column("valid_to", "date", required=False),
         Column("geometry", required=False))),
     FileContract("population", "register.csv", "population_register", _cols(
-        Column("name", pii="name"), Column("id_number", pii="id_number"), Column("phone", required=False, pii="phone"),
-        Column("sex", allowed=("M", "F")), Column("birth_date", pii="birth_date"), "ethnicity", "household_id",
+        Column("name", pii="name"), Column("id_number", pii="id_number", pattern=ID_NUMBER),
+        Column("phone", required=False, pii="phone", pattern=MOBILE),
+        Column("sex", allowed=("M", "F")), Column("birth_date", "date", pii="birth_date"), "ethnicity", "household_id",
         Column("relation_to_head", allowed=("head", "spouse", "child", "parent", "other")),
         "building", "unit", "room", "grid_id",
         Column("residence_type", allowed=("registered", "resident", "floating")), Column("is_renter", **FLAG),
@@ -79,26 +89,27 @@ CONTRACTS: tuple[FileContract, ...] = (
         "occupation", "employer_type", "education", "marital_status",
         Column("elderly_alone", **FLAG), Column("disabled", **FLAG), Column("chronic_illness", **FLAG),
         Column("low_income", **FLAG), Column("veteran", **FLAG), Column("minor_left_behind", **FLAG),
-        Column("focus_person", **FLAG), Column("pets", "integer"),
+        Column("focus_person", **FLAG), Column("pets", "integer", **COUNT),
         Column("vehicle_plates", required=False, pii="plates"),
         Column("household_tier", allowed=("red", "yellow", "green")),
         Column("change_type", allowed=("snapshot", "register", "update", "deregister")),
         Column("changed_at", "date"))),
     FileContract("incidents", "cases.csv", "incident_cases", _cols(
         "case_id", Column("reported_at", "timestamp"), "channel", "category_l1", "category_l2", "grid_id",
-        Column("lat", "double", required=False), Column("lon", "double", required=False),
+        Column("lat", "double", required=False, **LAT), Column("lon", "double", required=False, **LON),
         Column("address", required=False), Column("description", required=False),
-        Column("reporter_name", required=False, pii="name"), Column("reporter_phone", required=False, pii="phone"),
+        Column("reporter_name", required=False, pii="name"),
+        Column("reporter_phone", required=False, pii="phone", pattern=MOBILE),
         Column("priority", allowed=("urgent", "normal")))),
     FileContract("incidents", "events.csv", "incident_events", _cols(
-        "case_id", Column("seq", "integer"),
+        "case_id", Column("seq", "integer", min_value=1),
         Column("event_type", allowed=("reported", "accepted", "dispatched", "escalated", "resolved", "verified",
                                       "closed", "reopened", "rated")),
         Column("at", "timestamp"), Column("level", allowed=LEVELS),
-        "actor", Column("satisfaction", "integer", required=False),
+        "actor", Column("satisfaction", "integer", required=False, min_value=1, max_value=5),
         Column("mediation_outcome", required=False, allowed=("success", "failed")))),
     FileContract("devices", "registry.csv", "device_registry", _cols(
-        "device_id", "device_type", "grid_id", Column("lat", "double"), Column("lon", "double"),
+        "device_id", "device_type", "grid_id", Column("lat", "double", **LAT), Column("lon", "double", **LON),
         Column("installed_at", "date"), "vendor")),
     FileContract("devices", "telemetry.csv", "device_telemetry", _cols(
         "device_id", Column("ts", "timestamp"),
@@ -106,10 +117,10 @@ CONTRACTS: tuple[FileContract, ...] = (
         Column("value", "double", required=False), Column("code", required=False))),
     FileContract("foot_traffic", "zones.csv", "foot_traffic_zones", _cols(
         "zone_id", "district_code", "district_name_zh", "district_name_en", "name_zh", "name_en", "grid_id",
-        Column("safe_capacity", "integer"))),
+        Column("safe_capacity", "integer", min_value=1))),
     FileContract("foot_traffic", "counts.csv", "foot_traffic_counts", _cols(
-        "counter_id", "zone_id", Column("ts", "timestamp"), Column("count_in", "integer"),
-        Column("count_out", "integer"))),
+        "counter_id", "zone_id", Column("ts", "timestamp"), Column("count_in", "integer", **COUNT),
+        Column("count_out", "integer", **COUNT))),
 )
 
 # Above this share of quarantined rows a delivery counts as broken: downstream marts are not rebuilt from it.

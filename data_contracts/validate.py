@@ -106,35 +106,38 @@ def _protect(frame: pd.DataFrame, contract: FileContract, key: bytes) -> pd.Data
 
 
 def check(frame: pd.DataFrame, contract: FileContract, key: bytes) -> Checked:
-    """Validate string rows against the contract; the first broken rule of a row is its reason.
+    """Validate string rows against the contract: types are parsed here, then the Great Expectations
+    suite checks the rest. A row's first broken rule (in column order) is its reason.
 
     Columns of `frame` that the contract does not name (lineage such as dt, _file, _row) pass through
     to both outputs unchanged.
     """
+    from data_contracts.suites import failing_rows
+
+    frame = frame.reset_index(drop=True)
     lineage = [c for c in frame.columns if c not in contract.names]
     typed = pd.DataFrame(index=frame.index)
-    reason = pd.Series(None, index=frame.index, dtype=object)
-    for c in contract.columns:
+    failures = []
+    for order, c in enumerate(contract.columns):
         values = frame[c.name]
         if c.pii in ("name", "phone", "id_number", "plates"):
-            typed[c.name] = values.where(values != "", None)
-            failures = [("required", values.str.strip() == "")] if c.required else []
-        else:
-            typed[c.name], bad_type = _cast(values, c.type)
-            failures = [(f"invalid_{c.type}", bad_type)]
-            if c.required:
-                failures.append(("required", values.str.strip() == ""))
-            if c.allowed:
-                failures.append(("not_allowed", (values != "") & ~values.isin(c.allowed)))
-        for rule, mask in failures:
-            reason = reason.where(reason.notna() | ~mask, f"{rule}|{c.name}")
-    bad = reason.notna()
+            typed[c.name] = values.where(values.str.strip() != "", None)
+            continue
+        typed[c.name], bad_type = _cast(values, c.type)
+        failures.append(pd.DataFrame({"position": frame.index[bad_type], "rule": f"invalid_{c.type}",
+                                      "column_name": c.name, "order": order, "precedence": 0}))
+    column_order = {c.name: i for i, c in enumerate(contract.columns)}
+    suite_failures = failing_rows(typed, contract)
+    failures.append(suite_failures.assign(order=suite_failures["column_name"].map(column_order), precedence=1))
+    reasons = (pd.concat(failures, ignore_index=True).sort_values(["position", "order", "precedence"])
+               .drop_duplicates("position").set_index("position"))
+    bad = frame.index.isin(reasons.index)
     quarantined = frame.loc[bad, lineage].copy()
     if bad.any():
         original = _protect(frame.loc[bad, contract.names].where(frame.loc[bad, contract.names] != "", None),
                             contract, key)
-        quarantined["rule"] = reason[bad].str.split("|").str[0]
-        quarantined["column_name"] = reason[bad].str.split("|").str[1]
+        quarantined["rule"] = reasons.loc[quarantined.index, "rule"].to_numpy()
+        quarantined["column_name"] = reasons.loc[quarantined.index, "column_name"].to_numpy()
         quarantined["original"] = [json.dumps({k: v for k, v in row.items() if pd.notna(v)}, ensure_ascii=False,
                                               default=str) for row in original.to_dict("records")]
     else:

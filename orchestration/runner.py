@@ -20,6 +20,15 @@ from orchestration.settings import Paths
 PROGRESS_PREFIXES = ("ingest ", "published ", "Done. PASS=")
 
 
+def error_text(error) -> str:
+    """The messages of a Dagster error and its causes, innermost last (ours say what to fix)."""
+    parts = []
+    while error is not None:
+        parts.append(error.message.strip().splitlines()[0] if error.message.strip() else error.cls_name)
+        error = error.cause
+    return " ← ".join(parts)
+
+
 def _progress_logger(emit: Callable[[str], None]) -> dg.LoggerDefinition:
     started = time.monotonic()
 
@@ -36,8 +45,7 @@ def _progress_logger(emit: Callable[[str], None]) -> dg.LoggerDefinition:
                 if event is not None and event.event_type_value == "STEP_SUCCESS":
                     emit(f"{stamp} {meta.get('step_key')}: done")
                 elif event is not None and event.event_type_value == "STEP_FAILURE":
-                    error = event.step_failure_data.error
-                    emit(f"{stamp} {meta.get('step_key')}: FAILED — {error.message.strip() if error else ''}")
+                    emit(f"{stamp} {meta.get('step_key')}: FAILED — {error_text(event.step_failure_data.error)}")
                 elif event is None and message.startswith(PROGRESS_PREFIXES):
                     emit(f"{stamp} {message}")
 

@@ -11,17 +11,21 @@ import datetime as dt
 import json
 import os
 import shutil
+import time
 import uuid
 from pathlib import Path
 
 import duckdb
 
 KEEP_VERSIONS = 3
+# A snapshot is removed only when it is old enough that no page can still be reading it.
+PRUNE_AFTER_SECONDS = 15 * 60
 
 
 def publish_snapshot(warehouse: Path, serving: Path, tables: list[str]) -> dict:
     """Copy `schema.table` tables to a new snapshot folder, then point CURRENT at it."""
-    version = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+    # Names sort in publishing order (microseconds), with a random tail against clashes.
+    version = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:6]}"
     target = serving / version
     target.mkdir(parents=True)
     manifest = {"version": version, "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -43,8 +47,9 @@ def publish_snapshot(warehouse: Path, serving: Path, tables: list[str]) -> dict:
 
 
 def _prune(serving: Path, keep: str) -> None:
-    """Remove old snapshots, keeping the newest few so readers still on one can finish."""
+    """Remove old snapshots: beyond the newest few, and only once no reader can still be on them."""
     versions = sorted(p for p in serving.iterdir() if p.is_dir())
+    now = time.time()
     for old in versions[:-KEEP_VERSIONS]:
-        if old.name != keep:
+        if old.name != keep and now - old.stat().st_mtime > PRUNE_AFTER_SECONDS:
             shutil.rmtree(old, ignore_errors=True)

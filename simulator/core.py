@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simulator import devices, foot_traffic, incidents, population
+from simulator import devices, faults, foot_traffic, incidents, population
 from simulator.world import build_world
 
 
@@ -25,11 +25,13 @@ class WorldConfig:
     communities: int = 10
     grid_rows: int = 3
     grid_cols: int = 4
+    bad_row_rate: float = 0.002   # share of extra broken rows per landing file (see simulator.faults)
 
     @classmethod
-    def small(cls, start: dt.date, end: dt.date, seed: int = 1958) -> WorldConfig:
+    def small(cls, start: dt.date, end: dt.date, seed: int = 1958, bad_row_rate: float = 0.002) -> WorldConfig:
         """One street, three communities: the world the integration tests use."""
-        return cls(start=start, end=end, seed=seed, streets=1, communities=3, grid_rows=2, grid_cols=4)
+        return cls(start=start, end=end, seed=seed, streets=1, communities=3, grid_rows=2, grid_cols=4,
+                   bad_row_rate=bad_row_rate)
 
 
 def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
@@ -39,11 +41,26 @@ def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
     os.replace(tmp, path)
 
 
-def _write_partitions(landing: Path, source: str, filename: str, frame: pd.DataFrame) -> int:
-    for day, part in frame.groupby("dt", sort=True):
-        target = landing / source / f"dt={day:%Y-%m-%d}" / filename
-        _write_atomic(target, lambda p, part=part: part.drop(columns="dt").to_csv(p, index=False))
-    return len(frame)
+class Landing:
+    """Writes landing files, injecting broken rows at the configured rate and remembering where."""
+
+    def __init__(self, root: Path, config: WorldConfig):
+        self.root = root
+        self.rate = config.bad_row_rate
+        self.rng = np.random.default_rng([config.seed, 9])
+        self.bad_rows: dict[str, list[int]] = {}
+
+    def write(self, source: str, filename: str, frame: pd.DataFrame) -> int:
+        """One file per day of frame["dt"]; returns the rows written (good and injected)."""
+        written = 0
+        for day, part in frame.groupby("dt", sort=True):
+            rel = f"{source}/dt={day:%Y-%m-%d}/{filename}"
+            part, bad = faults.inject(self.rng, part.drop(columns="dt"), filename, self.rate)
+            if bad:
+                self.bad_rows[rel] = bad
+            _write_atomic(self.root / rel, lambda p, part=part: part.to_csv(p, index=False))
+            written += len(part)
+        return written
 
 
 def _geojson(grids) -> dict:
@@ -64,6 +81,7 @@ def simulate(data_dir: Path, config: WorldConfig, progress: Callable[[str], None
     rng = np.random.default_rng(config.seed)
     grids, zones = build_world(rng, config.streets, config.communities, config.grid_rows, config.grid_cols)
     counts: dict[str, int] = {}
+    landing_files = Landing(landing, config)
 
     progress(f"grids: {len(grids)} areas, {len(zones)} commercial zones")
     collection = _geojson(grids)
@@ -75,27 +93,28 @@ def simulate(data_dir: Path, config: WorldConfig, progress: Callable[[str], None
 
     progress("population register …")
     register = population.generate(np.random.default_rng([config.seed, 1]), grids, config.start, config.end)
-    counts["population"] = _write_partitions(landing, "population", "register.csv", register)
+    counts["population"] = landing_files.write("population", "register.csv", register)
 
     progress("incidents …")
     cases, events = incidents.generate(np.random.default_rng([config.seed, 2]), grids, config.start, config.end)
-    counts["incident_cases"] = _write_partitions(landing, "incidents", "cases.csv", cases)
-    counts["incident_events"] = _write_partitions(landing, "incidents", "events.csv", events)
+    counts["incident_cases"] = landing_files.write("incidents", "cases.csv", cases)
+    counts["incident_events"] = landing_files.write("incidents", "events.csv", events)
 
     progress("devices …")
     registry, telemetry, online = devices.generate(np.random.default_rng([config.seed, 3]), grids,
                                                    config.start, config.end)
-    counts["device_registry"] = _write_partitions(landing, "devices", "registry.csv", registry)
-    counts["device_telemetry"] = _write_partitions(landing, "devices", "telemetry.csv", telemetry)
+    counts["device_registry"] = landing_files.write("devices", "registry.csv", registry)
+    counts["device_telemetry"] = landing_files.write("devices", "telemetry.csv", telemetry)
 
     progress("foot traffic …")
     zone_frame = pd.DataFrame([asdict(z) for z in zones]).drop(columns="base_hourly_visitors")
     zone_frame["dt"] = config.start
-    _write_partitions(landing, "foot_traffic", "zones.csv", zone_frame)
+    landing_files.write("foot_traffic", "zones.csv", zone_frame)
     flow = foot_traffic.generate(np.random.default_rng([config.seed, 4]), zones, config.start, config.end)
-    counts["foot_traffic"] = _write_partitions(landing, "foot_traffic", "counts.csv", flow)
+    counts["foot_traffic"] = landing_files.write("foot_traffic", "counts.csv", flow)
 
     truth = _truth(config, register, cases, events, online, flow, counts)
+    truth["bad_rows"] = landing_files.bad_rows
     truth_dir.mkdir(parents=True, exist_ok=True)
     (truth_dir / "summary.json").write_text(json.dumps(truth, indent=2, ensure_ascii=False), encoding="utf-8")
     progress("rows written: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))

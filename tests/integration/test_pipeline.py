@@ -47,6 +47,19 @@ def test_every_landed_row_is_loaded_or_quarantined(world, marts):
         assert marts.execute(f"select count(*) from raw.{table}").fetchone()[0] == loaded
 
 
+def test_every_injected_bad_row_is_quarantined_and_no_good_row_is(world, marts):
+    injected = {(file, row) for file, rows in world.truth["bad_rows"].items() for row in rows}
+    assert len(injected) > 50
+    tables = [t for (t,) in marts.execute("select table_name from information_schema.tables "
+                                          "where table_schema = 'quarantine'").fetchall()]
+    quarantined = set()
+    for table in tables:
+        quarantined |= set(marts.execute(f"select _file, _row from quarantine.{table}").fetchall())
+    assert quarantined == injected
+    rules = {rule for (rule,) in marts.execute("select distinct rule from marts.mart_quarantine_by_rule").fetchall()}
+    assert {"required", "not_allowed", "out_of_range", "bad_format", "invalid_timestamp"} <= rules
+
+
 def test_marts_match_the_generators_truth(world, marts):
     truth = world.truth
     reported, closed, disputes = marts.execute(

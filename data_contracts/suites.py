@@ -1,0 +1,81 @@
+"""Great Expectations 1.x suites built from the column specs, run on every batch at ingest.
+
+Types are parsed first (data_contracts.validate); the suite then checks what a typed value can
+still get wrong — missing, not in the allowed set, out of range, wrong format — and names the rows
+that fail, so each one is quarantined with the rule it broke.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cache, lru_cache
+
+import pandas as pd
+
+from data_contracts.specs import Column, FileContract
+
+ROW_ID = "_row_id"
+# GX expectation → the rule name a quarantined row carries
+RULES = {"expect_column_values_to_not_be_null": "required",
+         "expect_column_values_to_be_in_set": "not_allowed",
+         "expect_column_values_to_be_between": "out_of_range",
+         "expect_column_values_to_match_regex": "bad_format"}
+
+
+@lru_cache(maxsize=1)
+def _context():
+    import great_expectations as gx
+
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = {"globally": False, "metric_calculations": False}
+    return context
+
+
+def _expectations(column: Column) -> list:
+    import great_expectations.expectations as gxe
+
+    out = []
+    if column.required:
+        out.append(gxe.ExpectColumnValuesToNotBeNull(column=column.name))
+    if column.allowed:
+        out.append(gxe.ExpectColumnValuesToBeInSet(column=column.name, value_set=list(column.allowed)))
+    if column.min_value is not None or column.max_value is not None:
+        out.append(gxe.ExpectColumnValuesToBeBetween(column=column.name, min_value=column.min_value,
+                                                     max_value=column.max_value))
+    if column.pattern:
+        out.append(gxe.ExpectColumnValuesToMatchRegex(column=column.name, regex=column.pattern))
+    return out
+
+
+@cache
+def _validator(contract: FileContract):
+    import great_expectations as gx
+
+    context = _context()
+    suite = context.suites.add(gx.ExpectationSuite(name=f"{contract.source}.{contract.table}"))
+    for column in contract.columns:
+        for expectation in _expectations(column):
+            suite.add_expectation(expectation)
+    asset = context.data_sources.add_pandas(f"{contract.table}_source").add_dataframe_asset(contract.table)
+    batch = asset.add_batch_definition_whole_dataframe(f"{contract.table}_batch")
+    return context.validation_definitions.add(gx.ValidationDefinition(
+        name=f"{contract.table}_validation", data=batch, suite=suite))
+
+
+def failing_rows(typed: pd.DataFrame, contract: FileContract) -> pd.DataFrame:
+    """One row per (row position, rule, column) that breaks the suite; columns: position, rule, column_name."""
+    frame = typed.reset_index(drop=True)
+    frame[ROW_ID] = range(len(frame))
+    result = _validator(contract).run(
+        batch_parameters={"dataframe": frame},
+        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [ROW_ID]})
+    rows = []
+    for outcome in result.results:
+        if outcome.success:
+            continue
+        config = outcome.expectation_config
+        rule = RULES[config.type if hasattr(config, "type") else config.expectation_type]
+        for index in outcome.result.get("unexpected_index_list") or []:
+            rows.append({"position": int(index[ROW_ID]), "rule": rule, "column_name": config.kwargs["column"]})
+    return pd.DataFrame(rows, columns=["position", "rule", "column_name"])

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboards.components.freshness import freshness_banner
 from dashboards.components.remembered import remembered
 from dashboards.i18n import LANGUAGES, t
 
@@ -15,5 +16,8 @@ with st.sidebar:
     remembered(st.radio, t("language"), list(LANGUAGES), name="lang", default="zh", suffix="toggle",
                format_func=LANGUAGES.get, horizontal=True)
 
-pages = [st.Page("pages/cockpit.py", title=t("page_cockpit"), icon=":material/dashboard:", default=True)]
-st.navigation(pages).run()
+pages = [st.Page("pages/cockpit.py", title=t("page_cockpit"), icon=":material/dashboard:", default=True),
+         st.Page("pages/data_quality.py", title=t("page_quality"), icon=":material/fact_check:")]
+navigation = st.navigation(pages)
+freshness_banner()   # above every page
+navigation.run()

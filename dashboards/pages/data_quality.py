@@ -1,0 +1,77 @@
+"""Data quality (数据质量): source freshness, contract results, quarantine by rule, reconciliation per partition."""
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboards import quality
+from dashboards.components.grid_map import FONT
+from dashboards.components.remembered import remembered
+from dashboards.data import current_snapshot
+from dashboards.i18n import code_label, lang, name_column, t
+
+FORMATS = {"last_landed_on": st.column_config.DateColumn(format="YYYY-MM-DD"),
+           "last_loaded_on": st.column_config.DateColumn(format="YYYY-MM-DD"),
+           "landed_on": st.column_config.DateColumn(format="YYYY-MM-DD"),
+           "last_ingested_at": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")}
+
+
+def table(frame, columns: dict[str, str]) -> None:
+    """st.dataframe of `columns` (column → label key), headed by the labels of the user's language."""
+    st.dataframe(frame[list(columns)].rename(columns={c: t(key) for c, key in columns.items()}), hide_index=True,
+                 width="stretch", column_config={t(key): FORMATS[c] for c, key in columns.items() if c in FORMATS})
+
+
+snapshot = current_snapshot()
+st.title(t("page_quality"))
+if snapshot is None:
+    st.info(t("no_snapshot"))
+    st.stop()
+today = quality.today()
+st.caption(t("quality_today", today=today, date=snapshot.as_of, version=snapshot.version))
+
+st.subheader(t("freshness_title"))
+freshness = quality.source_freshness(snapshot, today)
+if freshness.empty:
+    st.info(t("no_freshness"))
+else:
+    freshness["delivery"] = freshness["delivery"].map(lambda code: code_label("delivery", code))
+    freshness["status"] = freshness["status"].map(lambda code: code_label("status", code))
+    table(freshness, {name_column(): "source", "delivery": "delivery", "last_landed_on": "last_landed_on",
+                      "last_loaded_on": "last_loaded_on", "last_ingested_at": "last_ingested_at",
+                      "files_landed": "files_landed", "unexpected_files": "unexpected_files", "status": "status"})
+
+left, right = st.columns(2)
+days = remembered(left.selectbox, t("period"), quality.PERIODS, name="quality_period", default=30, suffix=lang(),
+                  format_func=lambda n: t("days_n", n=n) if n else t("all_periods"))
+table_name = remembered(right.selectbox, t("table"), [None, *quality.table_names(snapshot)], name="quality_table",
+                        default=None, suffix=lang(), format_func=lambda name: name or t("all_tables"))
+start, end = quality.period(snapshot, days)
+
+st.subheader(t("contract_title"))
+results = quality.daily_results(snapshot, start, end, table_name)
+figure = go.Figure()
+figure.add_bar(x=results["landed_on"], y=results["rows_loaded"], name=t("rows_loaded"))
+figure.add_scatter(x=results["landed_on"], y=results["rows_quarantined"], name=t("rows_quarantined"),
+                   mode="lines+markers", yaxis="y2")
+peak = results["rows_quarantined"].max() if len(results) else 0   # few rows: whole-number ticks, not 0.5 rows
+figure.update_layout(height=320, margin=dict(l=0, r=0, t=10, b=0), font_family=FONT,
+                     legend=dict(orientation="h", y=1.15), xaxis_tickformat="%m-%d", yaxis_title=t("rows_loaded"),
+                     yaxis2=dict(title=t("rows_quarantined"), overlaying="y", side="right", rangemode="tozero",
+                                 range=None if peak else [0, 1], dtick=1 if peak < 5 else None))
+st.plotly_chart(figure, width="stretch", key="contract_results")
+
+st.subheader(t("quarantine_title"))
+rules = quality.quarantine_by_rule(snapshot, start, end, table_name)
+st.metric(t("quarantined_total"), f"{int(rules['rows_quarantined'].sum()):,}")
+if rules.empty:
+    st.success(t("no_quarantine"))
+else:
+    rules["rule"] = rules["rule"].map(lambda code: code_label("rule", code))
+    table(rules, {"table_name": "table", "rule": "rule", "column_name": "column", "rows_quarantined": "rows"})
+
+st.subheader(t("reconciliation_title"))
+partitions = quality.reconciliation(snapshot, start, end, table_name)
+st.metric(t("unreconciled"), f"{quality.unreconciled(partitions):,}", help=t("unreconciled_help"))
+partitions["is_reconciled"] = partitions["is_reconciled"].map({True: "✓", False: "✗"})
+table(partitions, {"table_name": "table", "landed_on": "landed_on", "rows_in": "rows_in", "rows_loaded": "rows_loaded",
+                   "rows_quarantined": "rows_quarantined", "is_reconciled": "reconciled"})

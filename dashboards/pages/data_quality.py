@@ -1,5 +1,7 @@
 """Data quality (数据质量): source freshness, contract results, quarantine by rule, reconciliation per partition."""
 
+import math
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -53,11 +55,12 @@ figure = go.Figure()
 figure.add_bar(x=results["landed_on"], y=results["rows_loaded"], name=t("rows_loaded"))
 figure.add_scatter(x=results["landed_on"], y=results["rows_quarantined"], name=t("rows_quarantined"),
                    mode="lines+markers", yaxis="y2")
-peak = results["rows_quarantined"].max() if len(results) else 0   # few rows: whole-number ticks, not 0.5 rows
+peak = int(results["rows_quarantined"].max()) if len(results) else 0
 figure.update_layout(height=320, margin=dict(l=0, r=0, t=10, b=0), font_family=FONT,
                      legend=dict(orientation="h", y=1.15), xaxis_tickformat="%m-%d", yaxis_title=t("rows_loaded"),
-                     yaxis2=dict(title=t("rows_quarantined"), overlaying="y", side="right", rangemode="tozero",
-                                 range=None if peak else [0, 1], dtick=1 if peak < 5 else None))
+                     yaxis2=dict(title=t("rows_quarantined"), overlaying="y", side="right", showgrid=False,
+                                 range=[0, max(peak, 1) * 1.05], tickmode="linear", tick0=0,
+                                 dtick=max(1, math.ceil(peak / 5))))   # whole rows, never 3.3
 st.plotly_chart(figure, width="stretch", key="contract_results")
 
 st.subheader(t("quarantine_title"))

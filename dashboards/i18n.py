@@ -18,7 +18,6 @@ LABELS: dict[str, dict[str, str]] = {
     "area": {"zh": "区域", "en": "Area"},
     "whole_district": {"zh": "全区", "en": "Whole district"},
     "vs_previous": {"zh": "较上一周期", "en": "vs previous period"},
-    "today_suffix": {"zh": "(当日)", "en": " (latest day)"},
     "map_title": {"zh": "各网格每千人案件数", "en": "Cases per 1,000 residents by grid"},
     "map_metric": {"zh": "每千人案件", "en": "Cases per 1,000 residents"},
     "trend_title": {"zh": "每日新增案件与积压", "en": "Daily new cases and backlog"},

@@ -6,8 +6,8 @@ import dagster as dg
 
 from orchestration.defs.common import GridsightData
 from orchestration.defs.ingest.assets import ingest_assets
-from orchestration.defs.publish.assets import serving_snapshot
-from orchestration.defs.transform.assets import dbt_resource, gridsight_dbt
+from orchestration.defs.publish.assets import build_serving_snapshot
+from orchestration.defs.transform.assets import dbt_resource, gridsight_dbt, mart_keys
 
 everything = dg.define_asset_job(
     "materialize_everything", selection=dg.AssetSelection.all(),
@@ -17,10 +17,15 @@ daily_schedule = dg.build_schedule_from_partitioned_job(everything, hour_of_day=
                                                         name="daily_materialization")
 
 
+# Model assets (training, scoring, backtests) write ml.* tables; publish waits for them.
+ml_assets: list[dg.AssetsDefinition] = []
+serving_snapshot = build_serving_snapshot([*mart_keys(), *(key for a in ml_assets for key in a.keys)])
+
+
 @dg.definitions
 def defs() -> dg.Definitions:
     return dg.Definitions(
-        assets=[*ingest_assets, gridsight_dbt, serving_snapshot],
+        assets=[*ingest_assets, gridsight_dbt, *ml_assets, serving_snapshot],
         jobs=[everything],
         schedules=[daily_schedule],
         resources={"gridsight": GridsightData(), "dbt": dbt_resource()},

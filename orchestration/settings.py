@@ -2,7 +2,7 @@
 
 Everything lives under GRIDSIGHT_DATA_DIR (default: ./data in the repository):
 landing/ (source files), warehouse.duckdb, serving/ (published snapshots), truth/ (demo world only),
-secrets/ (pseudonymization key), dagster_home/.
+models/ (trained models), secrets/ (pseudonymization key), dagster_home/.
 """
 
 from __future__ import annotations
@@ -38,6 +38,10 @@ class Paths:
     @property
     def serving(self) -> Path:
         return self.root / "serving"
+
+    @property
+    def models(self) -> Path:
+        return self.root / "models"
 
     @property
     def key_file(self) -> Path:

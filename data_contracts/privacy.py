@@ -63,6 +63,15 @@ def mask_plate(plate: str | None) -> str | None:
     return plate[:3] + "***" + plate[-1] if len(plate) > 4 else "*" * len(plate)
 
 
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK = "10X98765432"
+
+
+def id_check_character(first17: str) -> str:
+    """GB 11643 check character of the first 17 digits of a resident ID number."""
+    return ID_CHECK[sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS, strict=True)) % 11]
+
+
 def id_parts(id_number: str | None) -> tuple[str | None, int | None, str | None]:
     """What may be kept of a resident ID number: region code, birth year and sex."""
     if not id_number or len(id_number) != 18:

@@ -31,6 +31,9 @@ class Column:
     min_value: float | None = None
     max_value: float | None = None
     pattern: str | None = None   # regular expression the (clear) value must match
+    id_checksum: bool = False    # a resident ID number whose GB 11643 check character must be right
+    birth_date: bool = False     # a birth date: not after the landing day, not over MAX_AGE_YEARS, as in the ID
+    reference: str | None = None  # the value must be a known id of this reference ("grid": the grids source)
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,8 @@ class FileContract:
     filename: str
     table: str
     columns: tuple[Column, ...]
+    # columns no two rows of one file may share (the first row is kept, later ones are duplicates)
+    unique_per_file: tuple[str, ...] | None = None
 
     @property
     def names(self) -> list[str]:
@@ -78,11 +83,12 @@ CONTRACTS: tuple[FileContract, ...] = (
         Column("valid_from", "date"), Column("valid_to", "date", required=False),
         Column("geometry", required=False))),
     FileContract("population", "register.csv", "population_register", _cols(
-        Column("name", pii="name"), Column("id_number", pii="id_number", pattern=ID_NUMBER),
+        Column("name", pii="name"), Column("id_number", pii="id_number", pattern=ID_NUMBER, id_checksum=True),
         Column("phone", required=False, pii="phone", pattern=MOBILE),
-        Column("sex", allowed=("M", "F")), Column("birth_date", "date", pii="birth_date"), "ethnicity", "household_id",
+        Column("sex", allowed=("M", "F")), Column("birth_date", "date", pii="birth_date", birth_date=True),
+        "ethnicity", "household_id",
         Column("relation_to_head", allowed=("head", "spouse", "child", "parent", "other")),
-        "building", "unit", "room", "grid_id",
+        "building", "unit", "room", Column("grid_id", reference="grid"),
         Column("residence_type", allowed=("registered", "resident", "floating")), Column("is_renter", **FLAG),
         Column("landlord_household_id", required=False), Column("move_in_date", "date"),
         Column("registered_on", "date"), Column("deregistered_on", "date", required=False),
@@ -93,7 +99,7 @@ CONTRACTS: tuple[FileContract, ...] = (
         Column("vehicle_plates", required=False, pii="plates"),
         Column("household_tier", allowed=("red", "yellow", "green")),
         Column("change_type", allowed=("snapshot", "register", "update", "deregister")),
-        Column("changed_at", "date"))),
+        Column("changed_at", "date")), unique_per_file=("id_number", "change_type")),
     FileContract("incidents", "cases.csv", "incident_cases", _cols(
         "case_id", Column("reported_at", "timestamp"), "channel", "category_l1", "category_l2", "grid_id",
         Column("lat", "double", required=False, **LAT), Column("lon", "double", required=False, **LON),
@@ -123,6 +129,7 @@ CONTRACTS: tuple[FileContract, ...] = (
         Column("count_out", "integer", **COUNT))),
 )
 
+MAX_AGE_YEARS = 120
 # Above this share of quarantined rows a delivery counts as broken: downstream marts are not rebuilt from it.
 MAX_QUARANTINE_SHARE = 0.05
 

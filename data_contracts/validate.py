@@ -3,6 +3,7 @@ replace personal data. Every row read ends up in exactly one of the two outputs.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from data_contracts import privacy
-from data_contracts.specs import FileContract
+from data_contracts.specs import MAX_AGE_YEARS, FileContract
 
 TRUE, FALSE = {"true", "1", "yes", "y", "t"}, {"false", "0", "no", "n", "f"}
 
@@ -105,9 +106,56 @@ def _protect(frame: pd.DataFrame, contract: FileContract, key: bytes) -> pd.Data
     return out[[name for name, _ in contract.warehouse_columns()]]
 
 
-def check(frame: pd.DataFrame, contract: FileContract, key: bytes) -> Checked:
+def _id_checksum_ok(value) -> bool:
+    from data_contracts.privacy import id_check_character
+
+    text = str(value).upper()
+    return len(text) != 18 or not text[:17].isdigit() or id_check_character(text[:17]) == text[17]
+
+
+def _record_rules(frame: pd.DataFrame, typed: pd.DataFrame, contract: FileContract,
+                  references: dict[str, set[str]] | None) -> list[pd.DataFrame]:
+    """Rules across fields and files: ID checksum, impossible birth dates, unknown references."""
+    out = []
+    for order, c in enumerate(contract.columns):
+        present = typed[c.name].notna()
+        bad, rule = None, None
+        if c.id_checksum:
+            bad, rule = present & ~typed[c.name].map(_id_checksum_ok), "bad_checksum"
+        elif c.birth_date:
+            day = pd.to_datetime(frame["dt"]).dt.date if "dt" in frame else pd.Series(dt.date.today(), frame.index)
+            birth = typed[c.name]
+            too_old = day.map(lambda d: d.replace(year=d.year - MAX_AGE_YEARS, day=min(d.day, 28)))
+            id_birth = next((typed[i.name].str[6:14] for i in contract.columns if i.id_checksum), None)
+            stated = birth.map(lambda b: b.strftime("%Y%m%d") if pd.notna(b) else None)
+            mismatch = (id_birth.notna() & (id_birth != stated)) if id_birth is not None else False
+            bad, rule = present & ((birth > day) | (birth < too_old) | mismatch), "impossible_date"
+        elif c.reference and references is not None:
+            bad, rule = present & ~typed[c.name].isin(references.get(c.reference, set())), f"unknown_{c.reference}"
+        if bad is not None:
+            out.append(pd.DataFrame({"position": frame.index[bad.fillna(False).astype(bool)], "rule": rule,
+                                     "column_name": c.name, "order": order, "precedence": 0}))
+    return out
+
+
+def _duplicates(frame: pd.DataFrame, typed: pd.DataFrame, contract: FileContract, failed) -> pd.DataFrame:
+    """Later repeats, within one landing file, of a row's unique key among rows that pass every other rule."""
+    keys = list(contract.unique_per_file or ())
+    if not keys:
+        return pd.DataFrame(columns=["position", "rule", "column_name", "order", "precedence"])
+    file_key = [c for c in ("dt", "_file") if c in frame]
+    candidates = pd.concat([frame[file_key], typed[keys]], axis=1)[~frame.index.isin(failed)]
+    repeated = candidates.duplicated(file_key + keys, keep="first") & candidates[keys].notna().all(axis=1)
+    return pd.DataFrame({"position": candidates.index[repeated], "rule": "duplicate", "column_name": keys[0],
+                         "order": len(contract.columns), "precedence": 2})
+
+
+def check(frame: pd.DataFrame, contract: FileContract, key: bytes,
+          references: dict[str, set[str]] | None = None) -> Checked:
     """Validate string rows against the contract: types are parsed here, then the Great Expectations
-    suite checks the rest. A row's first broken rule (in column order) is its reason.
+    suite checks the rest, then the rules across fields (ID checksum, birth dates, `references` such as
+    the known grid ids) and duplicates within a file. A row's first broken rule (in column order) is its
+    reason.
 
     Columns of `frame` that the contract does not name (lineage such as dt, _file, _row) pass through
     to both outputs unchanged.
@@ -129,6 +177,9 @@ def check(frame: pd.DataFrame, contract: FileContract, key: bytes) -> Checked:
     column_order = {c.name: i for i, c in enumerate(contract.columns)}
     suite_failures = failing_rows(typed, contract)
     failures.append(suite_failures.assign(order=suite_failures["column_name"].map(column_order), precedence=1))
+    failures.extend(_record_rules(frame, typed, contract, references))
+    failed = set(pd.concat(failures, ignore_index=True)["position"])
+    failures.append(_duplicates(frame, typed, contract, failed))
     reasons = (pd.concat(failures, ignore_index=True).sort_values(["position", "order", "precedence"])
                .drop_duplicates("position").set_index("position"))
     bad = frame.index.isin(reasons.index)

@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from data_contracts.specs import SOURCES, FileContract, contracts_for
-from data_contracts.validate import check, read_landing_file
+from data_contracts.validate import ContractError, check, read_landing_file
 
 META_DDL = """
 create schema if not exists raw;
@@ -54,6 +54,23 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, contract: FileContract) -> Non
                 "rule varchar, column_name varchar, original varchar, _ingested_at timestamp)")
 
 
+def known_grid_ids(landing: Path) -> set[str]:
+    """Every grid id any delivered grids file names: the reference other sources' grid_id must be in."""
+    (grids,) = contracts_for("grids")
+    ids: set[str] = set()
+    for path in sorted((landing / grids.source).glob(f"dt=*/{grids.filename}")):
+        try:
+            ids |= set(read_landing_file(path, grids)["grid_id"])
+        except ContractError:
+            continue   # a broken grids file is reported by the grids ingest itself
+    return ids - {""}
+
+
+def _references(landing: Path, contract: FileContract) -> dict[str, set[str]] | None:
+    kinds = {c.reference for c in contract.columns if c.reference}
+    return {"grid": known_grid_ids(landing)} if "grid" in kinds else None
+
+
 def _read_range(landing: Path, contract: FileContract, days: Iterable[dt.date], key: bytes):
     """Read every file of the range, check all rows at once, and count them per file."""
     frames = []
@@ -64,7 +81,7 @@ def _read_range(landing: Path, contract: FileContract, days: Iterable[dt.date], 
             frames.append(frame.assign(dt=day, _file=str(path.relative_to(landing)), _row=range(1, len(frame) + 1)))
     if not frames:
         return None, []
-    checked = check(pd.concat(frames, ignore_index=True), contract, key)
+    checked = check(pd.concat(frames, ignore_index=True), contract, key, _references(landing, contract))
     per_file = pd.concat([f[["dt", "_file"]].assign(rows_in=1) for f in frames]).groupby(["dt", "_file"]).sum()
     per_file["rows_loaded"] = checked.loaded.groupby(["dt", "_file"]).size()
     per_file["rows_quarantined"] = checked.quarantined.groupby(["dt", "_file"]).size()

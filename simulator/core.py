@@ -49,15 +49,19 @@ class Landing:
         self.rate = config.bad_row_rate
         self.rng = np.random.default_rng([config.seed, 9])
         self.bad_rows: dict[str, list[int]] = {}
+        self.bad_kinds: dict[str, dict[str, int]] = {}   # file → {"column=value": rows injected}
 
     def write(self, source: str, filename: str, frame: pd.DataFrame) -> int:
         """One file per day of frame["dt"]; returns the rows written (good and injected)."""
         written = 0
         for day, part in frame.groupby("dt", sort=True):
             rel = f"{source}/dt={day:%Y-%m-%d}/{filename}"
-            part, bad = faults.inject(self.rng, part.drop(columns="dt"), filename, self.rate)
+            part, bad, kinds = faults.inject(self.rng, part.drop(columns="dt"), filename, self.rate)
             if bad:
                 self.bad_rows[rel] = bad
+                counted = self.bad_kinds.setdefault(filename, {})
+                for kind in kinds:
+                    counted[kind] = counted.get(kind, 0) + 1
             _write_atomic(self.root / rel, lambda p, part=part: part.to_csv(p, index=False))
             written += len(part)
         return written
@@ -115,7 +119,11 @@ def simulate(data_dir: Path, config: WorldConfig, progress: Callable[[str], None
 
     truth = _truth(config, register, cases, events, online, flow, counts)
     truth["bad_rows"] = landing_files.bad_rows
+    truth["bad_row_kinds"] = landing_files.bad_kinds
+    truth["population"] = population.register_truth(register)
     truth_dir.mkdir(parents=True, exist_ok=True)
+    population.history(register, config.start, config.end).to_csv(truth_dir / "population_by_grid_day.csv",
+                                                                  index=False)
     (truth_dir / "summary.json").write_text(json.dumps(truth, indent=2, ensure_ascii=False), encoding="utf-8")
     progress("rows written: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
     return truth

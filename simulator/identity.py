@@ -35,10 +35,18 @@ def id_checksum(first17: str) -> str:
     return ID_CHECK[total % 11]
 
 
-def id_number(rng: np.random.Generator, region: str, birth: dt.date, male: bool) -> str:
-    seq = int(rng.integers(0, 500)) * 2 + (1 if male else 0)
-    first17 = f"{region}{birth:%Y%m%d}{seq:03d}"
-    return first17 + id_checksum(first17)
+def id_number(rng: np.random.Generator, region: str, birth: dt.date, male: bool,
+              issued: set[str] | None = None) -> str:
+    """A valid ID number (odd sequence digit for men); unique among `issued`, which it is added to."""
+    while True:
+        seq = int(rng.integers(0, 500)) * 2 + (1 if male else 0)
+        first17 = f"{region}{birth:%Y%m%d}{seq:03d}"
+        number = first17 + id_checksum(first17)
+        if issued is None or number not in issued:
+            break
+    if issued is not None:
+        issued.add(number)
+    return number
 
 
 def person_name(rng: np.random.Generator) -> str:

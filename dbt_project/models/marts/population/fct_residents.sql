@@ -1,6 +1,13 @@
--- Current residents (latest register record, not deregistered), pseudonymized, with age band.
+-- Current residents (latest register record, not deregistered), pseudonymized, with age band and the
+-- household's tier by the one rule (macro household_tier, applied in int_household_versions).
 with persons as (
     select * from {{ ref('int_persons_latest') }}
+),
+
+households as (
+    select household_id, household_tier
+    from {{ ref('int_household_versions') }}
+    qualify row_number() over (partition by household_id order by valid_from desc) = 1
 ),
 
 period as (
@@ -29,8 +36,12 @@ select
     persons.low_income,
     persons.minor_left_behind,
     persons.focus_person,
-    persons.household_tier,
-    persons.registered_on
+    households.household_tier,
+    persons.registered_on,
+    persons.chronic_illness,
+    persons.veteran,
+    persons.relation_to_head
 from persons
 cross join period
+left join households using (household_id)
 where persons.deregistered_on is null or persons.deregistered_on > period.last_day

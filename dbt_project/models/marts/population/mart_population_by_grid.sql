@@ -1,4 +1,5 @@
--- Population make-up per L3 grid at the end of the reporting period.
+-- Population make-up per L3 grid at the end of the reporting period: age bands, sex, residence types,
+-- renters and floating share, care groups, focus persons and household tiers.
 select
     grid_id,
     count(*) as residents,
@@ -12,6 +13,22 @@ select
     count(*) filter (where focus_person) as focus_persons,
     count(distinct household_id) filter (where household_tier = 'red') as households_red,
     count(distinct household_id) filter (where household_tier = 'yellow') as households_yellow,
-    count(distinct household_id) filter (where household_tier = 'green') as households_green
+    count(distinct household_id) filter (where household_tier = 'green') as households_green,
+    count(*) filter (where sex = 'M') as male,
+    count(*) filter (where sex = 'F') as female,
+    count(*) filter (where age_band = '18-34') as age_18_34,
+    count(*) filter (where age_band = '35-59') as age_35_59,
+    count(*) filter (where age_band = '60-79') as age_60_79,
+    count(*) filter (where age_band = '80+') as age_80_plus,
+    count(*) filter (where residence_type = 'registered') as registered,
+    count(*) filter (where residence_type = 'resident') as resident,
+    count(distinct household_id) filter (where is_renter) as renter_households,
+    cast(count(*) filter (where residence_type = 'floating') as double) / count(*) as floating_share,
+    cast(count(*) filter (where is_renter) as double) / count(*) as renter_share,
+    count(*) filter (where disabled) as disabled,
+    count(*) filter (where chronic_illness) as chronic_illness,
+    count(*) filter (where low_income) as low_income,
+    count(*) filter (where veteran) as veterans,
+    count(*) filter (where minor_left_behind) as minors_left_behind
 from {{ ref('fct_residents') }}
 group by grid_id

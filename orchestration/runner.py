@@ -58,6 +58,25 @@ def _progress_logger(emit: Callable[[str], None]) -> dg.LoggerDefinition:
     return progress
 
 
+def _file_logger(path) -> dg.LoggerDefinition:
+    """Every log line of the run (ours, Dagster's and dbt's) to a file under data/logs, for operators."""
+
+    @dg.logger
+    def run_file(_init_context):
+        import logging
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(path, encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        log = logging.getLogger(f"gridsight.run.{path.stem}")
+        log.handlers = [handler]
+        log.setLevel(logging.DEBUG)
+        log.propagate = False
+        return log
+
+    return run_file
+
+
 def materialize_range(start: dt.date, end: dt.date, progress: Callable[[str], None] = print,
                       raise_on_error: bool = True) -> dg.ExecuteInProcessResult:
     """Ingest every source for start..end, build dbt and publish one snapshot, as a single run."""
@@ -67,9 +86,10 @@ def materialize_range(start: dt.date, end: dt.date, progress: Callable[[str], No
     paths.root.mkdir(parents=True, exist_ok=True)
     instance = dg.DagsterInstance.ephemeral()
     job = defs().resolve_job_def("materialize_everything")
-    job = job.with_logger_defs({"progress": _progress_logger(progress)})
-    progress(f"materializing {start} … {end} into {paths.warehouse}")
+    log_file = paths.logs / f"run-{dt.datetime.now():%Y%m%dT%H%M%S%f}.log"
+    job = job.with_logger_defs({"progress": _progress_logger(progress), "run_file": _file_logger(log_file)})
+    progress(f"materializing {start} … {end} into {paths.warehouse} (log: {log_file})")
     return job.execute_in_process(
-        instance=instance, raise_on_error=raise_on_error, run_config={"loggers": {"progress": {}}},
+        instance=instance, raise_on_error=raise_on_error, run_config={"loggers": {"progress": {}, "run_file": {}}},
         tags={"dagster/asset_partition_range_start": f"{start:%Y-%m-%d}",
               "dagster/asset_partition_range_end": f"{end:%Y-%m-%d}"})

@@ -2,7 +2,8 @@
 
 Everything lives under GRIDSIGHT_DATA_DIR (default: ./data in the repository):
 landing/ (source files), warehouse.duckdb, serving/ (published snapshots), truth/ (demo world only),
-models/ (trained models), secrets/ (pseudonymization key), dagster_home/.
+models/ (trained models), secrets/ (pseudonymization key), logs/ (one file per materialization run),
+audit/ (the dashboards' append-only audit log), users.json (demo sign-in), dagster_home/.
 """
 
 from __future__ import annotations
@@ -46,6 +47,14 @@ class Paths:
     @property
     def key_file(self) -> Path:
         return self.root / "secrets" / "pseudonym.key"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+    @property
+    def audit_log(self) -> Path:
+        return self.root / "audit" / "audit.jsonl"
 
     @property
     def dagster_home(self) -> Path:

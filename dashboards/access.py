@@ -1,0 +1,126 @@
+"""Who is using the dashboards, what they may see, and the audit log: the one place for access rules.
+
+- Roles (DESIGN §7): leader, analyst, grid_worker, admin. `PERMISSIONS` says what each may do.
+- Scope: the area ids a user may see (`grids` in the users file; any level — a street includes all its
+  grids). `None` means the whole district. dashboards/data.py applies it to every table with a grid_id
+  before anything is cached, and exposes household-level tables only to roles with `view_households`.
+- Users: `$GRIDSIGHT_DATA_DIR/users.json` (`{"users": [{"user_id", "display_name", "role", "grids"}]}`),
+  else the built-in demo users below. `GRIDSIGHT_USER=<user_id>` pins the user for the whole process
+  (e.g. one dashboard per grid worker); otherwise the sidebar offers a demo switch. This is a demo
+  sign-in, not authentication: a deployment puts the app behind the organisation's single sign-on and
+  sets GRIDSIGHT_USER (or replaces `current_user`) from it.
+- Audit: `audit()` appends one JSON line per export or household-list view to
+  `$GRIDSIGHT_DATA_DIR/audit/audit.jsonl` (outside the warehouse and the snapshots; opened append-only,
+  0600). Entries hold who, what, which grids and how many rows — never personal data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+REPO = Path(__file__).resolve().parents[1]
+USER_ENV = "GRIDSIGHT_USER"
+ROLES = ("leader", "analyst", "grid_worker", "admin")
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "leader": frozenset({"view_aggregates", "export_aggregates"}),
+    "analyst": frozenset({"view_aggregates", "export_aggregates"}),
+    "grid_worker": frozenset({"view_aggregates", "view_households", "export_households"}),
+    "admin": frozenset({"view_aggregates", "export_aggregates", "view_households", "export_households",
+                        "read_audit"}),
+}
+# Tables with one row per person or household (masked): only for roles with view_households.
+HOUSEHOLD_TABLES = ("fct_residents", "mart_household_visits")
+DEMO_USERS = (
+    {"user_id": "leader", "display_name": "街道领导(演示)", "role": "leader", "grids": None},
+    {"user_id": "analyst", "display_name": "数据分析员(演示)", "role": "analyst", "grids": None},
+    {"user_id": "worker_c01_g01", "display_name": "网格员 C01-G01(演示)", "role": "grid_worker",
+     "grids": ["D01-S01-C01-G01"]},
+    {"user_id": "worker_c02_g02", "display_name": "网格员 C02-G02(演示)", "role": "grid_worker",
+     "grids": ["D01-S01-C02-G02"]},
+    {"user_id": "admin", "display_name": "系统管理员(演示)", "role": "admin", "grids": None},
+)
+
+
+@dataclass(frozen=True)
+class User:
+    user_id: str
+    display_name: str
+    role: str
+    grids: tuple[str, ...] | None   # area ids the user may see; None = the whole district
+
+    def can(self, permission: str) -> bool:
+        return permission in PERMISSIONS[self.role]
+
+    @property
+    def scope(self) -> tuple[str, ...] | None:
+        return self.grids
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("GRIDSIGHT_DATA_DIR", REPO / "data")).resolve()
+
+
+def load_users() -> dict[str, User]:
+    """Users from $GRIDSIGHT_DATA_DIR/users.json, else the demo users. A bad file raises a clear error."""
+    path = data_dir() / "users.json"
+    entries = json.loads(path.read_text(encoding="utf-8"))["users"] if path.exists() else DEMO_USERS
+    users = {}
+    for entry in entries:
+        role = entry["role"]
+        if role not in ROLES:
+            raise ValueError(f"{path}: user {entry['user_id']!r} has unknown role {role!r}; roles: {', '.join(ROLES)}")
+        grids = entry.get("grids")
+        if role == "grid_worker" and not grids:
+            raise ValueError(f"{path}: grid worker {entry['user_id']!r} needs the grids they work in")
+        users[entry["user_id"]] = User(entry["user_id"], entry.get("display_name", entry["user_id"]), role,
+                                       tuple(grids) if grids else None)
+    return users
+
+
+def pinned_user_id() -> str | None:
+    """The user GRIDSIGHT_USER pins for this process, if any."""
+    return os.environ.get(USER_ENV) or None
+
+
+def current_user() -> User:
+    """The signed-in user: GRIDSIGHT_USER if set, else the demo choice in the session, else the first leader."""
+    users = load_users()
+    pinned = pinned_user_id()
+    if pinned:
+        if pinned not in users:
+            raise ValueError(f"{USER_ENV}={pinned!r} is not in the users file; known: {', '.join(users)}")
+        return users[pinned]
+    chosen = st.session_state.get("user_id")
+    if chosen in users:
+        return users[chosen]
+    return next((u for u in users.values() if u.role == "leader"), next(iter(users.values())))
+
+
+def audit_path() -> Path:
+    return data_dir() / "audit" / "audit.jsonl"
+
+
+def audit(user: User, action: str, **detail) -> None:
+    """Append one entry (who, what, when, which grids, how many rows) to the append-only audit log."""
+    entry = {"at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "user_id": user.user_id,
+             "role": user.role, "action": action, "scope": list(user.scope) if user.scope else "all", **detail}
+    path = audit_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
+
+
+def audit_entries(limit: int = 500) -> list[dict]:
+    """The newest `limit` audit entries, newest first (for admins)."""
+    path = audit_path()
+    if not path.exists():
+        return []
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in reversed(lines[-limit:]) if line.strip()]

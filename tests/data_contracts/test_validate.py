@@ -62,3 +62,43 @@ def test_every_row_is_accounted_for():
                           "count_in": ["1", "2", "-", "4", "5"], "count_out": ["1"] * 5})
     checked = check(frame, COUNTS, b"k")
     assert len(checked.loaded) + len(checked.quarantined) == checked.rows_in == 5
+
+
+REGISTER = contracts_for("population")[0]
+
+
+def _register_rows():
+    from simulator.identity import id_checksum
+
+    first17 = "34080319850317121"
+    good = {c: "" for c in REGISTER.names} | {
+        "name": "段小明", "id_number": first17 + id_checksum(first17), "phone": "13812341234", "sex": "M",
+        "birth_date": "1985-03-17", "ethnicity": "汉族", "household_id": "H1", "relation_to_head": "head",
+        "building": "1栋", "unit": "1单元", "room": "101", "grid_id": "G1", "residence_type": "registered",
+        "is_renter": "false", "move_in_date": "2010-01-01", "registered_on": "2010-01-01", "occupation": "worker",
+        "employer_type": "private", "education": "college", "marital_status": "married", "pets": "0",
+        "household_tier": "green", "change_type": "snapshot", "changed_at": "2026-01-01"}
+    for flag in ("elderly_alone", "disabled", "chronic_illness", "low_income", "veteran", "minor_left_behind",
+                 "focus_person"):
+        good[flag] = "false"
+    wrong_check = good["id_number"][:-1] + ("0" if good["id_number"][-1] != "0" else "1")
+    rows = [good,
+            good | {"id_number": wrong_check},                                        # checksum
+            good | {"birth_date": "2027-01-01"},                                      # after the landing day
+            good | {"birth_date": "1985-03-18"},                                      # not the ID's birth date
+            good | {"grid_id": "G404"},                                               # unknown grid
+            dict(good),                                                               # the same person again
+            good | {"change_type": "deregister", "deregistered_on": "2026-01-01"}]   # a change, not a duplicate
+    return pd.DataFrame(rows).assign(dt="2026-01-01", _file="population/dt=2026-01-01/register.csv",
+                                     _row=range(1, len(rows) + 1))
+
+
+def test_register_rules_quarantine_checksums_birth_dates_unknown_grids_and_duplicates():
+    checked = check(_register_rows(), REGISTER, b"k", {"grid": {"G1"}})
+    reasons = dict(zip(checked.quarantined["_row"], checked.quarantined["rule"], strict=True))
+    assert reasons == {2: "bad_checksum", 3: "impossible_date", 4: "impossible_date", 5: "unknown_grid",
+                       6: "duplicate"}
+    assert sorted(checked.loaded["_row"]) == [1, 7]
+    assert len(checked.loaded) + len(checked.quarantined) == checked.rows_in == 7
+    text = checked.loaded.to_csv() + checked.quarantined.to_csv()
+    assert "段小明" not in text and "13812341234" not in text and _register_rows()["id_number"][0] not in text

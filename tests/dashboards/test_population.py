@@ -1,0 +1,167 @@
+"""Population page for a leader, the household visit list for a grid worker (own grid only, masked,
+audited), access enforced in the data layer, and the admin's audit log page."""
+
+import base64
+import json
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboards import access
+from dashboards.data import Access, current_snapshot, query
+from tests.conftest import REPO
+
+APP = str(REPO / "dashboards" / "app.py")
+WORKER, WORKER_GRID = "worker_c01_g01", "D01-S01-C01-G01"
+
+
+@pytest.fixture
+def as_user(world, monkeypatch):
+    monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(world.data_dir))
+
+    def open_page(user_id: str, page: str) -> AppTest:
+        monkeypatch.setenv(access.USER_ENV, user_id)
+        app = AppTest.from_file(APP, default_timeout=60).run()
+        app.switch_page(f"pages/{page}.py").run()
+        assert not app.exception, app.exception
+        return app
+
+    return open_page
+
+
+def _values(array) -> list:
+    """A plotly array as Python values (plotly sends numeric arrays base64-encoded)."""
+    if isinstance(array, dict) and "bdata" in array:
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
+
+
+def _audit(world) -> list[dict]:
+    path = world.data_dir / "audit" / "audit.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+
+
+def test_leader_sees_the_whole_district(as_user, world, marts):
+    app = as_user("leader", "population")
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["实有人口"] == f"{world.truth['residents_at_end']:,}"
+    assert metrics["户数"] == f"{world.truth['population']['households_at_end']:,}"
+    floating = marts.execute("select sum(floating) from marts.mart_population_by_grid").fetchone()[0]
+    assert metrics["流动人口占比"] == f"{floating / world.truth['residents_at_end']:.1%}"
+    charts = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
+    pie = next(c for c in charts if c["data"][0]["type"] == "pie")
+    assert sum(_values(pie["data"][0]["values"])) == world.truth["residents_at_end"]
+    choropleth = next(c for c in charts if c["data"][0]["type"] == "choropleth")
+    grids = marts.execute("select count(*) from marts.mart_population_by_grid").fetchone()[0]
+    assert len(_values(choropleth["data"][0]["locations"])) == grids > 5
+    trend = next(c for c in charts if any(t.get("name") == "租住人口" for t in c["data"]))
+    renters = next(t for t in trend["data"] if t.get("name") == "租住人口")
+    assert len(_values(renters["y"])) == 60 and _values(renters["y"])[-1] == marts.execute(
+        "select sum(renters) from marts.mart_population_by_grid").fetchone()[0]
+    # leaders see aggregates, not household lists
+    visits = as_user("leader", "household_visits")
+    assert visits.warning and not visits.dataframe
+
+
+def test_grid_worker_sees_only_their_own_grid(as_user, world, marts):
+    app = as_user(WORKER, "household_visits")
+    table = app.dataframe[0].value
+    expected = marts.execute("select count(*) from marts.mart_household_visits where grid_id = ?",
+                             [WORKER_GRID]).fetchone()[0]
+    grid_name = marts.execute("select name_zh from marts.dim_grids where grid_id = ?", [WORKER_GRID]).fetchone()[0]
+    assert len(table) == expected > 50
+    assert set(table["网格"]) == {grid_name}
+    total_households = world.truth["population"]["households_at_end"]
+    assert total_households > 10 * expected   # other grids exist and hold most households
+    # names and phones are masked
+    assert table["户主(脱敏)"].str.fullmatch(r".\*{1,2}").all()
+    assert table["电话(脱敏)"].dropna().str.fullmatch(r"1\d\d\*{4}\d{4}").all()
+    # the population page is scoped too
+    population = as_user(WORKER, "population")
+    metrics = {m.label: m.value for m in population.metric}
+    residents = marts.execute("select residents from marts.mart_population_by_grid where grid_id = ?",
+                              [WORKER_GRID]).fetchone()[0]
+    assert metrics["实有人口"] == f"{residents:,}"
+    charts = [json.loads(c.proto.spec) for c in population.get("plotly_chart")]
+    choropleth = next(c for c in charts if c["data"][0]["type"] == "choropleth")
+    assert _values(choropleth["data"][0]["locations"]) == [WORKER_GRID]
+
+
+def test_viewing_and_exporting_the_visit_list_is_audited(as_user, world):
+    log = world.data_dir / "audit" / "audit.jsonl"
+    earlier = log.read_bytes() if log.exists() else b""
+    before = len(_audit(world))
+    app = as_user(WORKER, "household_visits")
+    rows = len(app.dataframe[0].value)
+    app.button(key="export_visits").click().run()
+    assert not app.exception
+    entries = _audit(world)[before:]
+    actions = [(e["user_id"], e["action"], e["rows"], e["grids"]) for e in entries]
+    assert (WORKER, "view_household_list", rows, [WORKER_GRID]) in actions
+    assert (WORKER, "export_household_list", rows, [WORKER_GRID]) in actions
+    assert app.get("download_button")
+    # append-only: the earlier entries are still there, unchanged, and nothing personal is logged
+    assert log.read_bytes().startswith(earlier) and len(_audit(world)) >= before + 2
+    assert (log.stat().st_mode & 0o777) == 0o600
+    assert "*" not in log.read_text(encoding="utf-8")   # not even masked names: who, what, grids, rows
+    audit_page = as_user("admin", "audit_log")
+    shown = audit_page.dataframe[0].value
+    assert len(shown) == len(_audit(world)) and (shown["操作"] == "export_household_list").any()
+    assert as_user(WORKER, "audit_log").warning
+
+
+def test_scope_and_role_are_enforced_in_the_data_layer(world, monkeypatch):
+    """Pages cannot query around access: the views themselves hold only the scope's rows."""
+    monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(world.data_dir))
+    snapshot = current_snapshot()
+    worker = Access((WORKER_GRID,), True)
+    grids = query(snapshot, "select distinct grid_id from fct_incidents", access=worker)
+    assert set(grids["grid_id"]) <= {WORKER_GRID}
+    everything = query(snapshot, "select count(distinct grid_id) as n from fct_incidents", access=Access(None, False))
+    assert everything["n"][0] > 5
+    visits = query(snapshot, "select distinct grid_id from mart_household_visits", access=worker)
+    assert list(visits["grid_id"]) == [WORKER_GRID]
+    ancestors = query(snapshot, "select level from dim_grids", access=worker)
+    assert set(ancestors["level"]) == {"district", "street", "community", "grid", "micro_grid"}
+    with pytest.raises(duckdb.CatalogException):
+        query(snapshot, "select * from mart_household_visits", access=Access(None, False))   # a leader
+    # a scope of a higher level holds every grid below it
+    by_grid = pd.read_parquet(snapshot.folder / "marts__mart_population_by_grid.parquet")
+    community = query(snapshot, "select count(*) as n from mart_population_by_grid",
+                      access=Access(("D01-S01-C02",), False))
+    assert community["n"][0] == by_grid["grid_id"].str.startswith("D01-S01-C02-").sum() > 3
+
+
+def test_users_file_and_demo_switch(world, tmp_path, monkeypatch):
+    monkeypatch.delenv(access.USER_ENV, raising=False)
+    monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(tmp_path))
+    (tmp_path / "users.json").write_text(json.dumps({"users": [
+        {"user_id": "w9", "display_name": "W9", "role": "grid_worker", "grids": ["D01-S01-C02-G02"]},
+        {"user_id": "boss", "display_name": "Boss", "role": "leader", "grids": None}]}), encoding="utf-8")
+    users = access.load_users()
+    assert users["w9"].scope == ("D01-S01-C02-G02",) and users["boss"].scope is None
+    (tmp_path / "users.json").write_text(json.dumps({"users": [
+        {"user_id": "x", "role": "mayor"}]}), encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown role 'mayor'"):
+        access.load_users()
+    # the demo switch in the sidebar changes what the data layer returns
+    monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(world.data_dir))
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    assert any("街道领导" in m.value for m in app.sidebar.markdown)
+    app.switch_page("pages/population.py").run()
+    district = {m.label: m.value for m in app.metric}["实有人口"]
+    app = AppTest.from_file(APP, default_timeout=60).run()
+    app.sidebar.selectbox(key="user_id__zh").set_value("worker_c02_g02").run()
+    assert not app.exception
+    app.switch_page("pages/population.py").run()
+    scoped = {m.label: m.value for m in app.metric}["实有人口"]
+    expected = pd.read_parquet(current_snapshot().folder / "marts__mart_population_by_grid.parquet").set_index(
+        "grid_id").loc["D01-S01-C02-G02", "residents"]
+    assert scoped == f"{expected:,}" and scoped != district
+    shown = AppTest.from_file(APP, default_timeout=60)
+    shown.session_state["user_id"] = "worker_c02_g02"
+    shown.run()
+    assert any("网格员 C02-G02" in m.value and "D01-S01-C02-G02" in m.value for m in shown.sidebar.markdown)

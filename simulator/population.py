@@ -228,17 +228,15 @@ def history(register: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFram
     floating residents living there at the end of the day — the truth history queries are tested against."""
     arrivals = register[register["change_type"].isin(["snapshot", "register"])].drop_duplicates("id_number")
     leaving = register[register["change_type"] == "deregister"].set_index("id_number")["deregistered_on"]
-    persons = arrivals.assign(
-        since=pd.to_datetime(arrivals["registered_on"]).dt.date.clip(lower=start),
-        until=pd.to_datetime(arrivals["id_number"].map(leaving)).dt.date)
-    days = pd.date_range(start, end, freq="D").date
+    persons = arrivals.assign(since=pd.to_datetime(arrivals["registered_on"]).clip(lower=pd.Timestamp(start)),
+                              until=pd.to_datetime(arrivals["id_number"].map(leaving)))
     rows = []
-    for day in days:
+    for day in pd.date_range(start, end, freq="D"):
         here = persons[(persons["since"] <= day) & ~(persons["until"].notna() & (persons["until"] <= day))]
         counts = here.assign(renter_household=here["household_id"].where(here["is_renter"]),
                              is_floating=here["residence_type"] == "floating").groupby("grid_id").agg(
             residents=("id_number", "size"), renters=("is_renter", "sum"),
             renter_households=("renter_household", "nunique"), floating=("is_floating", "sum"))
-        rows.append(counts.reset_index().assign(date_day=day))
+        rows.append(counts.reset_index().assign(date_day=day.date()))
     out = pd.concat(rows, ignore_index=True)
     return out[["grid_id", "date_day", "residents", "renters", "renter_households", "floating"]]

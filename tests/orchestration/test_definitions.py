@@ -27,6 +27,8 @@ def test_asset_keys_snapshot():
             "marts/mart_device_health", "marts/mart_foot_traffic_daily", "reference/categories",
             "serving/snapshot"} <= keys
     assert not any(k.startswith(("grids/", "incidents/")) for k in keys), "dbt sources must map onto raw/*"
+    assert {"snapshots/snap_household_versions", "intermediate/int_household_versions", "marts/fct_residents",
+            "marts/mart_population_daily", "marts/mart_household_visits", "marts/mart_grid_per_capita"} <= keys
 
 
 def test_every_warehouse_writer_is_in_one_pool_and_ingest_is_daily():

@@ -1,0 +1,36 @@
+"""The population page in a real headless Chromium: the offline tier map draws one polygon per grid with a
+population, the age pie and tier charts render, and nothing is fetched from outside localhost."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import duckdb
+
+from tests.browser.test_cockpit_browser import LOCAL_HOSTS, map_paths, page, requested, screenshot, server  # noqa: F401
+
+
+def test_population_page_renders_offline(world, server, page, requested):  # noqa: F811
+    from playwright.sync_api import expect
+
+    page.goto(f"{server}/population")
+    expect(page.locator("h1").first).to_contain_text("人口房屋", timeout=30_000)
+    page.wait_for_function("document.querySelectorAll('[data-testid=\"stMetric\"]').length === 6")
+    page.wait_for_function("document.querySelectorAll('.choroplethlayer path').length > 0", timeout=30_000)
+    page.wait_for_function("document.querySelectorAll('.pielayer .slice').length === 5", timeout=30_000)
+    page.wait_for_timeout(1500)
+    serving = world.data_dir / "serving"
+    folder = serving / (serving / "CURRENT").read_text(encoding="utf-8").strip()
+    with duckdb.connect() as con:
+        expected = con.execute("select count(*) from read_parquet(?) as p join read_parquet(?) as g using (grid_id) "
+                               "where g.geometry_geojson is not null",
+                               [str(folder / "marts__mart_population_by_grid.parquet"),
+                                str(folder / "marts__dim_grids.parquet")]).fetchone()[0]
+    drawn = map_paths(page)
+    assert len(drawn["paths"]) == expected > 5
+    for box in drawn["paths"]:
+        assert 0 < box["width"] < 0.6 * drawn["frame"]["width"], "a polygon fills the map frame: inverted ring?"
+    screenshot(page, world.data_dir / "screenshots" / "population_zh.png")
+    outside = [url for url in requested
+               if urlparse(url).scheme not in ("data", "blob") and urlparse(url).hostname not in LOCAL_HOSTS]
+    assert not outside, f"requests left localhost: {outside}"

@@ -13,8 +13,11 @@ from tests.browser.test_cockpit_browser import LOCAL_HOSTS, map_paths, page, req
 def test_population_page_renders_offline(world, server, page, requested):  # noqa: F811
     from playwright.sync_api import expect
 
-    page.goto(f"{server}/population")
+    page.goto(server)
+    expect(page.locator("h1").first).to_contain_text("网格化治理大数据分析决策平台", timeout=30_000)
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("人口房屋").click()
     expect(page.locator("h1").first).to_contain_text("人口房屋", timeout=30_000)
+    expect(page.locator('[data-testid="stSidebar"]')).to_contain_text("街道领导")
     page.wait_for_function("document.querySelectorAll('[data-testid=\"stMetric\"]').length === 6")
     page.wait_for_function("document.querySelectorAll('.choroplethlayer path').length > 0", timeout=30_000)
     page.wait_for_function("document.querySelectorAll('.pielayer .slice').length === 5", timeout=30_000)

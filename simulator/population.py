@@ -229,14 +229,23 @@ def history(register: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFram
     arrivals = register[register["change_type"].isin(["snapshot", "register"])].drop_duplicates("id_number")
     leaving = register[register["change_type"] == "deregister"].set_index("id_number")["deregistered_on"]
     persons = arrivals.assign(since=pd.to_datetime(arrivals["registered_on"]).clip(lower=pd.Timestamp(start)),
-                              until=pd.to_datetime(arrivals["id_number"].map(leaving)))
-    rows = []
-    for day in pd.date_range(start, end, freq="D"):
-        here = persons[(persons["since"] <= day) & ~(persons["until"].notna() & (persons["until"] <= day))]
-        counts = here.assign(renter_household=here["household_id"].where(here["is_renter"]),
-                             is_floating=here["residence_type"] == "floating").groupby("grid_id").agg(
-            residents=("id_number", "size"), renters=("is_renter", "sum"),
-            renter_households=("renter_household", "nunique"), floating=("is_floating", "sum"))
-        rows.append(counts.reset_index().assign(date_day=day.date()))
-    out = pd.concat(rows, ignore_index=True)
+                              until=pd.to_datetime(arrivals["id_number"].map(leaving)),
+                              residents=1, renters=arrivals["is_renter"].astype(int),
+                              floating=(arrivals["residence_type"] == "floating").astype(int), renter_households=0)
+    homes = persons[persons["is_renter"]].groupby("household_id").agg(
+        grid_id=("grid_id", "first"), since=("since", "min"), until=("until", "max")).assign(
+        residents=0, renters=0, floating=0, renter_households=1)
+    counted = ["residents", "renters", "renter_households", "floating"]
+    items = pd.concat([persons[["grid_id", "since", "until", *counted]], homes], ignore_index=True)
+    # +1 on the day someone is first counted, -1 on the day they deregister; a running sum per grid.
+    arrive = items.rename(columns={"since": "day"})[["grid_id", "day", *counted]]
+    depart = items[items["until"].notna()].rename(columns={"until": "day"})[["grid_id", "day", *counted]]
+    depart[counted] = -depart[counted]
+    deltas = pd.concat([arrive, depart]).groupby(["grid_id", "day"])[counted].sum()
+    # (arrivals are counted from `start` at the earliest, so nothing falls before the spine)
+    days = pd.date_range(start, end, freq="D")
+    spine = pd.MultiIndex.from_product([sorted(items["grid_id"].unique()), days], names=["grid_id", "day"])
+    daily = deltas.reindex(spine, fill_value=0)
+    out = daily.groupby(level="grid_id").cumsum().reset_index()
+    out = out[out["residents"] > 0].assign(date_day=lambda f: f["day"].dt.date)
     return out[["grid_id", "date_day", "residents", "renters", "renter_households", "floating"]]

@@ -97,7 +97,8 @@ def simulate(data_dir: Path, config: WorldConfig, progress: Callable[[str], None
 
     progress("incidents …")
     cases, events = incidents.generate(np.random.default_rng([config.seed, 2]), grids, config.start, config.end)
-    counts["incident_cases"] = landing_files.write("incidents", "cases.csv", cases)
+    counts["incident_cases"] = landing_files.write("incidents", "cases.csv",
+                                                   cases.drop(columns=incidents.TRUTH_COLUMNS))
     counts["incident_events"] = landing_files.write("incidents", "events.csv", events)
 
     progress("devices …")
@@ -115,6 +116,7 @@ def simulate(data_dir: Path, config: WorldConfig, progress: Callable[[str], None
 
     truth = _truth(config, register, cases, events, online, flow, counts)
     truth["bad_rows"] = landing_files.bad_rows
+    truth["incident_kpis"] = incidents.kpi_truth(cases, events, config.end)
     truth_dir.mkdir(parents=True, exist_ok=True)
     (truth_dir / "summary.json").write_text(json.dumps(truth, indent=2, ensure_ascii=False), encoding="utf-8")
     progress("rows written: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))

@@ -30,7 +30,7 @@ CATEGORY_WEIGHT = {"fire_hazard": 3, "theft": 2, "falling_objects": 2, "garbage"
                    "water_supply": 4, "elevator": 4, "parking": 8, "ebike_charging": 3, "neighbour": 3,
                    "rental": 2, "property_fee": 1.5, "family": 1.2, "commercial": 0.8, "labour": 0.5,
                    "elderly_care": 6, "social_security": 6, "certificates": 5, "legal_advice": 4,
-                   "suggestion": 2, "graffiti": 1, "homeless_assistance": 0.3, "dead_animal": 0.3, "other": 1}
+                   "suggestion": 2, "bulky_waste": 1, "graffiti": 1, "homeless_assistance": 0.3, "dead_animal": 0.3, "other": 1}
 LADDER = ["micro_grid", "grid", "community", "street", "district"]
 ESCALATE_P = {"micro_grid": 0.10, "grid": 0.06, "community": 0.30, "street": 0.35}
 STUCK_P = 0.012          # cases that are never closed
@@ -187,7 +187,8 @@ def _repeat_reports(rng, cases: pd.DataFrame, grids: list[Grid], end: dt.date
     day; each repeat is handled as a case of its own (nobody linked it), and the truth remembers its master."""
     cats = categories().set_index("category_l2", drop=False)
     cutoff = dt.datetime.combine(end + dt.timedelta(days=1), dt.time())
-    masters = cases[cases["channel"] != "smart_sensor"]
+    # bookings (bulky-waste pickups) are per household: neighbours book their own, they do not repeat one
+    masters = cases[(cases["channel"] != "smart_sensor") & (cases["category_l2"] != "bulky_waste")]
     masters = masters[rng.random(len(masters)) < REPEAT_P]
     channels = [c for c in CHANNELS if c not in ("smart_sensor", "grid_patrol")]
     rows, events = [], []
@@ -273,6 +274,7 @@ def kpi_truth(cases: pd.DataFrame, events: pd.DataFrame, end: dt.date) -> dict:
     outcome = ev[ev["event_type"] == "resolved"].groupby("case_id")["mediation_outcome"].last().dropna()
     due = reported_at + pd.to_timedelta(sla, unit="h")
     with_sla = resolved & sla.notna()
+    used = (cutoff - reported_at).dt.total_seconds() / 3600 / sla   # share of the SLA used by open cases
     n = len(masters)
     return {
         "reports_received": int(len(cases)),
@@ -293,4 +295,6 @@ def kpi_truth(cases: pd.DataFrame, events: pd.DataFrame, end: dt.date) -> dict:
         "mediation_success_rate": float((outcome == "success").mean()),
         "backlog_at_end": int((~closed).sum()),
         "overdue_at_end": int((~resolved & (due < cutoff)).sum()),
+        "sla_50_at_end": int((~resolved & (used >= 0.5) & (used < 0.8)).sum()),
+        "sla_80_at_end": int((~resolved & (used >= 0.8) & (used < 1.0)).sum()),
     }

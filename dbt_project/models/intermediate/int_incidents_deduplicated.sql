@@ -19,7 +19,10 @@ matches as (
              or (earlier.reported_at = later.reported_at and earlier.case_id < later.case_id))
         and later.reported_at <= earlier.reported_at
             + to_milliseconds(cast({{ var('duplicate_window_hours') }} * 3600000 as bigint))
-    where case
+    where later.category_l2 not in (
+        {%- for code in var('duplicate_exempt_categories', []) %}'{{ code }}'{{ ", " if not loop.last }}{% endfor %}
+        {%- if not var('duplicate_exempt_categories', []) %}''{% endif %})
+    and case
         when later.lat is not null and later.lon is not null and earlier.lat is not null and earlier.lon is not null
             then {{ distance_metres('earlier.lat', 'earlier.lon', 'later.lat', 'later.lon') }}
                 <= {{ var('duplicate_distance_metres') }}

@@ -2,7 +2,8 @@
 -- periods (last 7/30/90/365 days) for the district and each street, against its target: the seed's
 -- target, else the mean of the KPI over the up to 52 weeks before the last week.
 -- score = actual / target (target / actual when lower is better); green >= 1, yellow >= 0.9, red below;
--- a lower-is-better KPI at zero scores the cap of 2. The overall row is the mean of the scores.
+-- scores are capped at 2 (also a lower-is-better KPI at zero), so one KPI far ahead of its target
+-- cannot hide others behind it in the overall row, which is the mean of the scores.
 with period as (
     select first_day, last_day from {{ ref('int_data_period') }}
 ),
@@ -134,9 +135,9 @@ with_scores as (
         *,
         case
             when actual is null or target is null then null
-            when higher_is_better then actual / nullif(target, 0)
+            when higher_is_better then least(actual / nullif(target, 0), 2.0)
             when actual = 0 then 2.0
-            else target / actual
+            else least(target / actual, 2.0)
         end as score
     from scored
 ),

@@ -141,7 +141,8 @@ LABELS: dict[str, dict[str, str]] = {
     "state_closed": {"zh": "已结案", "en": "Closed"},
     "state_reopened": {"zh": "重新办理中", "en": "Reopened"},
     "scorecard_title": {"zh": "绩效计分卡(实际/目标)", "en": "Scorecard (actual vs target)"},
-    "scorecard_help": {"zh": "得分 = 实际/目标(越低越好的指标为 目标/实际),≥1 绿,≥0.9 黄,否则红;无种子目标时取近52周均值。",
+    "scorecard_help": {"zh": "得分 = 实际/目标(越低越好的指标为 目标/实际),≥1 绿,≥0.9 黄,否则红;"
+                             "无种子目标时取近52周均值。",
                        "en": "Score = actual / target (target / actual when lower is better): green ≥ 1, yellow ≥ 0.9, "
                              "red below; without a seed target, the trailing 52-week mean."},
     "overall_score": {"zh": "综合得分", "en": "Overall score"},

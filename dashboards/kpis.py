@@ -85,7 +85,8 @@ def kpi_values(snapshot: Snapshot, end: dt.date, days: int, street_id: str | Non
     totals["date_day"] = pd.to_datetime(totals["date_day"]).dt.date
     window = lambda a, b: totals[(totals["date_day"] >= a) & (totals["date_day"] <= b)]  # noqa: E731
     current, previous = window(start, end), window(previous_start, start - dt.timedelta(days=1))
-    current_ly, previous_ly = window(start - year, end - year), window(previous_start - year, start - year - dt.timedelta(days=1))
+    current_ly = window(start - year, end - year)
+    previous_ly = window(previous_start - year, start - year - dt.timedelta(days=1))
     cases = case_durations(snapshot, previous_start, end, street_id)
     cases["reported_on"] = pd.to_datetime(cases["reported_on"]).dt.date
     current_cases, previous_cases = cases[cases["reported_on"] >= start], cases[cases["reported_on"] < start]

@@ -30,7 +30,8 @@ CATEGORY_WEIGHT = {"fire_hazard": 3, "theft": 2, "falling_objects": 2, "garbage"
                    "water_supply": 4, "elevator": 4, "parking": 8, "ebike_charging": 3, "neighbour": 3,
                    "rental": 2, "property_fee": 1.5, "family": 1.2, "commercial": 0.8, "labour": 0.5,
                    "elderly_care": 6, "social_security": 6, "certificates": 5, "legal_advice": 4,
-                   "suggestion": 2, "bulky_waste": 1, "graffiti": 1, "homeless_assistance": 0.3, "dead_animal": 0.3, "other": 1}
+                   "suggestion": 2, "bulky_waste": 1, "graffiti": 1, "homeless_assistance": 0.3, "dead_animal": 0.3,
+                   "other": 1}
 LADDER = ["micro_grid", "grid", "community", "street", "district"]
 ESCALATE_P = {"micro_grid": 0.10, "grid": 0.06, "community": 0.30, "street": 0.35}
 STUCK_P = 0.012          # cases that are never closed
@@ -40,7 +41,7 @@ RATE_P = 0.70
 MEDIATION_SUCCESS_P = 0.92
 NO_SLA_RESOLVE_HOURS = 120.0   # how long categories without an SLA take in the simulation
 # Real-data flaws (see add_flaws)
-REPEAT_P = 0.06          # a problem reported again by others (1–2 more reports within a day, a few metres away)
+REPEAT_P = 0.06          # a problem reported again by others (1–2 more reports within a day, metres away)
 REPEAT_MAX_HOURS = 24.0
 REPEAT_MAX_METRES = 40.0
 NO_COORDS_P = 0.04       # hotline / walk-in reports without coordinates
@@ -227,7 +228,7 @@ def add_flaws(rng: np.random.Generator, cases: pd.DataFrame, events: pd.DataFram
 
     # Swap the sequence numbers of two consecutive events of some cases (the time order stays true).
     swapped = set(cases["case_id"][rng.random(len(cases)) < OUT_OF_ORDER_P])
-    for case_id, part in events[events["case_id"].isin(swapped)].groupby("case_id"):
+    for _, part in events[events["case_id"].isin(swapped)].groupby("case_id"):
         if len(part) >= 3:
             i, j = part.index[1], part.index[2]
             events.loc[[i, j], "seq"] = events.loc[[j, i], "seq"].to_numpy()

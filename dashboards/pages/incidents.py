@@ -84,8 +84,10 @@ st.caption(t("at_risk_help"))
 shown_risk = pd.DataFrame({
     t("case_id"): risk["case_id"], t("category"): risk[f"l2_{name}"], t("grid"): risk[name],
     t("reported_at"): risk["reported_at"], t("due_at"): risk["resolve_due_at"],
-    t("sla_used"): (risk["sla_used_share"] * 100).round(0), t("alert_tier"): risk["sla_alert_tier"].map(lambda v: f"{v}%"),
-    t("holding_level"): risk["current_level"].map(lambda c: code_label("level", c)), t("holder"): risk["current_actor"]})
+    t("sla_used"): (risk["sla_used_share"] * 100).round(0),
+    t("alert_tier"): risk["sla_alert_tier"].map(lambda v: f"{v}%"),
+    t("holding_level"): risk["current_level"].map(lambda c: code_label("level", c)),
+    t("holder"): risk["current_actor"]})
 st.dataframe(shown_risk, hide_index=True, width="stretch", key="at_risk")
 export(shown_risk, "at_risk")
 

@@ -42,8 +42,9 @@ def test_flawed_deliveries_are_present(world, marts):
     no_coords = marts.execute("select count(*) from marts.fct_incidents where not has_coordinates").fetchone()[0]
     assert no_coords > 0
     ordered = events.assign(at=pd.to_datetime(events["at"]), seq=pd.to_numeric(events["seq"], errors="coerce"))
-    by_time = ordered.sort_values(["case_id", "at"]).groupby("case_id")["seq"].apply(lambda s: s.is_monotonic_increasing)
-    assert (~by_time).sum() > 0                                          # sequence numbers out of time order
+    in_order = ordered.sort_values(["case_id", "at"]).groupby("case_id")["seq"].apply(
+        lambda s: s.is_monotonic_increasing)
+    assert (~in_order).sum() > 0                                          # sequence numbers out of time order
 
 
 def test_kpis_match_the_truth(truth, marts):

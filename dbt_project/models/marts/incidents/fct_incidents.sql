@@ -32,7 +32,10 @@ flags as (
         categories.sla_accept_hours,
         categories.sla_resolve_hours,
         steps.*exclude (case_id),
-        coalesce(steps.current_state in ('resolved', 'verified', 'closed'), false) as is_resolved_now,
+        -- closed without a resolution (a cancelled request) is closed, never resolved
+        coalesce(steps.current_state in ('resolved', 'verified', 'closed') and steps.last_resolved_at is not null,
+                 false) as is_resolved_now,
+        coalesce(steps.current_state = 'closed', false) as is_closed_now,
         period.as_of_at
     from cases
     left join steps using (case_id)
@@ -89,9 +92,9 @@ select
     case when is_dispute then mediation_outcome = 'success' end as is_mediated_ok,
     as_of_at,
     -- Share of the resolution SLA used up by a case that is not resolved at the data's end
-    case when not is_resolved_now and sla_resolve_hours > 0
+    case when not is_resolved_now and not is_closed_now and sla_resolve_hours > 0
         then {{ hours_between('reported_at', 'as_of_at') }} / sla_resolve_hours end as sla_used_share,
-    case when not is_resolved_now and sla_resolve_hours > 0 then
+    case when not is_resolved_now and not is_closed_now and sla_resolve_hours > 0 then
         case
             {%- for tier in var('sla_alert_tiers') | reverse %}
             when {{ hours_between('reported_at', 'as_of_at') }} / sla_resolve_hours >= {{ tier }}

@@ -76,8 +76,8 @@ with right:
     st.subheader(t("funnel_title"))
     steps = incidents.funnel(snapshot, area, start, end)
     steps["level"] = [code_label("level", LADDER[r - 1]) for r in steps["level_rank"]]
-    st.plotly_chart(layout(go.Figure(go.Funnel(y=steps["level"].tolist(), x=steps["cases"].tolist(), textinfo="value+percent initial"))),
-                    width="stretch", key="funnel")
+    funnel = go.Funnel(y=steps["level"].tolist(), x=steps["cases"].tolist(), textinfo="value+percent initial")
+    st.plotly_chart(layout(go.Figure(funnel)), width="stretch", key="funnel")
 
 st.subheader(t("at_risk_title"))
 st.caption(t("at_risk_help"))

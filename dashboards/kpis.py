@@ -42,9 +42,32 @@ def daily_totals(snapshot: Snapshot, start: dt.date, end: dt.date, street_id: st
         order by m.date_day""", (start, end, street_id, street_id))
 
 
-def _value(days: pd.DataFrame, row: pd.Series) -> float | None:
+def case_durations(snapshot: Snapshot, start: dt.date, end: dt.date, street_id: str | None) -> pd.DataFrame:
+    """Per-case hours (fct_incidents) of the cases reported start..end, repeat reports left out: the
+    measures of the median / p90 KPIs."""
+    return query(snapshot, """
+        select i.reported_on, i.hours_to_accept, i.hours_to_resolve
+        from fct_incidents as i
+        join dim_grids as g using (grid_id)
+        where not i.is_duplicate and i.reported_on between ? and ? and (cast(? as varchar) is null or g.street_id = ?)
+        """, (start, end, street_id, street_id))
+
+
+QUANTILES = {"median": 0.5, "p90": 0.9}
+
+
+def _value(days: pd.DataFrame, row: pd.Series, cases: pd.DataFrame | None = None,
+           year_before: pd.DataFrame | None = None) -> float | None:
+    """One KPI from daily totals (sum / last), per-case measures (median / p90, linear interpolation as
+    dbt's quantile_cont) or against the same days a year earlier (yoy)."""
+    if row["aggregation"] in QUANTILES:
+        values = cases[row["numerator"]].dropna() if cases is not None else pd.Series(dtype=float)
+        return float(values.quantile(QUANTILES[row["aggregation"]])) if len(values) else None
     if days.empty:
         return None
+    if row["aggregation"] == "yoy":
+        before = float(year_before[row["numerator"]].sum()) if year_before is not None else 0.0
+        return float(days[row["numerator"]].sum()) / before - 1 if before else None
     rows = days.tail(1) if row["aggregation"] == "last" else days
     numerator = float(rows[row["numerator"]].sum())
     if pd.isna(row["denominator"]) or not row["denominator"]:
@@ -57,12 +80,19 @@ def kpi_values(snapshot: Snapshot, end: dt.date, days: int, street_id: str | Non
     """Each KPI over the `days` ending on `end`, and over the `days` before that for comparison."""
     start = end - dt.timedelta(days=days - 1)
     previous_start = start - dt.timedelta(days=days)
-    totals = daily_totals(snapshot, previous_start, end, street_id)
+    year = dt.timedelta(days=364)   # 52 weeks: the same weekdays a year earlier
+    totals = daily_totals(snapshot, previous_start - year, end, street_id)
     totals["date_day"] = pd.to_datetime(totals["date_day"]).dt.date
-    current = totals[totals["date_day"] >= start]
-    previous = totals[totals["date_day"] < start]
+    window = lambda a, b: totals[(totals["date_day"] >= a) & (totals["date_day"] <= b)]  # noqa: E731
+    current, previous = window(start, end), window(previous_start, start - dt.timedelta(days=1))
+    current_ly = window(start - year, end - year)
+    previous_ly = window(previous_start - year, start - year - dt.timedelta(days=1))
+    cases = case_durations(snapshot, previous_start, end, street_id)
+    cases["reported_on"] = pd.to_datetime(cases["reported_on"]).dt.date
+    current_cases, previous_cases = cases[cases["reported_on"] >= start], cases[cases["reported_on"] < start]
     catalogue = query(snapshot, "select * from dim_kpis")
-    return [KpiValue(r["kpi"], r["name_zh"], r["name_en"], r["unit"], _value(current, r), _value(previous, r),
+    return [KpiValue(r["kpi"], r["name_zh"], r["name_en"], r["unit"], _value(current, r, current_cases, current_ly),
+                     _value(previous, r, previous_cases, previous_ly),
                      None if pd.isna(r["target"]) else float(r["target"]),
                      None if pd.isna(r["higher_is_better"]) else bool(r["higher_is_better"]))
             for _, r in catalogue.iterrows()]
@@ -71,7 +101,9 @@ def kpi_values(snapshot: Snapshot, end: dt.date, days: int, street_id: str | Non
 def format_value(value: float | None, unit: str) -> str:
     if value is None:
         return "—"
-    return f"{value:.1%}" if unit == "percent" else f"{value:,.0f}"
+    if unit == "percent":
+        return f"{value:.1%}"
+    return f"{value:,.1f}" if unit in ("hours", "score") else f"{value:,.0f}"
 
 
 def format_delta(kpi: KpiValue) -> str | None:
@@ -79,4 +111,6 @@ def format_delta(kpi: KpiValue) -> str | None:
         return None
     if kpi.unit == "percent":
         return f"{(kpi.value - kpi.previous) * 100:+.1f} pp"
+    if kpi.unit in ("hours", "score"):
+        return f"{kpi.value - kpi.previous:+,.1f}"
     return f"{kpi.value - kpi.previous:+,.0f}"

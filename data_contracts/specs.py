@@ -6,7 +6,9 @@ ingest replaces it as data_contracts.privacy describes and the column never reac
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
+from pathlib import Path
 
 # Column type → DuckDB type in raw.* tables
 DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "double": "DOUBLE", "boolean": "BOOLEAN",
@@ -66,6 +68,17 @@ def _cols(*specs) -> tuple[Column, ...]:
 
 LAT = dict(min_value=18.0, max_value=54.0)     # mainland China
 LON = dict(min_value=73.0, max_value=135.0)
+# Incidents and grids also come from importers (Open311, CSV mappings) for cities anywhere.
+ANY_LAT = dict(min_value=-90.0, max_value=90.0)
+ANY_LON = dict(min_value=-180.0, max_value=180.0)
+SEEDS = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds"
+
+
+def seed_codes(seed: str, column: str) -> tuple[str, ...]:
+    """The codes of a dbt seed (categories, channels): the values an incident may carry."""
+    with open(SEEDS / f"{seed}.csv", encoding="utf-8") as f:
+        return tuple(dict.fromkeys(row[column] for row in csv.DictReader(f)))
+
 COUNT = dict(min_value=0)
 ID_NUMBER = r"^[1-9]\d{5}(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\d{3}[\dXx]$"
 MOBILE = r"^1[3-9]\d{9}$"
@@ -78,8 +91,8 @@ CONTRACTS: tuple[FileContract, ...] = (
         "grid_id", Column("parent_id", required=False), Column("level", allowed=LEVELS),
         Column("grid_type", allowed=GRID_TYPES), "name_zh", "name_en",
         Column("households", "integer", **COUNT), Column("shops", "integer", **COUNT),
-        Column("centroid_lat", "double", required=False, **LAT),
-        Column("centroid_lon", "double", required=False, **LON),
+        Column("centroid_lat", "double", required=False, **ANY_LAT),
+        Column("centroid_lon", "double", required=False, **ANY_LON),
         Column("valid_from", "date"), Column("valid_to", "date", required=False),
         Column("geometry", required=False))),
     FileContract("population", "register.csv", "population_register", _cols(
@@ -101,8 +114,10 @@ CONTRACTS: tuple[FileContract, ...] = (
         Column("change_type", allowed=("snapshot", "register", "update", "deregister")),
         Column("changed_at", "date")), unique_per_file=("id_number", "change_type")),
     FileContract("incidents", "cases.csv", "incident_cases", _cols(
-        "case_id", Column("reported_at", "timestamp"), "channel", "category_l1", "category_l2", "grid_id",
-        Column("lat", "double", required=False, **LAT), Column("lon", "double", required=False, **LON),
+        "case_id", Column("reported_at", "timestamp"), Column("channel", allowed=seed_codes("channels", "channel")),
+        Column("category_l1", allowed=seed_codes("categories", "category_l1")),
+        Column("category_l2", allowed=seed_codes("categories", "category_l2")), "grid_id",
+        Column("lat", "double", required=False, **ANY_LAT), Column("lon", "double", required=False, **ANY_LON),
         Column("address", required=False), Column("description", required=False),
         Column("reporter_name", required=False, pii="name"),
         Column("reporter_phone", required=False, pii="phone", pattern=MOBILE),

@@ -101,7 +101,8 @@ def simulate(data_dir: Path, config: WorldConfig, progress: Callable[[str], None
 
     progress("incidents …")
     cases, events = incidents.generate(np.random.default_rng([config.seed, 2]), grids, config.start, config.end)
-    counts["incident_cases"] = landing_files.write("incidents", "cases.csv", cases)
+    counts["incident_cases"] = landing_files.write("incidents", "cases.csv",
+                                                   cases.drop(columns=incidents.TRUTH_COLUMNS))
     counts["incident_events"] = landing_files.write("incidents", "events.csv", events)
 
     progress("devices …")
@@ -121,6 +122,7 @@ def simulate(data_dir: Path, config: WorldConfig, progress: Callable[[str], None
     truth["bad_rows"] = landing_files.bad_rows
     truth["bad_row_kinds"] = landing_files.bad_kinds
     truth["population"] = population.register_truth(register)
+    truth["incident_kpis"] = incidents.kpi_truth(cases, events, config.end)
     truth_dir.mkdir(parents=True, exist_ok=True)
     population.history(register, config.start, config.end).to_csv(truth_dir / "population_by_grid_day.csv",
                                                                   index=False)

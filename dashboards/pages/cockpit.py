@@ -2,13 +2,14 @@
 
 import datetime as dt
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from dashboards.components.grid_map import FONT, PLOTLY_CONFIG, grid_map
 from dashboards.components.remembered import remembered
 from dashboards.data import current_snapshot, query
-from dashboards.i18n import lang, name_column, t
+from dashboards.i18n import code_label, lang, name_column, t
 from dashboards.kpis import format_delta, format_value, kpi_values
 
 PERIODS = [7, 30, 90, 365]
@@ -37,6 +38,39 @@ columns = [column for _ in range(0, len(kpis), KPIS_PER_ROW) for column in st.co
 for column, kpi in zip(columns, kpis, strict=False):
     column.metric(getattr(kpi, f"name_{lang()}"), format_value(kpi.value, kpi.unit), format_delta(kpi),
                   help=t("vs_previous"), delta_color=kpi.delta_color)
+
+# Scorecard (CityScore): each KPI against its target for this area and period (mart_scorecard).
+scorecard = query(snapshot, """
+    select s.kpi, s.unit, s.actual, s.target, s.target_source, s.score, s.status, k.name_zh, k.name_en
+    from mart_scorecard as s left join dim_kpis as k using (kpi)
+    where s.period_days = ? and ((cast(? as varchar) is null and s.area_level = 'district')
+                                 or (s.area_level = 'street' and s.area_id = ?))
+    order by s.score""", (days, street_id, street_id))
+if len(scorecard):
+    st.subheader(t("scorecard_title"), help=t("scorecard_help"))
+    overall = scorecard[scorecard["kpi"] == "overall"]
+    kpis_scored = scorecard[(scorecard["kpi"] != "overall") & scorecard["score"].notna()]
+    score_column, chart_column = st.columns([1, 4])
+    if len(overall) and overall["score"].notna().all():
+        score_column.metric(t("overall_score"), f"{overall['score'].iloc[0]:.2f}",
+                            code_label("status", overall["status"].iloc[0]), delta_color="off")
+    colours = {"green": "#2e7d32", "yellow": "#f9a825", "red": "#c62828"}
+    bars = go.Figure(go.Bar(x=kpis_scored["score"], y=kpis_scored[name], orientation="h",
+                            marker_color=[colours[c] for c in kpis_scored["status"]],
+                            text=[f"{v:.2f}" for v in kpis_scored["score"]], textposition="outside"))
+    bars.add_vline(x=1.0, line_dash="dash", line_color="grey")
+    bars.update_layout(height=max(260, 24 * len(kpis_scored)), margin=dict(l=0, r=0, t=10, b=0), font_family=FONT,
+                       xaxis_title=t("score"))
+    chart_column.plotly_chart(bars, width="stretch", key="scorecard")
+    with st.expander(t("scorecard_title")):
+        st.dataframe(pd.DataFrame({
+            t("kpi"): kpis_scored[name], t("actual"): [format_value(v, u) for v, u in
+                                                        zip(kpis_scored["actual"], kpis_scored["unit"], strict=True)],
+            t("target"): [format_value(v, u) for v, u in zip(kpis_scored["target"], kpis_scored["unit"], strict=True)],
+            t("target_source"): kpis_scored["target_source"].map(lambda c: code_label("target_source", c)),
+            t("score"): kpis_scored["score"].round(2),
+            t("status"): kpis_scored["status"].map(lambda c: code_label("status", c))}),
+            hide_index=True, width="stretch", key="scorecard_table")
 
 areas = query(snapshot, """
     select g.grid_id, g.name_zh, g.name_en, g.geometry_geojson,

@@ -42,3 +42,28 @@ def test_calendar_seed_is_current_with_chinese_calendar():
     committed = pd.read_csv(CALENDAR_SEED, dtype=str, keep_default_na=False)
     fresh = calendar_seed_frame(2020, 2027).fillna("").astype(str)
     assert committed.to_dict("records") == fresh.reset_index(drop=True).to_dict("records")
+
+
+def test_import_csv_needs_a_mapping_and_says_what_is_wrong(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("GRIDSIGHT_DATA_DIR", raising=False)
+    export = tmp_path / "export.csv"
+    export.write_text("id,when\n1,2020-01-01\n", encoding="utf-8")
+    with pytest.raises(SystemExit):
+        main(["--data-dir", str(tmp_path), "import", "csv", str(export)])
+    assert "--mapping" in capsys.readouterr().err
+    with pytest.raises(SystemExit, match="lacks columns"):
+        main(["--data-dir", str(tmp_path), "import", "csv", "--mapping", "la311", str(export)])
+    assert not (tmp_path / "landing").exists()
+
+
+def test_import_open311_writes_landing_files(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("GRIDSIGHT_DATA_DIR", raising=False)
+    export = tmp_path / "requests.json"
+    export.write_text('[{"service_request_id": "1", "status": "open", "service_name": "Pothole", '
+                      '"requested_datetime": "2020-03-01T10:00:00-05:00", "lat": 40.7, "long": -74.0}]',
+                      encoding="utf-8")
+    main(["--data-dir", str(tmp_path), "import", "open311", str(export)])
+    assert (tmp_path / "landing" / "incidents" / "dt=2020-03-01" / "cases.csv").exists()
+    assert (tmp_path / "landing" / "grids" / "dt=2020-03-01" / "grids.geojson").exists()
+    out = capsys.readouterr().out
+    assert "1 rows read" in out and "GRIDSIGHT_PARTITIONS_START=2020-03-01" in out

@@ -25,6 +25,7 @@ def test_asset_keys_snapshot():
     assert {"staging/stg_incidents__cases", "intermediate/int_case_events_aggregated", "marts/dim_grids",
             "marts/dim_date", "marts/fct_incidents", "marts/mart_grid_daily", "marts/mart_population_by_grid",
             "marts/mart_device_health", "marts/mart_foot_traffic_daily", "reference/categories",
+            "intermediate/int_incidents_deduplicated", "marts/fct_incident_events", "marts/mart_scorecard",
             "serving/snapshot"} <= keys
     assert not any(k.startswith(("grids/", "incidents/")) for k in keys), "dbt sources must map onto raw/*"
     assert {"snapshots/snap_household_versions", "intermediate/int_household_versions", "marts/fct_residents",

@@ -1,4 +1,7 @@
--- One row per case with its SLA due times, durations and the flags every incident KPI is built from.
+-- One row per reported case with its SLA due times, durations, the flags every incident KPI is built
+-- from (see seeds/kpi_definitions.csv), its duplicate link and its SLA alert tier as of the data's end.
+-- A case is resolved while its latest workflow state is resolved, verified or closed; a reopened case
+-- counts as resolved again only after its next resolution, and its time to resolve runs to that one.
 with cases as (
     select * from {{ ref('stg_incidents__cases') }}
 ),
@@ -7,47 +10,96 @@ steps as (
     select * from {{ ref('int_case_events_aggregated') }}
 ),
 
+duplicates as (
+    select * from {{ ref('int_incidents_deduplicated') }}
+),
+
 categories as (
     select * from {{ ref('categories') }}
+),
+
+period as (
+    select cast(last_day + interval 1 day as timestamp) as as_of_at from {{ ref('int_data_period') }}
+),
+
+flags as (
+    select
+        cases.*,
+        duplicates.master_case_id,
+        duplicates.is_duplicate,
+        categories.is_dispute,
+        categories.is_preventable,
+        categories.sla_accept_hours,
+        categories.sla_resolve_hours,
+        steps.*exclude (case_id),
+        -- closed without a resolution (a cancelled request) is closed, never resolved
+        coalesce(steps.current_state in ('resolved', 'verified', 'closed') and steps.last_resolved_at is not null,
+                 false) as is_resolved_now,
+        coalesce(steps.current_state = 'closed', false) as is_closed_now,
+        period.as_of_at
+    from cases
+    left join steps using (case_id)
+    left join duplicates using (case_id)
+    left join categories using (category_l1, category_l2)
+    cross join period
 )
 
 select
-    cases.case_id,
-    cases.reported_at,
-    cast(cases.reported_at as date) as reported_on,
-    cases.channel,
-    cases.category_l1,
-    cases.category_l2,
-    cases.grid_id,
-    cases.lat,
-    cases.lon,
-    cases.priority,
-    categories.is_dispute,
-    categories.is_preventable,
-    cases.reported_at + to_milliseconds(cast(categories.sla_accept_hours * 3600000 as bigint)) as accept_due_at,
-    cases.reported_at + to_milliseconds(cast(categories.sla_resolve_hours * 3600000 as bigint)) as resolve_due_at,
-    steps.accepted_at,
-    steps.first_resolved_at as resolved_at,
-    steps.closed_at,
-    {{ hours_between('cases.reported_at', 'steps.accepted_at') }} as hours_to_accept,
-    {{ hours_between('cases.reported_at', 'steps.first_resolved_at') }} as hours_to_resolve,
-    coalesce(steps.current_state, 'reported') as current_state,
-    steps.current_level,
-    coalesce(steps.current_state = 'closed', false) as is_closed,
-    coalesce(steps.current_state = 'closed' and steps.was_verified, false) as is_verified_closed,
-    steps.first_resolved_at is not null as is_resolved,
-    steps.first_resolved_at is not null
-        and {{ hours_between('cases.reported_at', 'steps.first_resolved_at') }} <= categories.sla_resolve_hours
-        as is_resolved_on_time,
+    case_id,
+    master_case_id,
+    coalesce(is_duplicate, false) as is_duplicate,
+    reported_at,
+    cast(reported_at as date) as reported_on,
+    channel,
+    category_l1,
+    category_l2,
+    grid_id,
+    lat,
+    lon,
+    lat is not null and lon is not null as has_coordinates,
+    priority,
+    is_dispute,
+    is_preventable,
+    sla_resolve_hours,
+    sla_resolve_hours is not null as has_sla,
+    reported_at + to_milliseconds(cast(sla_accept_hours * 3600000 as bigint)) as accept_due_at,
+    reported_at + to_milliseconds(cast(sla_resolve_hours * 3600000 as bigint)) as resolve_due_at,
+    accepted_at,
+    first_resolved_at,
+    case when is_resolved_now then last_resolved_at end as resolved_at,
+    closed_at,
+    {{ hours_between('reported_at', 'accepted_at') }} as hours_to_accept,
+    case when is_resolved_now then {{ hours_between('reported_at', 'last_resolved_at') }} end as hours_to_resolve,
+    coalesce(current_state, 'reported') as current_state,
+    coalesce(current_level, 'micro_grid') as current_level,
+    current_actor,
+    coalesce(current_state = 'closed', false) as is_closed,
+    coalesce(current_state = 'closed' and was_verified, false) as is_verified_closed,
+    is_resolved_now as is_resolved,
+    -- null when the category has no SLA: such cases are left out of the on-time rate
+    case when is_resolved_now and sla_resolve_hours is not null
+        then {{ hours_between('reported_at', 'last_resolved_at') }} <= sla_resolve_hours end as is_resolved_on_time,
     -- Solved within the grid: the case never went above grid level (levels 1–2 of the ladder).
-    steps.first_resolved_at is not null and coalesce(steps.highest_level_rank, 1) <= 2 as is_resolved_in_grid,
-    coalesce(steps.escalations, 0) as escalations,
-    steps.highest_level_rank,
-    coalesce(steps.was_reopened, false) as was_reopened,
-    coalesce(steps.was_verified, false) as was_verified,
-    steps.satisfaction,
-    steps.mediation_outcome,
-    case when categories.is_dispute then steps.mediation_outcome = 'success' end as is_mediated_ok
-from cases
-left join steps using (case_id)
-left join categories using (category_l1, category_l2)
+    is_resolved_now and coalesce(highest_level_rank, 1) <= 2 as is_resolved_in_grid,
+    coalesce(escalations, 0) as escalations,
+    coalesce(highest_level_rank, 1) as highest_level_rank,
+    coalesce(was_reopened, false) as was_reopened,
+    coalesce(was_verified, false) as was_verified,
+    satisfaction,
+    satisfaction is not null as is_rated,
+    satisfaction >= 4 as is_satisfied,
+    mediation_outcome,
+    case when is_dispute then mediation_outcome = 'success' end as is_mediated_ok,
+    as_of_at,
+    -- Share of the resolution SLA used up by a case that is not resolved at the data's end
+    case when not is_resolved_now and not is_closed_now and sla_resolve_hours > 0
+        then {{ hours_between('reported_at', 'as_of_at') }} / sla_resolve_hours end as sla_used_share,
+    case when not is_resolved_now and not is_closed_now and sla_resolve_hours > 0 then
+        case
+            {%- for tier in var('sla_alert_tiers') | reverse %}
+            when {{ hours_between('reported_at', 'as_of_at') }} / sla_resolve_hours >= {{ tier }}
+                then {{ (tier * 100) | int }}
+            {%- endfor %}
+        end
+    end as sla_alert_tier
+from flags

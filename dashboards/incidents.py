@@ -1,0 +1,120 @@
+"""Queries of the incidents page: backlog trend, at-risk list, escalation funnel, category × area table,
+per-case timeline, all for one area of the drill-down (district → street → community → grid) and period.
+Every query goes through dashboards.data.query, where access scope is applied."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboards.data import Snapshot, query
+
+LEVELS = ["district", "street", "community", "grid"]
+# dim_grids column holding each drill level's id
+LEVEL_COLUMN = {"district": "district_id", "street": "street_id", "community": "community_id", "grid": "grid_id"}
+
+
+@dataclass(frozen=True)
+class Area:
+    """Where the user has drilled to: the level and id of the area shown (None = whole district)."""
+    level: str = "district"
+    area_id: str | None = None
+
+    @property
+    def child_level(self) -> str:
+        return LEVELS[min(LEVELS.index(self.level) + 1, len(LEVELS) - 1)]
+
+    def where(self, alias: str = "g") -> tuple[str, tuple]:
+        """SQL condition on dim_grids (alias) and its parameters."""
+        if self.area_id is None:
+            return "true", ()
+        return f"{alias}.{LEVEL_COLUMN[self.level]} = ?", (self.area_id,)
+
+
+def children(snapshot: Snapshot, level: str, parent: Area) -> pd.DataFrame:
+    """The areas of `level` inside `parent` (id and names), for the drill-down selectors."""
+    condition, params = parent.where()
+    return query(snapshot, f"""
+        select g.grid_id as area_id, g.name_zh, g.name_en from dim_grids as g
+        where g.level = ? and {condition} order by g.grid_id""", (level, *params))
+
+
+def trend(snapshot: Snapshot, area: Area, start: dt.date, end: dt.date) -> pd.DataFrame:
+    condition, params = area.where()
+    return query(snapshot, f"""
+        select m.date_day, sum(m.cases_reported) as new_cases, sum(m.backlog_end) as backlog,
+               sum(m.overdue_end) as overdue, sum(m.sla_80_end) as sla_80, sum(m.sla_50_end) as sla_50,
+               sum(m.duplicates_reported) as duplicates
+        from mart_grid_daily as m join dim_grids as g using (grid_id)
+        where m.date_day between ? and ? and {condition}
+        group by m.date_day order by m.date_day""", (start, end, *params))
+
+
+def at_risk(snapshot: Snapshot, area: Area) -> pd.DataFrame:
+    """Open cases that used 50 % or more of their SLA, most urgent first, with who holds each now."""
+    condition, params = area.where()
+    return query(snapshot, f"""
+        select i.case_id, i.category_l2, c.l2_name_zh, c.l2_name_en, i.grid_id, g.name_zh, g.name_en,
+               i.reported_at, i.resolve_due_at, i.sla_used_share, i.sla_alert_tier, i.current_state,
+               i.current_level, i.current_actor
+        from fct_incidents as i
+        join dim_grids as g using (grid_id)
+        left join dim_categories as c using (category_l1, category_l2)
+        where i.sla_alert_tier is not null and not i.is_duplicate and {condition}
+        order by i.sla_used_share desc, i.case_id""", params)
+
+
+def funnel(snapshot: Snapshot, area: Area, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Cases reported in the period that reached each level of the ladder (or a higher one)."""
+    condition, params = area.where()
+    return query(snapshot, f"""
+        with cases as (
+            select i.highest_level_rank from fct_incidents as i join dim_grids as g using (grid_id)
+            where not i.is_duplicate and i.reported_on between ? and ? and {condition})
+        select r.level_rank, count(c.highest_level_rank) as cases
+        from (select unnest([1, 2, 3, 4, 5]) as level_rank) as r
+        left join cases as c on c.highest_level_rank >= r.level_rank
+        group by r.level_rank order by r.level_rank""", (start, end, *params))
+
+
+def category_by_area(snapshot: Snapshot, area: Area, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Cases reported in the period per category (l2) and child area of the shown area (long format)."""
+    condition, params = area.where()
+    child = LEVEL_COLUMN[area.child_level]
+    return query(snapshot, f"""
+        select c.l2_name_zh, c.l2_name_en, g.{child} as area_id, a.name_zh as area_name_zh,
+               a.name_en as area_name_en, count(*) as cases
+        from fct_incidents as i
+        join dim_grids as g using (grid_id)
+        join dim_grids as a on a.grid_id = g.{child}
+        left join dim_categories as c using (category_l1, category_l2)
+        where not i.is_duplicate and i.reported_on between ? and ? and {condition}
+        group by all order by cases desc""", (start, end, *params))
+
+
+def case_ids(snapshot: Snapshot, area: Area, start: dt.date, end: dt.date) -> list[str]:
+    condition, params = area.where()
+    return query(snapshot, f"""
+        select i.case_id from fct_incidents as i join dim_grids as g using (grid_id)
+        where i.reported_on between ? and ? and {condition}
+        order by i.escalations desc, i.reported_at desc limit 500""", (start, end, *params))["case_id"].tolist()
+
+
+def timeline(snapshot: Snapshot, case_id: str) -> pd.DataFrame:
+    """Who held the case when: its workflow steps in time order with the holding interval."""
+    return query(snapshot, """
+        select e.event_order, e.event_type, e.event_at, e.level, e.actor, e.held_until, e.hours_held,
+               e.is_current, i.as_of_at
+        from fct_incident_events as e join fct_incidents as i using (case_id)
+        where e.case_id = ? and e.is_workflow_step
+        order by e.event_order""", (case_id,))
+
+
+def case_header(snapshot: Snapshot, case_id: str) -> pd.DataFrame:
+    return query(snapshot, """
+        select i.case_id, i.master_case_id, i.is_duplicate, i.reported_at, i.channel, c.l2_name_zh, c.l2_name_en,
+               i.grid_id, i.current_state, i.current_level, i.current_actor, i.resolve_due_at, i.escalations
+        from fct_incidents as i left join dim_categories as c using (category_l1, category_l2)
+        where i.case_id = ?""", (case_id,))

@@ -1,0 +1,133 @@
+"""Incidents (案件管理): backlog and overdue trend, the at-risk list with the level holding each case,
+the escalation funnel, a category × area heat table, who held a case when, drill-down from the
+district to a grid, and CSV export of every table shown."""
+
+import datetime as dt
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboards import incidents
+from dashboards.components.grid_map import FONT
+from dashboards.components.remembered import remembered
+from dashboards.data import current_snapshot
+from dashboards.i18n import code_label, lang, name_column, t
+
+PERIODS = [7, 30, 90, 365]
+LADDER = ["micro_grid", "grid", "community", "street", "district"]
+
+
+def export(frame: pd.DataFrame, name: str) -> None:
+    """A download button for exactly the table shown (labels of the user's language)."""
+    st.download_button(t("export_csv"), frame.to_csv(index=False).encode("utf-8-sig"),
+                       file_name=f"{name}.csv", mime="text/csv", key=f"export_{name}")
+
+
+def layout(figure: go.Figure, height: int = 320) -> go.Figure:
+    figure.update_layout(height=height, margin=dict(l=0, r=0, t=10, b=0), font_family=FONT,
+                         legend=dict(orientation="h", y=1.15))
+    return figure
+
+
+snapshot = current_snapshot()
+st.title(t("page_incidents"))
+if snapshot is None:
+    st.info(t("no_snapshot"))
+    st.stop()
+st.caption(t("as_of", date=snapshot.as_of, version=snapshot.version))
+name = name_column()
+
+# Drill-down: district → street → community → grid, each selector limited to the one above it.
+columns = st.columns(4)
+days = remembered(columns[0].selectbox, t("period"), PERIODS, name="inc_period", default=30, suffix=lang(),
+                  format_func=lambda n: t("days_n", n=n))
+area = incidents.Area()
+for column, level in zip(columns[1:], ["street", "community", "grid"], strict=True):
+    options = incidents.children(snapshot, level, area)
+    names = dict(zip(options["area_id"], options[name], strict=True))
+    chosen = column.selectbox(t(f"drill_{level}"), [None, *names], key=f"drill_{level}__{lang()}",
+                              format_func=lambda a, names=names: t("all_areas") if a is None else names[a])
+    if chosen is None:
+        break
+    area = incidents.Area(level, chosen)
+
+end = dt.date.fromisoformat(snapshot.as_of)
+start = end - dt.timedelta(days=days - 1)
+daily = incidents.trend(snapshot, area, start, end)
+risk = incidents.at_risk(snapshot, area)
+last = daily.iloc[-1] if len(daily) else None
+metrics = st.columns(5)
+metrics[0].metric(t("backlog"), f"{int(last['backlog']):,}" if last is not None else "—")
+metrics[1].metric(t("overdue"), f"{int(last['overdue']):,}" if last is not None else "—")
+metrics[2].metric(t("sla_80"), f"{int(last['sla_80']):,}" if last is not None else "—")
+metrics[3].metric(t("sla_50"), f"{int(last['sla_50']):,}" if last is not None else "—")
+metrics[4].metric(t("duplicates"), f"{int(daily['duplicates'].sum()):,}", help=t("duplicates_help"))
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(t("backlog_trend"))
+    figure = go.Figure()
+    for column in ("backlog", "overdue", "sla_80", "sla_50"):
+        figure.add_scatter(x=daily["date_day"], y=daily[column], name=t(column), mode="lines")
+    st.plotly_chart(layout(figure).update_layout(yaxis_title=t("count"), xaxis_tickformat="%m-%d"),
+                    width="stretch", key="backlog_trend")
+with right:
+    st.subheader(t("funnel_title"))
+    steps = incidents.funnel(snapshot, area, start, end)
+    steps["level"] = [code_label("level", LADDER[r - 1]) for r in steps["level_rank"]]
+    funnel = go.Funnel(y=steps["level"].tolist(), x=steps["cases"].tolist(), textinfo="value+percent initial")
+    st.plotly_chart(layout(go.Figure(funnel)), width="stretch", key="funnel")
+
+st.subheader(t("at_risk_title"))
+st.caption(t("at_risk_help"))
+shown_risk = pd.DataFrame({
+    t("case_id"): risk["case_id"], t("category"): risk[f"l2_{name}"], t("grid"): risk[name],
+    t("reported_at"): risk["reported_at"], t("due_at"): risk["resolve_due_at"],
+    t("sla_used"): (risk["sla_used_share"] * 100).round(0),
+    t("alert_tier"): risk["sla_alert_tier"].map(lambda v: f"{v}%"),
+    t("holding_level"): risk["current_level"].map(lambda c: code_label("level", c)),
+    t("holder"): risk["current_actor"]})
+st.dataframe(shown_risk, hide_index=True, width="stretch", key="at_risk")
+export(shown_risk, "at_risk")
+
+st.subheader(t("heat_title"))
+heat = incidents.category_by_area(snapshot, area, start, end)
+if heat.empty:
+    st.info(t("no_cases"))
+else:
+    table = heat.pivot_table(index=f"l2_{name}", columns=f"area_{name}", values="cases", aggfunc="sum", fill_value=0)
+    table = table.loc[table.sum(axis=1).sort_values(ascending=False).index]
+    figure = go.Figure(go.Heatmap(z=table.to_numpy(), x=list(table.columns), y=list(table.index), colorscale="OrRd",
+                                  text=table.to_numpy(), texttemplate="%{text}", colorbar_title=t("cases")))
+    st.plotly_chart(layout(figure, height=max(320, 22 * len(table))), width="stretch", key="heat")
+    shown_heat = table.reset_index().rename(columns={f"l2_{name}": t("category")})
+    export(shown_heat, "category_by_area")
+
+st.subheader(t("timeline_title"))
+candidates = [*risk["case_id"].tolist(), *incidents.case_ids(snapshot, area, start, end)]
+candidates = list(dict.fromkeys(candidates))
+case_id = st.selectbox(t("case_id"), candidates, key=f"timeline_case__{lang()}") if candidates else None
+if case_id is None:
+    st.info(t("no_cases"))
+else:
+    header = incidents.case_header(snapshot, case_id).iloc[0]
+    st.caption(t("case_summary", category=header[f"l2_{name}"], state=code_label("state", header["current_state"]),
+                 level=code_label("level", header["current_level"]), escalations=int(header["escalations"]))
+               + (t("duplicate_of", master=header["master_case_id"]) if header["is_duplicate"] else ""))
+    steps = incidents.timeline(snapshot, case_id)
+    steps["until"] = steps["held_until"].fillna(steps["as_of_at"])
+    figure = go.Figure()
+    for row in steps.itertuples():
+        figure.add_bar(y=[code_label("level", row.level)], x=[(row.until - row.event_at).total_seconds() * 1000],
+                       base=[row.event_at], orientation="h", name=code_label("event", row.event_type),
+                       hovertext=row.actor, showlegend=False)
+    figure.update_xaxes(type="date")
+    figure.update_yaxes(categoryorder="array", categoryarray=[code_label("level", lv) for lv in LADDER])
+    st.plotly_chart(layout(figure, height=260), width="stretch", key="timeline")
+    shown_steps = pd.DataFrame({
+        t("event"): steps["event_type"].map(lambda c: code_label("event", c)), t("event_at"): steps["event_at"],
+        t("holding_level"): steps["level"].map(lambda c: code_label("level", c)), t("holder"): steps["actor"],
+        t("held_until"): steps["held_until"], t("hours_held"): steps["hours_held"].round(1)})
+    st.dataframe(shown_steps, hide_index=True, width="stretch", key="timeline_table")
+    export(shown_steps, f"timeline_{case_id}")

@@ -222,6 +222,8 @@ def add_flaws(rng: np.random.Generator, cases: pd.DataFrame, events: pd.DataFram
     cases = pd.concat([cases, repeats], ignore_index=True).sort_values(["reported_at", "case_id"],
                                                                       ignore_index=True)
     events = pd.concat([events, repeat_events], ignore_index=True)
+    events["at"] = pd.to_datetime(events["at"])
+    cases["reported_at"] = pd.to_datetime(cases["reported_at"])
     no_coords = cases["channel"].isin(["hotline_12345", "walk_in"]) & (rng.random(len(cases)) < NO_COORDS_P)
     cases.loc[no_coords, ["lat", "lon"]] = np.nan
     cases["dt"] = cases["reported_at"].dt.date
@@ -269,7 +271,11 @@ def kpi_truth(cases: pd.DataFrame, events: pd.DataFrame, end: dt.date) -> dict:
     resolved_at = last["resolved"].reindex(masters.index)
     hours_resolve = (resolved_at - reported_at).dt.total_seconds() / 3600
     hours_accept = (first["accepted"].reindex(masters.index) - reported_at).dt.total_seconds() / 3600
-    has = lambda kind: first[kind].reindex(masters.index).notna() if kind in first else False  # noqa: E731
+    def has(kind: str) -> pd.Series:
+        if kind not in first:
+            return pd.Series(False, index=masters.index)
+        return first[kind].reindex(masters.index).notna()
+
     closed = state.eq("closed")
     rated = ev[ev["event_type"] == "rated"].groupby("case_id")["satisfaction"].last().astype(float)
     outcome = ev[ev["event_type"] == "resolved"].groupby("case_id")["mediation_outcome"].last().dropna()

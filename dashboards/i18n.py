@@ -234,6 +234,10 @@ LABELS: dict[str, dict[str, str]] = {
     "target_source_seed": {"zh": "设定目标", "en": "Set target"},
     "target_source_trailing_52_weeks": {"zh": "近52周均值", "en": "Trailing 52-week mean"},
     "target_source": {"zh": "目标来源", "en": "Target from"},
+    "date": {"zh": "日期", "en": "Date"},
+    "timeline_help": {"zh": "每个环节记录承办层级与承办方,承办至下一环节开始;当前环节承办至今。",
+                      "en": "Each step records the level and holder, who hold the case until the next step starts; "
+                            "the current step runs until now."},
 
 }
 

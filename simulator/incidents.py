@@ -39,6 +39,7 @@ VERIFY_P = 0.85          # resident confirms the fix
 REOPEN_P = 0.03
 RATE_P = 0.70
 MEDIATION_SUCCESS_P = 0.92
+PREVENTABLE_YOY = -0.369   # preventable cases (fire hazards, thefts, …) fall by this much a year (华茂1958)
 NO_SLA_RESOLVE_HOURS = 120.0   # how long categories without an SLA take in the simulation
 # Real-data flaws (see add_flaws)
 REPEAT_P = 0.06          # a problem reported again by others (1–2 more reports within a day, metres away)
@@ -89,13 +90,18 @@ def arrivals(rng: np.random.Generator, grids: list[Grid], start: dt.date, end: d
     """Reports per L3 grid and day (Poisson), at daytime-peaked hours, categories by their weight."""
     cats = categories()
     probs = cats["weight"].to_numpy() / cats["weight"].sum()
+    preventable = cats["is_preventable"].to_numpy()
     l3 = [g for g in grids if g.level == "grid"]
     out, day = [], start
     while day <= end:
         factor = _day_factor(day)
+        keep_preventable = (1 + PREVENTABLE_YOY) ** ((day - start).days / 365)   # prevention work pays off
         for g in l3:
             for _ in range(int(rng.poisson(_grid_rate(g) * factor))):
-                category = cats["category_l2"].iloc[int(rng.choice(len(cats), p=probs))]
+                drawn = int(rng.choice(len(cats), p=probs))
+                if preventable[drawn] and rng.random() > keep_preventable:
+                    continue
+                category = cats["category_l2"].iloc[drawn]
                 reported = dt.datetime.combine(day, dt.time()) + dt.timedelta(
                     minutes=float(np.clip(rng.normal(13 * 60, 4 * 60), 0, 24 * 60 - 1)))
                 out.append(Arrival(reported, g.grid_id, category))
@@ -222,6 +228,8 @@ def add_flaws(rng: np.random.Generator, cases: pd.DataFrame, events: pd.DataFram
     cases = pd.concat([cases, repeats], ignore_index=True).sort_values(["reported_at", "case_id"],
                                                                       ignore_index=True)
     events = pd.concat([events, repeat_events], ignore_index=True)
+    events["at"] = pd.to_datetime(events["at"])
+    cases["reported_at"] = pd.to_datetime(cases["reported_at"])
     no_coords = cases["channel"].isin(["hotline_12345", "walk_in"]) & (rng.random(len(cases)) < NO_COORDS_P)
     cases.loc[no_coords, ["lat", "lon"]] = np.nan
     cases["dt"] = cases["reported_at"].dt.date
@@ -269,7 +277,11 @@ def kpi_truth(cases: pd.DataFrame, events: pd.DataFrame, end: dt.date) -> dict:
     resolved_at = last["resolved"].reindex(masters.index)
     hours_resolve = (resolved_at - reported_at).dt.total_seconds() / 3600
     hours_accept = (first["accepted"].reindex(masters.index) - reported_at).dt.total_seconds() / 3600
-    has = lambda kind: first[kind].reindex(masters.index).notna() if kind in first else False  # noqa: E731
+    def has(kind: str) -> pd.Series:
+        if kind not in first:
+            return pd.Series(False, index=masters.index)
+        return first[kind].reindex(masters.index).notna()
+
     closed = state.eq("closed")
     rated = ev[ev["event_type"] == "rated"].groupby("case_id")["satisfaction"].last().astype(float)
     outcome = ev[ev["event_type"] == "resolved"].groupby("case_id")["mediation_outcome"].last().dropna()
@@ -298,4 +310,17 @@ def kpi_truth(cases: pd.DataFrame, events: pd.DataFrame, end: dt.date) -> dict:
         "overdue_at_end": int((~resolved & (due < cutoff)).sum()),
         "sla_50_at_end": int((~resolved & (used >= 0.5) & (used < 0.8)).sum()),
         "sla_80_at_end": int((~resolved & (used >= 0.8) & (used < 1.0)).sum()),
+        "preventable_yoy": _preventable_yoy(masters, end),
     }
+
+
+def _preventable_yoy(masters: pd.DataFrame, end: dt.date) -> float | None:
+    """Preventable cases of the last 364 days against the 364 days before (None under two years)."""
+    cats = categories().set_index("category_l2")
+    prevented = masters[masters["category_l2"].map(cats["is_preventable"]).astype(bool)]
+    day = prevented["reported_at"].dt.date
+    last = ((day > end - dt.timedelta(days=364)) & (day <= end)).sum()
+    before = ((day > end - dt.timedelta(days=728)) & (day <= end - dt.timedelta(days=364))).sum()
+    if masters["reported_at"].min().date() > end - dt.timedelta(days=727) or before == 0:
+        return None
+    return float(last / before - 1)

@@ -72,6 +72,9 @@ with left:
         figure.add_scatter(x=daily["date_day"], y=daily[column], name=t(column), mode="lines")
     st.plotly_chart(layout(figure).update_layout(yaxis_title=t("count"), xaxis_tickformat="%m-%d"),
                     width="stretch", key="backlog_trend")
+    export(daily.rename(columns={"date_day": t("date"), "new_cases": t("new_cases"), "backlog": t("backlog"),
+                                 "overdue": t("overdue"), "sla_80": t("sla_80"), "sla_50": t("sla_50"),
+                                 "duplicates": t("duplicates")}), "backlog_trend")
 with right:
     st.subheader(t("funnel_title"))
     steps = incidents.funnel(snapshot, area, start, end)
@@ -131,3 +134,4 @@ else:
         t("held_until"): steps["held_until"], t("hours_held"): steps["hours_held"].round(1)})
     st.dataframe(shown_steps, hide_index=True, width="stretch", key="timeline_table")
     export(shown_steps, f"timeline_{case_id}")
+    st.caption(t("timeline_help"))

@@ -108,13 +108,19 @@ def map_paths(page) -> dict:
     }""")
 
 
+# One metric per KPI of the catalogue, plus the scorecard's overall score
+COCKPIT_METRICS = len((REPO / "dbt_project" / "seeds" / "kpi_definitions.csv").read_text(
+    encoding="utf-8").strip().splitlines()) - 1 + 1
+
+
 def wait_for_page(page, title: str) -> dict:
-    """Wait for `title`, the eight KPIs and the map's polygons (if any come); return map_paths()."""
+    """Wait for `title`, every KPI metric and the map's polygons (if any come); return map_paths()."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import expect
 
     expect(page.locator("h1").first).to_contain_text(title, timeout=30_000)
-    page.wait_for_function("document.querySelectorAll('[data-testid=\"stMetric\"]').length === 8")
+    page.wait_for_function(
+        f"document.querySelectorAll('[data-testid=\"stMetric\"]').length === {COCKPIT_METRICS}")
     try:
         page.wait_for_function("document.querySelectorAll('.choroplethlayer path').length > 0", timeout=20_000)
     except PlaywrightTimeout:

@@ -24,7 +24,8 @@ def flow_model(context: dg.AssetExecutionContext, config: FlowTrainingConfig, gr
     saved = latest_model(paths.models, flow_ml.MODEL_NAME)
     if config.retrain or not flow_ml.usable(saved, series):
         saved, _model = flow_ml.train(paths.models, series)
-        context.log.info(f"trained flow model {saved.version} on {saved.info['train_start']} … {saved.info['train_end']}")
+        context.log.info(f"trained flow model {saved.version} on "
+                         f"{saved.info['train_start']} … {saved.info['train_end']}")
     else:
         context.log.info(f"flow model {saved.version} is current; weekly training replaces it")
     return dg.MaterializeResult(metadata={"version": saved.version, "train_start": saved.info["train_start"],
@@ -42,7 +43,8 @@ def flow_forecast(context: dg.AssetExecutionContext, gridsight: GridsightData) -
     out, alerts = flow_ml.forecast(paths.warehouse, saved, series)
     write_table(paths.warehouse, "flow_forecast", out)
     write_table(paths.warehouse, "flow_crowding_alerts", alerts)
-    context.log.info(f"flow forecast from {out['origin'].iloc[0]:%Y-%m-%d}: {len(out)} rows, {len(alerts)} crowding alerts")
+    context.log.info(f"flow forecast from {out['origin'].iloc[0]:%Y-%m-%d}: {len(out)} rows, "
+                     f"{len(alerts)} crowding alerts")
     return dg.MaterializeResult(metadata={"rows": len(out), "crowding_alerts": len(alerts),
                                           "model_version": saved.version})
 

@@ -36,8 +36,9 @@ def seasonal_naive(series: pd.DataFrame, origin, horizon: int = HORIZON) -> pd.D
     errors = (grid["count"] - last_week)
     band = errors.groupby(grid["zone_id"]).quantile([0.1, 0.9]).unstack()
     out = grid.assign(q50=point)[grid["ts"] >= origin].reset_index(drop=True)
-    out["q10"] = np.clip(out["q50"] + out["zone_id"].map(band[0.1]), 0, None)
-    out["q90"] = np.clip(out["q50"] + out["zone_id"].map(band[0.9]), 0, None)
+    # the point is the median; a band that its errors put wholly on one side still contains it
+    out["q10"] = np.clip(out["q50"] + np.minimum(out["zone_id"].map(band[0.1]), 0), 0, None)
+    out["q90"] = np.clip(out["q50"] + np.maximum(out["zone_id"].map(band[0.9]), 0), 0, None)
     return out[["zone_id", "ts", "q10", "q50", "q90"]]
 
 

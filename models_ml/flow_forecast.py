@@ -203,10 +203,11 @@ def fit(series: pd.DataFrame, calendar: str = "china", holdout_days: int | None 
         raise ValueError(f"too little history to fit: {days} days (need at least five weeks)")
     first = _estimator(seed).fit(feats.loc[early, names], y[early])
     pred = np.clip(first.predict(feats.loc[late, names]), 0, None)
-    group = _day_group(feats.loc[late])
-    bands = [_residual_bands(pred, y[late] - pred)]
-    bands.append(_residual_bands(pred[group == 1], (y[late] - pred)[group == 1]) if (group == 1).sum() >= 48
-                 else bands[0])
+    group, resid = _day_group(feats.loc[late]), y[late] - pred
+    overall = _residual_bands(pred, resid)
+    # ordinary days and holidays get their own bands (a Golden Week in the holdout must not widen them all)
+    bands = [_residual_bands(pred[group == g], resid[group == g]) if (group == g).sum() >= 48 else overall
+             for g in (0, 1)]
     final = _estimator(seed).fit(feats.loc[rows, names], y[rows])
     edges, lo, mid, hi = ([b[i] for b in bands] for i in range(4))
     return FlowForecaster(final, calendar, zones, scales, edges, lo, mid, hi,

@@ -132,6 +132,38 @@ def cmd_calendar_seed(args) -> None:
     print(f"[calendar-seed] wrote {len(frame)} days ({frame['date'].min()} … {frame['date'].max()}) to {CALENDAR_SEED}")
 
 
+def cmd_flow_backtest(args) -> None:
+    """Rolling-origin backtest of the flow forecast vs seasonal naive: on real Melbourne counts (--melbourne)
+    or on the warehouse's own zones. Prints the table, writes a CSV and ml.flow_backtest[_melbourne]."""
+    from orchestration import flow_ml
+    from orchestration.ml_store import write_table
+
+    paths = Paths.from_env()
+    began = time.monotonic()
+    say = lambda m: print(f"[flow-backtest] {m}", flush=True)  # noqa: E731
+    if args.melbourne:
+        from models_ml import melbourne
+
+        series = melbourne.series(melbourne.read_melbourne(Path(args.melbourne)))
+        dataset, calendar, table = "melbourne", "weekday", "flow_backtest_melbourne"
+    else:
+        if not paths.warehouse.exists():
+            raise SystemExit(f"no warehouse at {paths.warehouse}: run `gridsight materialize` first, "
+                             "or pass --melbourne")
+        series, dataset, calendar, table = flow_ml.zone_series(paths.warehouse), "demo", "china", "flow_backtest_cli"
+    say(f"{dataset}: {series['zone_id'].nunique()} zones, {series['ts'].min()} … {series['ts'].max()}, "
+        f"{int(series['count'].notna().sum()):,} hourly counts; {args.origins} origins {args.step_weeks} week(s) apart")
+    result = flow_ml.backtest_table(series, dataset, calendar, args.origins, args.step_weeks, progress=say)
+    out = Path(args.out) if args.out else paths.root / "reports" / f"flow_backtest_{dataset}.csv"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    result.to_csv(out, index=False)
+    if paths.warehouse.exists():
+        write_table(paths.warehouse, table, result)
+        say(f"wrote ml.{table} (published with the next snapshot)")
+    print(result.to_string(index=False, float_format=lambda v: f"{v:.3f}"), flush=True)
+    say(f"wrote {out} in {time.monotonic() - began:.0f}s")
+
+
 def cmd_demo(args) -> None:
     reset_demo_world(Paths.from_env())
     cmd_simulate(args)
@@ -196,6 +228,13 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--first-year", type=int, default=2020)
     p.add_argument("--last-year", type=int, default=today_shanghai().year + 1)
     p.set_defaults(func=cmd_calendar_seed)
+
+    p = sub.add_parser("flow-backtest", help="backtest the foot-traffic forecast (demo zones or real Melbourne counts)")
+    p.add_argument("--melbourne", help="path to melbourne_pedestrian_hourly_2015_2016_tsibble.csv")
+    p.add_argument("--origins", type=int, default=12, help="forecast origins (default 12)")
+    p.add_argument("--step-weeks", type=int, default=4, help="weeks between origins (default 4: a year, monthly)")
+    p.add_argument("--out", help="CSV to write (default data/reports/flow_backtest_<dataset>.csv)")
+    p.set_defaults(func=cmd_flow_backtest)
 
     p = sub.add_parser("demo", help="simulate, materialize and serve the dashboard")
     _add_range(p)

@@ -20,7 +20,9 @@ select
     max(hourly.count_in) as peak_hour_in,
     any_value(zones.safe_capacity) as safe_capacity,
     count(*) as hours_reported,
-    count(*) filter (where hourly.counters_reporting = hourly.counters_installed) as hours_complete
+    count(*) filter (where hourly.counters_reporting = hourly.counters_installed) as hours_complete,
+    max(hourly.count_in) / any_value(zones.safe_capacity) as peak_load,
+    count(*) filter (where hourly.is_over_capacity) as hours_over_capacity
 from hourly
 join zones using (zone_id)
 group by hourly.zone_id, hourly.date_day

@@ -1,0 +1,27 @@
+"""The foot-traffic forecast in the code location: weekly training schedule, daily assets, one writer pool."""
+
+import dagster as dg
+
+from tests.orchestration.test_definitions import _defs
+
+FLOW = {dg.AssetKey(["ml", name]) for name in ("flow_model", "flow_forecast", "flow_backtest")}
+
+
+def test_weekly_training_retrains_backtests_forecasts_and_publishes():
+    defs = _defs()
+    schedule = defs.resolve_schedule_def("weekly_flow_training")
+    assert schedule.cron_schedule == "0 4 * * 1" and schedule.execution_timezone == "Asia/Shanghai"
+    job = defs.resolve_job_def("weekly_flow_training")
+    keys = set(job.asset_layer.selected_asset_keys)
+    assert FLOW | {dg.AssetKey(["serving", "snapshot"])} == keys
+
+
+def test_flow_assets_are_in_the_daily_job_before_publish_and_in_the_writer_pool():
+    defs = _defs()
+    graph = defs.resolve_asset_graph()
+    daily = set(defs.resolve_job_def("materialize_everything").asset_layer.selected_asset_keys)
+    assert FLOW <= daily
+    publish = graph.get(dg.AssetKey(["serving", "snapshot"]))
+    assert FLOW <= set(publish.parent_keys)
+    for key in FLOW:
+        assert graph.get(key).assets_def.op.pool == "warehouse"

@@ -103,41 +103,59 @@ def _workflow(rng, case_id: str, reported: dt.datetime, cat: pd.Series, grid_id:
     return events
 
 
-def generate(rng: np.random.Generator, grids: list[Grid], start: dt.date, end: dt.date
-             ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Cases reported from start to end and every event that happened up to the end of `end`."""
+def generate(rng: np.random.Generator, grids: list[Grid], start: dt.date, end: dt.date,
+             disputes: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Cases reported from start to end and every event that happened up to the end of `end`.
+    Dispute categories arrive from `disputes` (simulator.disputes: reported_at, grid_id, category_l2,
+    lat, lon); every other category at the grid's generic rate."""
     cats = _categories()
-    probs = cats["weight"].to_numpy() / cats["weight"].sum()
+    generic = cats[~cats["is_dispute"]].reset_index(drop=True)
+    probs = generic["weight"].to_numpy() / generic["weight"].sum()
+    generic_share = generic["weight"].sum() / cats["weight"].sum()
+    by_l2 = cats.set_index("category_l2", drop=False)
     channels, channel_p = list(CHANNELS), np.array(list(CHANNELS.values()))
     l3 = [g for g in grids if g.level == "grid"]
+    by_id = {g.grid_id: g for g in l3}
     streets = {g.grid_id: g for g in grids if g.level == "street"}
     cutoff = dt.datetime.combine(end + dt.timedelta(days=1), dt.time())
+    if disputes is None:
+        disputes = pd.DataFrame(columns=["reported_at", "grid_id", "category_l2", "lat", "lon"])
+    dispute_days = disputes.groupby(pd.to_datetime(disputes["reported_at"]).dt.date)
     cases, events = [], []
     day, n = start, 0
+
+    def add_case(reported, g, cat, lat=None, lon=None):
+        nonlocal n
+        n += 1
+        case_id = f"C{reported:%Y%m%d}{n:06d}"
+        bounds = g.bounds or streets[g.grid_id.rsplit("-", 1)[0]].bounds
+        channel = channels[int(rng.choice(len(channels), p=channel_p))]
+        anonymous = channel in ("smart_sensor", "grid_patrol")
+        cases.append({
+            "case_id": case_id, "reported_at": reported, "channel": channel,
+            "category_l1": cat.category_l1, "category_l2": cat.category_l2, "grid_id": g.grid_id,
+            "lat": round(float(rng.uniform(bounds[1], bounds[3])), 6) if lat is None else lat,
+            "lon": round(float(rng.uniform(bounds[0], bounds[2])), 6) if lon is None else lon,
+            "address": f"{g.name_zh}{int(rng.integers(1, 12))}栋附近",
+            "description": f"{cat.l2_name_zh}",
+            "reporter_name": "" if anonymous else identity.person_name(rng),
+            "reporter_phone": "" if anonymous else identity.mobile(rng),
+            "priority": "urgent" if cat.sla_resolve_hours <= 24 else "normal",
+        })
+        events.extend(e for e in _workflow(rng, case_id, reported, cat, g.grid_id) if e["at"] < cutoff)
+
     while day <= end:
         factor = _day_factor(day)
         for g in l3:
-            for _ in range(int(rng.poisson(_grid_rate(g) * factor))):
-                n += 1
-                case_id = f"C{day:%Y%m%d}{n:06d}"
-                cat = cats.iloc[int(rng.choice(len(cats), p=probs))]
+            for _ in range(int(rng.poisson(_grid_rate(g) * factor * generic_share))):
+                cat = generic.iloc[int(rng.choice(len(generic), p=probs))]
                 reported = dt.datetime.combine(day, dt.time()) + dt.timedelta(
                     minutes=float(np.clip(rng.normal(13 * 60, 4 * 60), 0, 24 * 60 - 1)))
-                bounds = g.bounds or streets[g.grid_id.rsplit("-", 1)[0]].bounds
-                channel = channels[int(rng.choice(len(channels), p=channel_p))]
-                anonymous = channel in ("smart_sensor", "grid_patrol")
-                cases.append({
-                    "case_id": case_id, "reported_at": reported, "channel": channel,
-                    "category_l1": cat.category_l1, "category_l2": cat.category_l2, "grid_id": g.grid_id,
-                    "lat": round(float(rng.uniform(bounds[1], bounds[3])), 6),
-                    "lon": round(float(rng.uniform(bounds[0], bounds[2])), 6),
-                    "address": f"{g.name_zh}{int(rng.integers(1, 12))}栋附近",
-                    "description": f"{cat.l2_name_zh}",
-                    "reporter_name": "" if anonymous else identity.person_name(rng),
-                    "reporter_phone": "" if anonymous else identity.mobile(rng),
-                    "priority": "urgent" if cat.sla_resolve_hours <= 24 else "normal",
-                })
-                events.extend(e for e in _workflow(rng, case_id, reported, cat, g.grid_id) if e["at"] < cutoff)
+                add_case(reported, g, cat)
+        if day in dispute_days.groups:
+            for d in dispute_days.get_group(day).itertuples():
+                add_case(pd.Timestamp(d.reported_at).to_pydatetime(), by_id[d.grid_id], by_l2.loc[d.category_l2],
+                         d.lat, d.lon)
         day += dt.timedelta(days=1)
     case_frame = pd.DataFrame(cases, columns=CASE_COLUMNS)
     case_frame["dt"] = case_frame["reported_at"].dt.date

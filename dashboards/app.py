@@ -17,7 +17,8 @@ with st.sidebar:
                format_func=LANGUAGES.get, horizontal=True)
 
 pages = [st.Page("pages/cockpit.py", title=t("page_cockpit"), icon=":material/dashboard:", default=True),
-         st.Page("pages/data_quality.py", title=t("page_quality"), icon=":material/fact_check:")]
+         st.Page("pages/data_quality.py", title=t("page_quality"), icon=":material/fact_check:"),
+         st.Page("pages/hotspots.py", title=t("page_hotspots"), icon=":material/local_fire_department:")]
 navigation = st.navigation(pages)
 freshness_banner()   # above every page
 navigation.run()

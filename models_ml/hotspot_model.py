@@ -14,6 +14,7 @@ import math
 import numpy as np
 import pandas as pd
 from sklearn.ensemble import HistGradientBoostingRegressor
+from threadpoolctl import threadpool_limits
 
 from models_ml.hotspot_features import FEATURES, M_PER_DEG_LAT
 
@@ -22,6 +23,9 @@ MODEL = "model"
 MIN_HISTORY_WEEKS = 4        # training rows need this many weeks of history behind them
 KDE_WEEKS = 52               # the kernel density looks this far back
 PREDICTION_FLOOR = 0.01      # for the Poisson deviance a forecast of zero is floored (1 per 100 grid-weeks)
+# One OpenMP thread: these fits are small, and on a busy two-core machine extra threads spin against each
+# other (a fit took 30 s instead of 1 s).
+THREADS = 1
 
 
 def features_used(train: pd.DataFrame) -> list[str]:
@@ -40,25 +44,28 @@ def fit(train: pd.DataFrame, features: list[str] | None = None, seed: int = 0) -
     model = HistGradientBoostingRegressor(loss="poisson", learning_rate=0.05, max_iter=200, max_depth=2,
                                           min_samples_leaf=100, l2_regularization=1.0, early_stopping=False,
                                           random_state=seed)
-    model.fit(rows[features].to_numpy(float), rows["target"].to_numpy(float))
+    with threadpool_limits(limits=THREADS):
+        model.fit(rows[features].to_numpy(float), rows["target"].to_numpy(float))
     model.feature_names_ = list(features)   # kept with the estimator (skops stores plain attributes)
     model.typical_ = rows[features].median().to_numpy(float)
     return model
 
 
 def predict(model, rows: pd.DataFrame) -> np.ndarray:
-    return model.predict(rows[model.feature_names_].to_numpy(float))
+    with threadpool_limits(limits=THREADS):
+        return model.predict(rows[model.feature_names_].to_numpy(float))
 
 
 def reasons(model, rows: pd.DataFrame, top: int = 3) -> pd.DataFrame:
     """The `top` features that raise each row's prediction most, with their factor (see module doc)."""
     x = rows[model.feature_names_].to_numpy(float)
-    base = np.log(np.maximum(model.predict(x), 1e-9))
-    effects = np.zeros_like(x)
-    for j, typical in enumerate(model.typical_):
-        swapped = x.copy()
-        swapped[:, j] = typical
-        effects[:, j] = base - np.log(np.maximum(model.predict(swapped), 1e-9))
+    with threadpool_limits(limits=THREADS):
+        base = np.log(np.maximum(model.predict(x), 1e-9))
+        effects = np.zeros_like(x)
+        for j, typical in enumerate(model.typical_):
+            swapped = x.copy()
+            swapped[:, j] = typical
+            effects[:, j] = base - np.log(np.maximum(model.predict(swapped), 1e-9))
     order = np.argsort(-effects, axis=1)[:, :top]
     out = {}
     for k in range(top):

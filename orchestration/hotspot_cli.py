@@ -24,7 +24,8 @@ def run(chicago: Path | None, cell_m: float, weeks: int, out: Path | None, progr
             raise SystemExit(f"[hotspot-backtest] no such file: {chicago}")
         inputs = from_point_csv(chicago, cell_m=cell_m)
         progress(f"[hotspot-backtest] {chicago.name}: {len(inputs.events):,} incidents in {len(inputs.grids)} cells of "
-                 f"{cell_m:.0f} m ({inputs.dropped} rows without date or location left out)")
+                 f"{cell_m:.0f} m ({inputs.dropped} rows without date or location, {inputs.outside} in cells "
+                 "without any incident in the first year left out)")
     else:
         warehouse = Paths.from_env().warehouse
         if not warehouse.exists():

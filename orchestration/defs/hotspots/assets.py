@@ -47,7 +47,10 @@ def hotspot_model(context: dg.AssetExecutionContext, config: HotspotTraining,
                   gridsight: GridsightData) -> dg.MaterializeResult:
     """The dispute model trained on every complete week (skops file with version and training window)."""
     paths = gridsight.paths
-    inputs, panel, weekly = _inputs(gridsight)
+    try:
+        inputs, panel, weekly = _inputs(gridsight)
+    except ValueError as error:   # a new installation: no complete week yet
+        return _skipped(context, f"hotspot model not trained: {error}")
     data_through = weekly.week_ends[-1]
     current = latest_model(paths.models, MODEL_NAME)
     fresh = current and dt.date.fromisoformat(current.info["train_end"]) > data_through - dt.timedelta(days=7)
@@ -56,7 +59,10 @@ def hotspot_model(context: dg.AssetExecutionContext, config: HotspotTraining,
         return dg.MaterializeResult(metadata={"version": current.version, "retrained": False,
                                               "train_end": current.info["train_end"]})
     train = panel[panel["week_index"] >= len(weekly.week_ends) - 1 - TRAIN_WEEKS]
-    model = hm.fit(train)
+    try:
+        model = hm.fit(train)
+    except ValueError as error:   # too little history, or no dispute in it yet
+        return _skipped(context, f"hotspot model not trained: {error}")
     rows = train[train["target"].notna()]
     first = rows["week_end"].min() - dt.timedelta(days=6)
     last = rows["week_end"].max() + dt.timedelta(days=7)   # the last target week the model has seen
@@ -68,13 +74,21 @@ def hotspot_model(context: dg.AssetExecutionContext, config: HotspotTraining,
                                           "train_end": str(last), "training_rows": int(len(rows))})
 
 
+def _skipped(context: dg.AssetExecutionContext, reason: str) -> dg.MaterializeResult:
+    """Too little data is no failure of the daily run: say why and leave the tables as they are."""
+    context.log.warning(reason)
+    return dg.MaterializeResult(metadata={"skipped": reason})
+
+
 @dg.asset(key=["ml", "hotspot_scores"], deps=[hotspot_model, *MART_DEPS], group_name="hotspots",
           pool=WAREHOUSE_POOL, kinds={"duckdb"})
 def hotspot_scores(context: dg.AssetExecutionContext, gridsight: GridsightData) -> dg.MaterializeResult:
     """Next week's expected disputes per grid with risk tier, reasons and suggested action."""
     paths = gridsight.paths
-    inputs, panel, weekly = _inputs(gridsight)
     saved = latest_model(paths.models, MODEL_NAME)
+    if saved is None:
+        return _skipped(context, "no hotspot scores: no model has been trained yet")
+    inputs, panel, weekly = _inputs(gridsight)
     model = load_estimator(saved)
     scores = hb.next_week_scores(panel, weekly, inputs.grids, inputs.events, model)
     scores.insert(0, "model_version", saved.version)
@@ -106,6 +120,8 @@ def hotspot_backtest(context: dg.AssetExecutionContext, gridsight: GridsightData
     """Model vs last week, 4- and 12-week means and kernel density: rolling origin over up to 52 weeks."""
     paths = gridsight.paths
     saved = latest_model(paths.models, MODEL_NAME)
+    if saved is None:
+        return _skipped(context, "no hotspot backtest: no model has been trained yet")
     done = _backtested_version(paths.warehouse)
     if done == saved.version:
         context.log.info(f"hotspot backtest is current for model {saved.version}")

@@ -20,6 +20,7 @@ class HotspotInputs:
     population: pd.DataFrame   # grid_id, residents, renters, floating
     events: pd.DataFrame       # date_day, grid_id, lat, lon, category_l2 of every dispute
     dropped: int = 0           # input rows left out (no usable date or location)
+    outside: int = 0           # incidents in cells left out (none in the first year)
 
 
 def from_warehouse(warehouse: Path) -> HotspotInputs:
@@ -67,11 +68,14 @@ def from_point_csv(path: Path, cell_m: float = 1000.0, min_events: int = 1) -> H
     cells["centroid_lon"] = (xy[0] + 0.5) * cell_m / kx
     cells["centroid_lat"] = (xy[1] + 0.5) * cell_m / 111_320.0
     cells["area_km2"] = (cell_m / 1000) ** 2
-    points = points[points["grid_id"].isin(keep)]
+    inside = points["grid_id"].isin(keep)
+    outside = int((~inside).sum())
+    points = points[inside]
     counts = points.groupby(["grid_id", "date_day"]).size().rename("disputes_reported").reset_index()
     # every cell needs the whole span of days, or the weekly counts would not know the data's range
     span = pd.DataFrame({"grid_id": keep[0], "date_day": [points["date_day"].min(), points["date_day"].max()],
                          "disputes_reported": 0})
     daily = pd.concat([counts, span], ignore_index=True)
     return HotspotInputs(daily, cells, pd.DataFrame(columns=["grid_id", "residents", "renters", "floating"]),
-                         points[["date_day", "lat", "lon"]].reset_index(drop=True), dropped=int((~ok).sum()))
+                         points[["date_day", "lat", "lon"]].reset_index(drop=True), dropped=int((~ok).sum()),
+                         outside=outside)

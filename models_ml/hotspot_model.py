@@ -41,9 +41,10 @@ def fit(train: pd.DataFrame, features: list[str] | None = None, seed: int = 0) -
     features = features or features_used(rows)
     # Shallow trees (depth 2): an almost additive model of log-rates. Deeper trees overfit the sparse
     # weekly counts (about one dispute per grid every two months in the demo world).
+    # Leaves of 100 grid-weeks; a young installation with few weeks gets smaller ones rather than none.
     model = HistGradientBoostingRegressor(loss="poisson", learning_rate=0.05, max_iter=200, max_depth=2,
-                                          min_samples_leaf=100, l2_regularization=1.0, early_stopping=False,
-                                          random_state=seed)
+                                          min_samples_leaf=min(100, max(20, len(rows) // 50)),
+                                          l2_regularization=1.0, early_stopping=False, random_state=seed)
     with threadpool_limits(limits=THREADS):
         model.fit(rows[features].to_numpy(float), rows["target"].to_numpy(float))
     model.feature_names_ = list(features)   # kept with the estimator (skops stores plain attributes)

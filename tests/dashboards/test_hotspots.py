@@ -1,11 +1,11 @@
 """The hotspots page: next week's risk from the snapshot, reasons, exportable actions, and the backtest
 comparison, in Chinese by default and in English on request."""
 
+import base64
 import json
 import shutil
 
 import numpy as np
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -36,12 +36,16 @@ def test_next_week_risk_ranked_with_reasons_and_actions(world, marts, monkeypatc
     metrics = _metrics(app)
     assert metrics["下周预计纠纷数"] == f"{scores['expected_disputes'].sum():.1f}"
     assert metrics["高风险网格"] == str((scores["risk_tier"] == "high").sum())
-    ranked = app.dataframe(key="ranked").value
+    ranked = app.dataframe[0].value
     flagged = scores[scores["risk_tier"] != "normal"]
     assert len(ranked) == len(flagged)
     assert ranked["网格"].tolist() == flagged["name_zh"].tolist()
-    assert ranked["主要原因(影响倍数)"].iloc[0].count("×") >= 1
-    actions = app.dataframe(key="actions").value
+    # a grid's reasons are its features that raise its forecast, each with its factor
+    explained = flagged["reason_1"].notna().to_numpy()
+    assert explained.any()
+    assert (ranked["主要原因(影响倍数)"][explained].str.count("×") >= 1).all()
+    assert (ranked["主要原因(影响倍数)"][~explained] == "").all()
+    actions = app.dataframe[1].value
     assert len(actions) == scores["action"].notna().sum()
     assert set(actions["建议措施"]) <= {"上门调解走访", "加强巡逻"}
     # too little history for a backtest: the page says so instead of drawing an empty chart
@@ -52,17 +56,17 @@ def test_english(world, monkeypatch):
     app = _run(monkeypatch, world.data_dir, lang="en")
     assert app.title[0].value == "Dispute hotspot forecast"
     assert "Disputes expected next week" in _metrics(app)
-    assert set(app.dataframe(key="actions").value["Suggested action"]) <= {"Mediation visit", "Patrol"}
+    assert set(app.dataframe[1].value["Suggested action"]) <= {"Mediation visit", "Patrol"}
 
 
 @pytest.fixture
 def with_backtest(world, tmp_path):
     """The world's snapshot plus a real backtest of a simulated district (the session world is too short)."""
-    from tests.models_ml.test_hotspot_backtest import END, START, frames
     from models_ml import hotspot_backtest as hb
     from models_ml import hotspot_features as hf
     from simulator import disputes
     from simulator.world import build_world
+    from tests.models_ml.test_hotspot_backtest import END, START, frames
 
     grids, _ = build_world(np.random.default_rng(1958), 3, 10, 3, 4)
     arrivals, _ = disputes.generate(np.random.default_rng([1958, 8]), grids, START, END)
@@ -90,14 +94,17 @@ def test_model_against_each_baseline(with_backtest, monkeypatch):
     best = means.drop("model").idxmax()
     labels = {"last_week": "上周数", "mean_4w": "近4周均值", "mean_12w": "近12周均值", "kde": "核密度"}
     assert metrics[f"最佳基线:{labels[best]}"] == f"{means[best]:.2f}"
-    table = app.dataframe(key="backtest_table").value
+    table = app.dataframe[2].value
     assert table.loc["预测模型", "PAI@10%"] == pytest.approx(round(means["model"], 3))
     assert len(table) == 5
     app.selectbox(key="hotspot_metric__zh").set_value("pei_20").run()
     assert not app.exception
-    chart = app.get("plotly_chart")[0]
+    chart = app.get("plotly_chart")[1]   # [0] is the risk map
     figure = json.loads(chart.proto.spec)
     assert len(figure["data"]) == 5
     model_line = next(d for d in figure["data"] if d["name"] == "预测模型")
     expected = results[results["model"] == "model"]["pei_20"].to_numpy()
-    assert np.allclose(pd.Series(model_line["y"]).astype(float).to_numpy(), expected, equal_nan=True)
+    y = model_line["y"]
+    if isinstance(y, dict):   # plotly sends numbers as a base64 typed array
+        y = np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"])
+    assert np.allclose(np.asarray(y, dtype=float), expected, equal_nan=True)

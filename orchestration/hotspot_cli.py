@@ -22,7 +22,10 @@ def run(chicago: Path | None, cell_m: float, weeks: int, out: Path | None, progr
     if chicago:
         if not chicago.exists():
             raise SystemExit(f"[hotspot-backtest] no such file: {chicago}")
-        inputs = from_point_csv(chicago, cell_m=cell_m)
+        try:
+            inputs = from_point_csv(chicago, cell_m=cell_m)
+        except ValueError as error:
+            raise SystemExit(f"[hotspot-backtest] {error}") from error
         progress(f"[hotspot-backtest] {chicago.name}: {len(inputs.events):,} incidents in {len(inputs.grids)} cells of "
                  f"{cell_m:.0f} m ({inputs.dropped} rows without date or location, {inputs.outside} in cells "
                  "without any incident in the first year left out)")

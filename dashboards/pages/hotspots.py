@@ -47,6 +47,7 @@ def reason_text(row) -> str:
 
 scores["reasons"] = scores.apply(reason_text, axis=1)
 scores["tier"] = [code_label("tier", v) for v in scores["risk_tier"]]
+scores[f"cause_{lang()}"] = scores[f"cause_{lang()}"].fillna("")
 scores["action_label"] = [code_label("action", v) if isinstance(v, str) else "" for v in scores["action"]]
 backtest = query(snapshot, "select * from hotspot_backtest order by origin, model") \
     if "ml__hotspot_backtest" in snapshot.tables else None
@@ -97,7 +98,8 @@ for model in MODELS:
     part = backtest[backtest["model"] == model]
     figure.add_scatter(x=part["target_start"], y=part[metric], mode="lines", name=code_label("bl", model),
                        line={"width": 3 if model == "model" else 1.5})
-figure.update_layout(height=360, margin=dict(l=0, r=0, t=10, b=0), font_family=FONT, legend_orientation="h",
+figure.update_layout(height=380, margin=dict(l=0, r=0, t=40, b=0), font_family=FONT,
+                     legend={"orientation": "h", "y": 1.12, "x": 0},
                      yaxis_title=code_label("metric", metric), xaxis_title=t("hotspots_week"))
 st.plotly_chart(figure, width="stretch", key="backtest_chart")
 table = backtest.groupby("model")[METRICS].mean().reindex(MODELS).round(3)

@@ -89,8 +89,9 @@ LABELS: dict[str, dict[str, str]] = {
     "hotspots_none": {"zh": "还没有热点预测。每日物化会训练模型并打分(需要至少一周数据)。",
                       "en": "No hotspot forecast yet. The daily materialization trains and scores the model "
                             "(it needs at least a week of data)."},
-    "hotspots_caption": {"zh": "预测周 {start} 至 {end}(数据截至 {through},模型版本 {version})",
-                         "en": "Forecast for {start} to {end} (data through {through}, model version {version})"},
+    "hotspots_caption": {"zh": "预测周 {start} 至 {end}(数据截至 {through},模型训练数据截至 {trained})",
+                         "en": "Forecast for {start} to {end} (data through {through}, model trained on data "
+                               "through {trained})"},
     "hotspots_expected": {"zh": "下周预计纠纷数", "en": "Disputes expected next week"},
     "hotspots_expected_short": {"zh": "预计纠纷", "en": "Expected disputes"},
     "hotspots_high": {"zh": "高风险网格", "en": "High-risk grids"},

@@ -36,7 +36,7 @@ if scores.empty:
 first = scores.iloc[0]
 st.caption(t("hotspots_caption", start=pd.Timestamp(first["week_start"]).date(),
              end=pd.Timestamp(first["week_end"]).date(), through=pd.Timestamp(first["data_through"]).date(),
-             version=first["model_version"]))
+             trained=pd.Timestamp(first["model_trained_through"]).date()))
 
 
 def reason_text(row) -> str:

@@ -77,7 +77,7 @@ def with_backtest(world, tmp_path):
     target = tmp_path / "serving" / version
     shutil.copytree(world.data_dir / "serving" / version, target)
     (tmp_path / "serving" / "CURRENT").write_text(version)
-    results.insert(0, "model_version", "test")
+    results.insert(0, "model_trained_through", END)
     results.to_parquet(target / "ml__hotspot_backtest.parquet")
     manifest = json.loads((target / "manifest.json").read_text())
     manifest["tables"]["ml__hotspot_backtest"] = len(results)

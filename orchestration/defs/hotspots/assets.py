@@ -2,7 +2,8 @@
 
 - ml/hotspot_model — trains the Poisson model on every complete week and saves it (skops) with its
   version and training window. The weekly schedule retrains on Monday; the daily run trains only when
-  no model exists yet or the newest one is more than a week behind the data.
+  no model exists yet, the newest one is more than a week behind the data, or a late or corrected
+  delivery changed the history it was trained on.
 - ml/hotspot_scores — every day: next week's expected disputes, rank, risk tier, reasons and suggested
   action per grid, from the newest model (ml.hotspot_scores).
 - ml/hotspot_backtest — the model against its baselines over the last 52 weeks (at least 26) whenever the
@@ -27,7 +28,7 @@ MART_DEPS = [dg.AssetKey(["marts", m]) for m in ("dim_grids", "mart_grid_daily",
 BACKTEST_WEEKS = 52
 REFIT_EVERY = 4          # the backtest refits the model every 4 origins (features are always as of the origin)
 TRAIN_WEEKS = 104        # training window: the last two years of weeks
-BACKTEST_COLUMNS = ["model_version", "origin", "target_start", "target_end", "model", "n_grids", "disputes",
+BACKTEST_COLUMNS = ["model_trained_through", "origin", "target_start", "target_end", "model", "n_grids", "disputes",
                     "poisson_deviance", "hit_rate_10", "pai_10", "pei_10", "hit_rate_20", "pai_20", "pei_20"]
 
 
@@ -53,7 +54,9 @@ def hotspot_model(context: dg.AssetExecutionContext, config: HotspotTraining,
         return _skipped(context, f"hotspot model not trained: {error}")
     data_through = weekly.week_ends[-1]
     current = latest_model(paths.models, MODEL_NAME)
-    fresh = current and dt.date.fromisoformat(current.info["train_end"]) > data_through - dt.timedelta(days=7)
+    fresh = (current is not None
+             and dt.date.fromisoformat(current.info["train_end"]) > data_through - dt.timedelta(days=7)
+             and current.info.get("history") == history_fingerprint(inputs.daily, current.info["train_end"]))
     if fresh and not config.retrain:
         context.log.info(f"hotspot model {current.version} is current (trained through {current.info['train_end']})")
         return dg.MaterializeResult(metadata={"version": current.version, "retrained": False,
@@ -68,10 +71,21 @@ def hotspot_model(context: dg.AssetExecutionContext, config: HotspotTraining,
     last = rows["week_end"].max() + dt.timedelta(days=7)   # the last target week the model has seen
     saved = save_model(paths.models, MODEL_NAME, model, first, last,
                        info={"features": model.feature_names_, "grids": len(inputs.grids),
+                             "history": history_fingerprint(inputs.daily, str(last)),
                              "training_rows": int(len(rows)), "data_through": str(data_through)})
     context.log.info(f"trained hotspot model {saved.version} on {first} … {last}")
     return dg.MaterializeResult(metadata={"version": saved.version, "retrained": True, "train_start": str(first),
                                           "train_end": str(last), "training_rows": int(len(rows))})
+
+
+def history_fingerprint(daily: pd.DataFrame, through: str) -> str:
+    """A hash of the daily disputes and alarms up to `through`: a late or corrected delivery for a day the
+    model was trained on changes it, and the model is retrained (new days after it do not)."""
+    days = pd.to_datetime(daily["date_day"]).dt.date
+    part = daily.loc[days <= dt.date.fromisoformat(through), ["grid_id", "date_day", "disputes_reported",
+                                                              "device_alarms"]]
+    part = part.assign(date_day=pd.to_datetime(part["date_day"])).sort_values(["grid_id", "date_day"])
+    return str(int(pd.util.hash_pandas_object(part, index=False).sum()))
 
 
 def _skipped(context: dg.AssetExecutionContext, reason: str) -> dg.MaterializeResult:
@@ -91,7 +105,8 @@ def hotspot_scores(context: dg.AssetExecutionContext, gridsight: GridsightData) 
     inputs, panel, weekly = _inputs(gridsight)
     model = load_estimator(saved)
     scores = hb.next_week_scores(panel, weekly, inputs.grids, inputs.events, model)
-    scores.insert(0, "model_version", saved.version)
+    # the training window, not the version stamp: rescoring the same data gives the same table
+    scores.insert(0, "model_trained_through", _trained_through(saved))
     scores["main_cause"] = scores["grid_id"].map(_main_causes(inputs.events, weekly.week_ends[-1]))
     rows = write_table(paths.warehouse, "hotspot_scores", scores)
     high = scores[scores["risk_tier"] == "high"]
@@ -111,7 +126,9 @@ def _main_causes(events: pd.DataFrame, end: dt.date, weeks: int = 12) -> pd.Seri
     grid = recent.get("grid_id")
     if grid is None or recent.empty:
         return pd.Series(dtype=object)
-    return recent.groupby("grid_id")["category_l2"].agg(lambda s: s.value_counts().index[0])
+    counts = recent.groupby(["grid_id", "category_l2"]).size().rename("n").reset_index()
+    counts = counts.sort_values(["grid_id", "n", "category_l2"], ascending=[True, False, True])   # ties: by code
+    return counts.drop_duplicates("grid_id").set_index("grid_id")["category_l2"]
 
 
 @dg.asset(key=["ml", "hotspot_backtest"], deps=[hotspot_model, *MART_DEPS], group_name="hotspots",
@@ -122,8 +139,7 @@ def hotspot_backtest(context: dg.AssetExecutionContext, gridsight: GridsightData
     saved = latest_model(paths.models, MODEL_NAME)
     if saved is None:
         return _skipped(context, "no hotspot backtest: no model has been trained yet")
-    done = _backtested_version(paths.warehouse)
-    if done == saved.version:
+    if _backtested_through(paths.warehouse) == _trained_through(saved):
         context.log.info(f"hotspot backtest is current for model {saved.version}")
         return dg.MaterializeResult(metadata={"model_version": saved.version, "rerun": False})
     inputs, panel, weekly = _inputs(gridsight)
@@ -137,7 +153,7 @@ def hotspot_backtest(context: dg.AssetExecutionContext, gridsight: GridsightData
         return dg.MaterializeResult(metadata={"model_version": saved.version, "rows": 0, "skipped": reason})
     results = hb.backtest(panel, weekly, inputs.grids, inputs.events, n_origins=n_origins,
                           train_weeks=TRAIN_WEEKS, refit_every=REFIT_EVERY, progress=context.log.info)
-    results.insert(0, "model_version", saved.version)
+    results.insert(0, "model_trained_through", _trained_through(saved))
     rows = write_table(paths.warehouse, "hotspot_backtest", results[BACKTEST_COLUMNS])
     means = hb.summary(results)
     best, best_pai = hb.best_baseline(results)
@@ -150,19 +166,23 @@ def hotspot_backtest(context: dg.AssetExecutionContext, gridsight: GridsightData
 
 def _empty_backtest() -> pd.DataFrame:
     frame = pd.DataFrame({c: pd.Series(dtype="float64") for c in BACKTEST_COLUMNS})
-    for c in ("model_version", "model"):
-        frame[c] = frame[c].astype("object")
-    for c in ("origin", "target_start", "target_end"):
+    frame["model"] = frame["model"].astype("object")
+    for c in ("model_trained_through", "origin", "target_start", "target_end"):
         frame[c] = pd.Series(dtype="datetime64[us]")
     return frame
 
 
-def _backtested_version(warehouse) -> str | None:
+def _trained_through(saved) -> dt.date:
+    return dt.date.fromisoformat(saved.info["train_end"])
+
+
+def _backtested_through(warehouse) -> dt.date | None:
+    """The training end of the model the stored backtest was run for (None: no backtest yet)."""
     try:
-        frame = read_sql(warehouse, "select max(model_version) as v, count(*) as n from ml.hotspot_backtest")
+        frame = read_sql(warehouse, "select max(model_trained_through) as v, count(*) as n from ml.hotspot_backtest")
     except Exception:   # noqa: BLE001 — no table yet
         return None
-    return frame["v"].iloc[0] if frame["n"].iloc[0] else None
+    return pd.Timestamp(frame["v"].iloc[0]).date() if frame["n"].iloc[0] else None
 
 
 hotspot_assets = [hotspot_model, hotspot_scores, hotspot_backtest]

@@ -24,7 +24,8 @@ class HotspotInputs:
 
 
 def from_warehouse(warehouse: Path) -> HotspotInputs:
-    """L3 grids with a polygon (mobile grids have no place on the map) and their dispute history."""
+    """L3 grids with a polygon (mobile grids have no place on the map) and their dispute history, in a fixed
+    order so that the same warehouse content always gives the same scores."""
     grids = read_sql(warehouse, """
         select grid_id, centroid_lat, centroid_lon, households, shops, geometry_geojson
         from marts.dim_grids
@@ -32,11 +33,13 @@ def from_warehouse(warehouse: Path) -> HotspotInputs:
         order by grid_id""")
     grids["area_km2"] = [area_km2(g) for g in grids.pop("geometry_geojson")]
     daily = read_sql(warehouse, """
-        select grid_id, date_day, disputes_reported, device_alarms from marts.mart_grid_daily""")
+        select grid_id, date_day, disputes_reported, device_alarms from marts.mart_grid_daily
+        order by grid_id, date_day""")
     population = read_sql(warehouse, "select grid_id, residents, renters, floating from marts.mart_population_by_grid")
     events = read_sql(warehouse, """
         select reported_on as date_day, grid_id, lat, lon, category_l2 from marts.fct_incidents
-        where is_dispute and lat is not null and lon is not null""")
+        where is_dispute and lat is not null and lon is not null
+        order by reported_at, case_id""")
     return HotspotInputs(daily, grids, population, events)
 
 

@@ -24,7 +24,8 @@ pages = [st.Page("pages/cockpit.py", title=t("page_cockpit"), icon=":material/da
          st.Page("pages/household_visits.py", title=t("page_visits"), icon=":material/home_pin:"),
          st.Page("pages/audit_log.py", title=t("page_audit"), icon=":material/policy:"),
          st.Page("pages/incidents.py", title=t("page_incidents"), icon=":material/assignment_late:"),
-         st.Page("pages/foot_traffic.py", title=t("page_foot_traffic"), icon=":material/storefront:")]
+         st.Page("pages/foot_traffic.py", title=t("page_foot_traffic"), icon=":material/storefront:"),
+         st.Page("pages/hotspots.py", title=t("page_hotspots"), icon=":material/local_fire_department:")]
 navigation = st.navigation(pages)
 freshness_banner()   # above every page
 navigation.run()

@@ -201,6 +201,12 @@ def cmd_import(args) -> None:
               f"--start {result.first_day} --end {result.last_day}", flush=True)
 
 
+def cmd_hotspot_backtest(args) -> None:
+    from orchestration.hotspot_cli import run
+
+    run(Path(args.chicago) if args.chicago else None, args.cell_m, args.weeks, Path(args.out) if args.out else None)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="gridsight", description=__doc__)
     parser.add_argument("--data-dir", help="data folder (default: $GRIDSIGHT_DATA_DIR or ./data)")
@@ -251,6 +257,15 @@ def main(argv: list[str] | None = None) -> None:
                                      "required for csv, adds service codes for open311")
     p.add_argument("--materialize", action="store_true", help="then ingest, transform and publish the imported days")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("hotspot-backtest",
+                       help="dispute hotspots: model vs baselines, rolling origin (warehouse or a city CSV)")
+    p.add_argument("--chicago", metavar="CSV", help="incident points (date, latitude, longitude), e.g. "
+                   "../shared/realdata/chicago_aggravated_assaults_2010_2015.csv; default: the warehouse's disputes")
+    p.add_argument("--cell-m", type=float, default=1000.0, help="cell size in metres for point data (default 1000)")
+    p.add_argument("--weeks", type=int, default=52, help="backtest weeks (origins), at least 26 (default 52)")
+    p.add_argument("--out", help="write the per-week metrics to this CSV")
+    p.set_defaults(func=cmd_hotspot_backtest)
 
     args = parser.parse_args(argv)
     if args.command == "import" and args.format == "csv" and not args.mapping:

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simulator import devices, faults, foot_traffic, incidents, population
+from simulator import devices, disputes, faults, foot_traffic, incidents, population
 from simulator.world import build_world
 
 
@@ -100,7 +100,10 @@ def simulate(data_dir: Path, config: WorldConfig, progress: Callable[[str], None
     counts["population"] = landing_files.write("population", "register.csv", register)
 
     progress("incidents …")
-    cases, events = incidents.generate(np.random.default_rng([config.seed, 2]), grids, config.start, config.end)
+    arrivals, dispute_rates = disputes.generate(np.random.default_rng([config.seed, 8]), grids, config.start,
+                                                config.end)
+    cases, events = incidents.generate(np.random.default_rng([config.seed, 2]), grids, config.start, config.end,
+                                       disputes=arrivals)
     counts["incident_cases"] = landing_files.write("incidents", "cases.csv",
                                                    cases.drop(columns=incidents.TRUTH_COLUMNS))
     counts["incident_events"] = landing_files.write("incidents", "events.csv", events)
@@ -126,6 +129,7 @@ def simulate(data_dir: Path, config: WorldConfig, progress: Callable[[str], None
     truth_dir.mkdir(parents=True, exist_ok=True)
     population.history(register, config.start, config.end).to_csv(truth_dir / "population_by_grid_day.csv",
                                                                   index=False)
+    disputes.write_truth(truth_dir, dispute_rates)
     (truth_dir / "summary.json").write_text(json.dumps(truth, indent=2, ensure_ascii=False), encoding="utf-8")
     progress("rows written: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
     return truth

@@ -58,10 +58,12 @@ METRES_PER_DEG_LAT = 111_320.0
 
 @dataclass(frozen=True)
 class Arrival:
-    """One report: when, where (an L3 grid) and what (a category_l2 code)."""
+    """One report: when, where (an L3 grid, and a point if the generator knows it) and what (a category_l2 code)."""
     reported_at: dt.datetime
     grid_id: str
     category_l2: str
+    lat: float | None = None
+    lon: float | None = None
 
 
 def categories() -> pd.DataFrame:
@@ -86,9 +88,13 @@ def _day_factor(day: dt.date) -> float:
     return factor * (1 + 0.15 * np.cos(2 * np.pi * (day.timetuple().tm_yday - 200) / 365.25))
 
 
-def arrivals(rng: np.random.Generator, grids: list[Grid], start: dt.date, end: dt.date) -> list[Arrival]:
-    """Reports per L3 grid and day (Poisson), at daytime-peaked hours, categories by their weight."""
-    cats = categories()
+def arrivals(rng: np.random.Generator, grids: list[Grid], start: dt.date, end: dt.date,
+             with_disputes: bool = True) -> list[Arrival]:
+    """Reports per L3 grid and day (Poisson), at daytime-peaked hours, categories by their weight.
+    Without disputes, the other categories keep their own rates (disputes then come from elsewhere)."""
+    everything = categories()
+    cats = everything if with_disputes else everything[~everything["is_dispute"]].reset_index(drop=True)
+    share = cats["weight"].sum() / everything["weight"].sum()
     probs = cats["weight"].to_numpy() / cats["weight"].sum()
     preventable = cats["is_preventable"].to_numpy()
     l3 = [g for g in grids if g.level == "grid"]
@@ -97,7 +103,7 @@ def arrivals(rng: np.random.Generator, grids: list[Grid], start: dt.date, end: d
         factor = _day_factor(day)
         keep_preventable = (1 + PREVENTABLE_YOY) ** ((day - start).days / 365)   # prevention work pays off
         for g in l3:
-            for _ in range(int(rng.poisson(_grid_rate(g) * factor))):
+            for _ in range(int(rng.poisson(_grid_rate(g) * factor * share))):
                 drawn = int(rng.choice(len(cats), p=probs))
                 if preventable[drawn] and rng.random() > keep_preventable:
                     continue
@@ -175,8 +181,8 @@ def create_cases(rng: np.random.Generator, reports: list[Arrival], grids: list[G
         cases.append({
             "case_id": case_id, "reported_at": arrival.reported_at, "channel": channel,
             "category_l1": cat.category_l1, "category_l2": cat.category_l2, "grid_id": g.grid_id,
-            "lat": round(float(rng.uniform(bounds[1], bounds[3])), 6),
-            "lon": round(float(rng.uniform(bounds[0], bounds[2])), 6),
+            "lat": round(float(rng.uniform(bounds[1], bounds[3])), 6) if arrival.lat is None else arrival.lat,
+            "lon": round(float(rng.uniform(bounds[0], bounds[2])), 6) if arrival.lon is None else arrival.lon,
             "address": f"{g.name_zh}{int(rng.integers(1, 12))}栋附近",
             "description": f"{cat.l2_name_zh}",
             "reporter_name": "" if anonymous else identity.person_name(rng),
@@ -249,11 +255,17 @@ def add_flaws(rng: np.random.Generator, cases: pd.DataFrame, events: pd.DataFram
 
 
 def generate(rng: np.random.Generator, grids: list[Grid], start: dt.date, end: dt.date,
-             reports: list[Arrival] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+             reports: list[Arrival] | None = None, disputes: pd.DataFrame | None = None
+             ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Cases reported from start to end (from `reports`, or drawn by `arrivals`) with every event that
-    happened up to the end of `end`, flaws included. Columns in TRUTH_COLUMNS are not landing columns."""
+    happened up to the end of `end`, flaws included. Dispute reports come from `disputes` when given
+    (simulator.disputes: reported_at, grid_id, category_l2, lat, lon) instead of the generic rates.
+    Columns in TRUTH_COLUMNS are not landing columns."""
     if reports is None:
-        reports = arrivals(rng, grids, start, end)
+        reports = arrivals(rng, grids, start, end, with_disputes=disputes is None)
+        if disputes is not None:
+            reports += [Arrival(pd.Timestamp(d.reported_at).to_pydatetime(), d.grid_id, d.category_l2, d.lat, d.lon)
+                        for d in disputes.itertuples()]
     cases, events = create_cases(rng, reports, grids, end)
     return add_flaws(rng, cases, events, grids, end)
 

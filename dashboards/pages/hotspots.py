@@ -1,0 +1,109 @@
+"""Dispute hotspots (矛盾纠纷热点): next week's risk per grid with reasons, suggested actions to export, and
+how the model did against its baselines over the backtest weeks."""
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboards.components.grid_map import FONT, PLOTLY_CONFIG, grid_map
+from dashboards.components.remembered import remembered
+from dashboards.data import current_snapshot, query
+from dashboards.i18n import code_label, lang, name_column, t
+
+MODELS = ["model", "last_week", "mean_4w", "mean_12w", "kde"]
+METRICS = ["pai_10", "hit_rate_10", "pei_10", "pai_20", "hit_rate_20", "pei_20", "poisson_deviance"]
+
+snapshot = current_snapshot()
+st.title(t("hotspots_title"))
+if snapshot is None:
+    st.info(t("no_snapshot"))
+    st.stop()
+if "ml__hotspot_scores" not in snapshot.tables:
+    st.info(t("hotspots_none"))
+    st.stop()
+
+name = name_column()
+scores = query(snapshot, """
+    select s.*, g.name_zh, g.name_en, g.community_name_zh, g.community_name_en, g.geometry_geojson,
+           c.l2_name_zh as cause_zh, c.l2_name_en as cause_en
+    from hotspot_scores as s
+    join dim_grids as g using (grid_id)
+    left join dim_categories as c on c.category_l2 = s.main_cause
+    order by s.rank""")
+if scores.empty:
+    st.info(t("hotspots_none"))
+    st.stop()
+first = scores.iloc[0]
+st.caption(t("hotspots_caption", start=pd.Timestamp(first["week_start"]).date(),
+             end=pd.Timestamp(first["week_end"]).date(), through=pd.Timestamp(first["data_through"]).date(),
+             trained=pd.Timestamp(first["model_trained_through"]).date()))
+
+
+def reason_text(row) -> str:
+    parts = [f"{code_label('feat', row[f'reason_{k}'])} ×{row[f'reason_{k}_factor']:.2f}"
+             for k in (1, 2, 3) if isinstance(row[f"reason_{k}"], str)]
+    return "; ".join(parts)
+
+
+scores["reasons"] = scores.apply(reason_text, axis=1)
+scores["tier"] = [code_label("tier", v) for v in scores["risk_tier"]]
+scores[f"cause_{lang()}"] = scores[f"cause_{lang()}"].fillna("")
+scores["action_label"] = [code_label("action", v) if isinstance(v, str) else "" for v in scores["action"]]
+backtest = query(snapshot, "select * from hotspot_backtest order by origin, model") \
+    if "ml__hotspot_backtest" in snapshot.tables else None
+has_backtest = backtest is not None and not backtest.empty
+
+cols = st.columns(4)
+cols[0].metric(t("hotspots_expected"), f"{scores['expected_disputes'].sum():.1f}")
+cols[1].metric(t("hotspots_high"), f"{(scores['risk_tier'] == 'high').sum()}")
+if has_backtest:
+    means = backtest.groupby("model")["pai_10"].mean()
+    best = means.drop("model").idxmax()
+    cols[2].metric(t("hotspots_model_pai"), f"{means['model']:.2f}", help=t("pai_help"))
+    cols[3].metric(t("hotspots_best_baseline", name=code_label("bl", best)), f"{means[best]:.2f}")
+
+map_column, list_column = st.columns([3, 2])
+with map_column:
+    st.subheader(t("hotspots_map"))
+    st.plotly_chart(grid_map(scores, "expected_disputes", name, t("hotspots_expected_short")),
+                    config=PLOTLY_CONFIG, width="stretch", key="hotspot_map")
+with list_column:
+    st.subheader(t("hotspots_ranked"))
+    flagged = scores[scores["risk_tier"] != "normal"]
+    st.dataframe(flagged[["rank", name, "tier", "expected_disputes", "disputes_last_4w", "reasons"]].rename(columns={
+        "rank": t("col_rank"), name: t("col_grid"), "tier": t("col_tier"),
+        "expected_disputes": t("hotspots_expected_short"), "disputes_last_4w": t("col_last_4w"),
+        "reasons": t("col_reasons")}), hide_index=True, width="stretch", key="ranked")
+
+st.subheader(t("hotspots_actions"))
+st.caption(t("hotspots_actions_help"))
+actions = scores[scores["action"].notna()]
+export = actions[["rank", "grid_id", name, f"community_{name}", "tier", "expected_disputes", "disputes_last_4w",
+                  f"cause_{lang()}", "action_label", "reasons"]].rename(columns={
+    "rank": t("col_rank"), "grid_id": t("col_grid_id"), name: t("col_grid"), f"community_{name}": t("col_community"),
+    "tier": t("col_tier"), "expected_disputes": t("hotspots_expected_short"), "disputes_last_4w": t("col_last_4w"),
+    f"cause_{lang()}": t("col_cause"), "action_label": t("col_action"), "reasons": t("col_reasons")})
+st.dataframe(export, hide_index=True, width="stretch", key="actions")
+st.download_button(t("hotspots_export"), export.to_csv(index=False).encode("utf-8-sig"),
+                   file_name=f"hotspot_actions_{first['week_start'].date()}.csv", mime="text/csv", key="export")
+
+st.subheader(t("hotspots_backtest"))
+if not has_backtest:
+    st.info(t("hotspots_backtest_none"))
+    st.stop()
+metric = remembered(st.selectbox, t("hotspots_metric"), METRICS, name="hotspot_metric", default="pai_10",
+                    suffix=lang(), format_func=lambda m: code_label("metric", m))
+figure = go.Figure()
+for model in MODELS:
+    part = backtest[backtest["model"] == model]
+    figure.add_scatter(x=part["target_start"], y=part[metric], mode="lines", name=code_label("bl", model),
+                       line={"width": 3 if model == "model" else 1.5})
+figure.update_layout(height=380, margin=dict(l=0, r=0, t=40, b=0), font_family=FONT,
+                     legend={"orientation": "h", "y": 1.12, "x": 0},
+                     yaxis_title=code_label("metric", metric), xaxis_title=t("hotspots_week"))
+st.plotly_chart(figure, width="stretch", key="backtest_chart")
+table = backtest.groupby("model")[METRICS].mean().reindex(MODELS).round(3)
+table.index = [code_label("bl", m) for m in table.index]
+table.columns = [code_label("metric", m) for m in table.columns]
+st.caption(t("hotspots_backtest_caption", weeks=backtest["origin"].nunique()))
+st.dataframe(table, width="stretch", key="backtest_table")

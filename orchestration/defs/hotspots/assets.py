@@ -1,0 +1,198 @@
+"""Dispute hotspots: weekly training, daily scoring of next week, and the rolling-origin backtest.
+
+- ml/hotspot_model — trains the Poisson model on every complete week and saves it (skops) with its
+  version and training window. The weekly schedule retrains on Monday; the daily run trains only when
+  no model exists yet, the newest one is more than a week behind the data, or a late or corrected
+  delivery changed the history it was trained on.
+- ml/hotspot_scores — every day: next week's expected disputes, rank, risk tier, reasons and suggested
+  action per grid, from the newest model (ml.hotspot_scores).
+- ml/hotspot_backtest — the model against its baselines over the last 52 weeks (at least 26) whenever the
+  model changed (ml.hotspot_backtest). A warehouse with too little history gets an empty table and says why.
+"""
+
+import datetime as dt
+
+import dagster as dg
+import pandas as pd
+
+from models_ml import hotspot_backtest as hb
+from models_ml import hotspot_features as hf
+from models_ml import hotspot_model as hm
+from orchestration.defs.common import WAREHOUSE_POOL, GridsightData
+from orchestration.defs.hotspots.frames import from_warehouse
+from orchestration.ml_store import latest_model, load_estimator, read_sql, save_model, write_table
+
+MODEL_NAME = "hotspot"
+MART_DEPS = [dg.AssetKey(["marts", m]) for m in ("dim_grids", "mart_grid_daily", "mart_population_by_grid",
+                                                  "fct_incidents")]
+BACKTEST_WEEKS = 52
+REFIT_EVERY = 4          # the backtest refits the model every 4 origins (features are always as of the origin)
+TRAIN_WEEKS = 104        # training window: the last two years of weeks
+BACKTEST_COLUMNS = ["model_trained_through", "origin", "target_start", "target_end", "model", "n_grids", "disputes",
+                    "poisson_deviance", "hit_rate_10", "pai_10", "pei_10", "hit_rate_20", "pai_20", "pei_20"]
+
+
+class HotspotTraining(dg.Config):
+    retrain: bool = False   # the weekly schedule sets this; the daily run trains only when the model is stale
+
+
+def _inputs(gridsight: GridsightData):
+    inputs = from_warehouse(gridsight.paths.warehouse)
+    panel, weekly = hf.build_panel(inputs.daily, inputs.grids, inputs.population)
+    return inputs, panel, weekly
+
+
+@dg.asset(key=["ml", "hotspot_model"], deps=MART_DEPS, group_name="hotspots", pool=WAREHOUSE_POOL,
+          kinds={"sklearn"})
+def hotspot_model(context: dg.AssetExecutionContext, config: HotspotTraining,
+                  gridsight: GridsightData) -> dg.MaterializeResult:
+    """The dispute model trained on every complete week (skops file with version and training window)."""
+    paths = gridsight.paths
+    try:
+        inputs, panel, weekly = _inputs(gridsight)
+    except ValueError as error:   # a new installation: no complete week yet
+        return _skipped(context, f"hotspot model not trained: {error}")
+    data_through = weekly.week_ends[-1]
+    current = latest_model(paths.models, MODEL_NAME)
+    fresh = (current is not None
+             and dt.date.fromisoformat(current.info["train_end"]) > data_through - dt.timedelta(days=7)
+             and current.info.get("history") == history_fingerprint(inputs.daily, current.info["train_end"]))
+    if fresh and not config.retrain:
+        context.log.info(f"hotspot model {current.version} is current (trained through {current.info['train_end']})")
+        return dg.MaterializeResult(metadata={"version": current.version, "retrained": False,
+                                              "train_end": current.info["train_end"]})
+    train = panel[panel["week_index"] >= len(weekly.week_ends) - 1 - TRAIN_WEEKS]
+    try:
+        model = hm.fit(train)
+    except ValueError as error:   # too little history, or no dispute in it yet
+        return _skipped(context, f"hotspot model not trained: {error}")
+    rows = train[train["target"].notna()]
+    first = rows["week_end"].min() - dt.timedelta(days=6)
+    last = rows["week_end"].max() + dt.timedelta(days=7)   # the last target week the model has seen
+    saved = save_model(paths.models, MODEL_NAME, model, first, last,
+                       info={"features": model.feature_names_, "grids": len(inputs.grids),
+                             "history": history_fingerprint(inputs.daily, str(last)),
+                             "training_rows": int(len(rows)), "data_through": str(data_through)})
+    context.log.info(f"trained hotspot model {saved.version} on {first} … {last}")
+    return dg.MaterializeResult(metadata={"version": saved.version, "retrained": True, "train_start": str(first),
+                                          "train_end": str(last), "training_rows": int(len(rows))})
+
+
+def history_fingerprint(daily: pd.DataFrame, through: str) -> str:
+    """A hash of the daily disputes and alarms up to `through`: a late or corrected delivery for a day the
+    model was trained on changes it, and the model is retrained (new days after it do not)."""
+    days = pd.to_datetime(daily["date_day"]).dt.date
+    part = daily.loc[days <= dt.date.fromisoformat(through), ["grid_id", "date_day", "disputes_reported",
+                                                              "device_alarms"]]
+    part = part.assign(date_day=pd.to_datetime(part["date_day"])).sort_values(["grid_id", "date_day"])
+    return str(int(pd.util.hash_pandas_object(part, index=False).sum()))
+
+
+def _skipped(context: dg.AssetExecutionContext, reason: str) -> dg.MaterializeResult:
+    """Too little data is no failure of the daily run: say why and leave the tables as they are."""
+    context.log.warning(reason)
+    return dg.MaterializeResult(metadata={"skipped": reason})
+
+
+@dg.asset(key=["ml", "hotspot_scores"], deps=[hotspot_model, *MART_DEPS], group_name="hotspots",
+          pool=WAREHOUSE_POOL, kinds={"duckdb"})
+def hotspot_scores(context: dg.AssetExecutionContext, gridsight: GridsightData) -> dg.MaterializeResult:
+    """Next week's expected disputes per grid with risk tier, reasons and suggested action."""
+    paths = gridsight.paths
+    saved = latest_model(paths.models, MODEL_NAME)
+    if saved is None:
+        return _skipped(context, "no hotspot scores: no model has been trained yet")
+    inputs, panel, weekly = _inputs(gridsight)
+    model = load_estimator(saved)
+    scores = hb.next_week_scores(panel, weekly, inputs.grids, inputs.events, model)
+    # the training window, not the version stamp: rescoring the same data gives the same table
+    scores.insert(0, "model_trained_through", _trained_through(saved))
+    scores["main_cause"] = scores["grid_id"].map(_main_causes(inputs.events, weekly.week_ends[-1]))
+    rows = write_table(paths.warehouse, "hotspot_scores", scores)
+    high = scores[scores["risk_tier"] == "high"]
+    context.log.info(f"hotspot scores for {scores['week_start'].iloc[0]} … {scores['week_end'].iloc[0]}: "
+                     f"{rows} grids, {len(high)} high-risk")
+    return dg.MaterializeResult(metadata={"rows": rows, "week_start": str(scores["week_start"].iloc[0]),
+                                          "model_version": saved.version,
+                                          "expected_disputes": float(scores["expected_disputes"].sum())})
+
+
+def _main_causes(events: pd.DataFrame, end: dt.date, weeks: int = 12) -> pd.Series:
+    """Each grid's most frequent dispute cause over the last `weeks` weeks (what a mediator prepares for)."""
+    if events.empty or "category_l2" not in events:
+        return pd.Series(dtype=object)
+    days = pd.to_datetime(events["date_day"]).dt.date
+    recent = events[(days <= end) & (days > end - dt.timedelta(weeks=weeks))]
+    grid = recent.get("grid_id")
+    if grid is None or recent.empty:
+        return pd.Series(dtype=object)
+    counts = recent.groupby(["grid_id", "category_l2"]).size().rename("n").reset_index()
+    counts = counts.sort_values(["grid_id", "n", "category_l2"], ascending=[True, False, True])   # ties: by code
+    return counts.drop_duplicates("grid_id").set_index("grid_id")["category_l2"]
+
+
+@dg.asset(key=["ml", "hotspot_backtest"], deps=[hotspot_model, *MART_DEPS], group_name="hotspots",
+          pool=WAREHOUSE_POOL, kinds={"duckdb"})
+def hotspot_backtest(context: dg.AssetExecutionContext, gridsight: GridsightData) -> dg.MaterializeResult:
+    """Model vs last week, 4- and 12-week means and kernel density: rolling origin over up to 52 weeks."""
+    paths = gridsight.paths
+    saved = latest_model(paths.models, MODEL_NAME)
+    if saved is None:
+        return _skipped(context, "no hotspot backtest: no model has been trained yet")
+    if _backtested_through(paths.warehouse) == _trained_through(saved):
+        context.log.info(f"hotspot backtest is current for model {saved.version}")
+        return dg.MaterializeResult(metadata={"model_version": saved.version, "rerun": False})
+    inputs, panel, weekly = _inputs(gridsight)
+    available = len(weekly.week_ends) - 1 - (hm.MIN_HISTORY_WEEKS + 8)
+    n_origins = min(BACKTEST_WEEKS, available)
+    if n_origins < hb.MIN_ORIGINS:
+        reason = (f"a backtest needs {hb.MIN_ORIGINS + hm.MIN_HISTORY_WEEKS + 9} complete weeks; "
+                  f"the warehouse has {len(weekly.week_ends)}")
+        context.log.warning(f"hotspot backtest skipped: {reason}")
+        write_table(paths.warehouse, "hotspot_backtest", _empty_backtest())
+        return dg.MaterializeResult(metadata={"model_version": saved.version, "rows": 0, "skipped": reason})
+    results = hb.backtest(panel, weekly, inputs.grids, inputs.events, n_origins=n_origins,
+                          train_weeks=TRAIN_WEEKS, refit_every=REFIT_EVERY, progress=context.log.info)
+    results.insert(0, "model_trained_through", _trained_through(saved))
+    rows = write_table(paths.warehouse, "hotspot_backtest", results[BACKTEST_COLUMNS])
+    means = hb.summary(results)
+    best, best_pai = hb.best_baseline(results)
+    context.log.info(f"hotspot backtest over {n_origins} weeks: model PAI@10% {means.loc['model', 'pai_10']:.2f}, "
+                     f"best baseline {best} {best_pai:.2f}")
+    return dg.MaterializeResult(metadata={"model_version": saved.version, "rows": rows, "weeks": n_origins,
+                                          "model_pai_10": float(means.loc["model", "pai_10"]),
+                                          "best_baseline": best, "best_baseline_pai_10": best_pai})
+
+
+def _empty_backtest() -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype="float64") for c in BACKTEST_COLUMNS})
+    frame["model"] = frame["model"].astype("object")
+    for c in ("model_trained_through", "origin", "target_start", "target_end"):
+        frame[c] = pd.Series(dtype="datetime64[us]")
+    return frame
+
+
+def _trained_through(saved) -> dt.date:
+    return dt.date.fromisoformat(saved.info["train_end"])
+
+
+def _backtested_through(warehouse) -> dt.date | None:
+    """The training end of the model the stored backtest was run for (None: no backtest yet)."""
+    try:
+        frame = read_sql(warehouse, "select max(model_trained_through) as v, count(*) as n from ml.hotspot_backtest")
+    except Exception:   # noqa: BLE001 — no table yet
+        return None
+    return pd.Timestamp(frame["v"].iloc[0]).date() if frame["n"].iloc[0] else None
+
+
+hotspot_assets = [hotspot_model, hotspot_scores, hotspot_backtest]
+
+hotspot_training_job = dg.define_asset_job(
+    "hotspot_weekly_training",
+    selection=dg.AssetSelection.assets(*hotspot_assets) | dg.AssetSelection.keys(["serving", "snapshot"]),
+    config={"ops": {"ml__hotspot_model": {"config": {"retrain": True}}}},
+    description="Retrain the dispute-hotspot model, rescore next week, rerun the backtest, publish.")
+
+hotspot_weekly_schedule = dg.ScheduleDefinition(
+    name="hotspot_weekly_training", job=hotspot_training_job, cron_schedule="30 4 * * 1",
+    execution_timezone="Asia/Shanghai")

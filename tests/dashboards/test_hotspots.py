@@ -1,0 +1,110 @@
+"""The hotspots page: next week's risk from the snapshot, reasons, exportable actions, and the backtest
+comparison, in Chinese by default and in English on request."""
+
+import base64
+import json
+import shutil
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import REPO
+
+PAGE = str(REPO / "dashboards" / "pages" / "hotspots.py")
+
+
+def _run(monkeypatch, data_dir, lang="zh"):
+    monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(data_dir))
+    app = AppTest.from_file(PAGE, default_timeout=60)
+    app.session_state["lang"] = lang
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _metrics(app) -> dict:
+    return {m.label: m.value for m in app.metric}
+
+
+def test_next_week_risk_ranked_with_reasons_and_actions(world, marts, monkeypatch):
+    app = _run(monkeypatch, world.data_dir)
+    scores = marts.execute("""
+        select s.*, g.name_zh from ml.hotspot_scores as s join marts.dim_grids as g using (grid_id)
+        order by rank""").df()
+    assert app.title[0].value == "矛盾纠纷热点预测"
+    metrics = _metrics(app)
+    assert metrics["下周预计纠纷数"] == f"{scores['expected_disputes'].sum():.1f}"
+    assert metrics["高风险网格"] == str((scores["risk_tier"] == "high").sum())
+    ranked = app.dataframe[0].value
+    flagged = scores[scores["risk_tier"] != "normal"]
+    assert len(ranked) == len(flagged)
+    assert ranked["网格"].tolist() == flagged["name_zh"].tolist()
+    # a grid's reasons are its features that raise its forecast, each with its factor
+    explained = flagged["reason_1"].notna().to_numpy()
+    assert explained.any()
+    assert (ranked["主要原因(影响倍数)"][explained].str.count("×") >= 1).all()
+    assert (ranked["主要原因(影响倍数)"][~explained] == "").all()
+    actions = app.dataframe[1].value
+    assert len(actions) == scores["action"].notna().sum()
+    assert set(actions["建议措施"]) <= {"上门调解走访", "加强巡逻"}
+    # too little history for a backtest: the page says so instead of drawing an empty chart
+    assert any("历史数据不足" in i.value for i in app.info)
+
+
+def test_english(world, monkeypatch):
+    app = _run(monkeypatch, world.data_dir, lang="en")
+    assert app.title[0].value == "Dispute hotspot forecast"
+    assert "Disputes expected next week" in _metrics(app)
+    assert set(app.dataframe[1].value["Suggested action"]) <= {"Mediation visit", "Patrol"}
+
+
+@pytest.fixture
+def with_backtest(world, tmp_path):
+    """The world's snapshot plus a real backtest of a simulated district (the session world is too short)."""
+    from models_ml import hotspot_backtest as hb
+    from models_ml import hotspot_features as hf
+    from simulator import disputes
+    from simulator.world import build_world
+    from tests.models_ml.test_hotspot_backtest import END, START, frames
+
+    grids, _ = build_world(np.random.default_rng(1958), 3, 10, 3, 4)
+    arrivals, _ = disputes.generate(np.random.default_rng([1958, 8]), grids, START, END)
+    daily, area, population, events = frames(grids, arrivals, START, END)
+    panel, weekly = hf.build_panel(daily, area, population)
+    results = hb.backtest(panel, weekly, area, events, n_origins=26, refit_every=13)
+    version = (world.data_dir / "serving" / "CURRENT").read_text()
+    target = tmp_path / "serving" / version
+    shutil.copytree(world.data_dir / "serving" / version, target)
+    (tmp_path / "serving" / "CURRENT").write_text(version)
+    results.insert(0, "model_trained_through", END)
+    results.to_parquet(target / "ml__hotspot_backtest.parquet")
+    manifest = json.loads((target / "manifest.json").read_text())
+    manifest["tables"]["ml__hotspot_backtest"] = len(results)
+    (target / "manifest.json").write_text(json.dumps(manifest))
+    return tmp_path, results
+
+
+def test_model_against_each_baseline(with_backtest, monkeypatch):
+    data_dir, results = with_backtest
+    app = _run(monkeypatch, data_dir)
+    means = results.groupby("model")["pai_10"].mean()
+    metrics = _metrics(app)
+    assert metrics["模型 PAI@10%(回测均值)"] == f"{means['model']:.2f}"
+    best = means.drop("model").idxmax()
+    labels = {"last_week": "上周数", "mean_4w": "近4周均值", "mean_12w": "近12周均值", "kde": "核密度"}
+    assert metrics[f"最佳基线:{labels[best]}"] == f"{means[best]:.2f}"
+    table = app.dataframe[2].value
+    assert table.loc["预测模型", "PAI@10%"] == pytest.approx(round(means["model"], 3))
+    assert len(table) == 5
+    app.selectbox(key="hotspot_metric__zh").set_value("pei_20").run()
+    assert not app.exception
+    chart = app.get("plotly_chart")[1]   # [0] is the risk map
+    figure = json.loads(chart.proto.spec)
+    assert len(figure["data"]) == 5
+    model_line = next(d for d in figure["data"] if d["name"] == "预测模型")
+    expected = results[results["model"] == "model"]["pei_20"].to_numpy()
+    y = model_line["y"]
+    if isinstance(y, dict):   # plotly sends numbers as a base64 typed array
+        y = np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"])
+    assert np.allclose(np.asarray(y, dtype=float), expected, equal_nan=True)

@@ -1,0 +1,34 @@
+"""The hotspot assets sit in the daily materialization, before publish, with their own weekly training."""
+
+import dagster as dg
+
+from tests.conftest import ensure_dbt_manifest
+
+HOTSPOT_KEYS = {dg.AssetKey(["ml", n]) for n in ("hotspot_model", "hotspot_scores", "hotspot_backtest")}
+
+
+def _defs() -> dg.Definitions:
+    ensure_dbt_manifest()
+    from orchestration.definitions import defs
+
+    return defs()
+
+
+def test_hotspot_assets_write_in_the_pool_and_publish_waits_for_them():
+    defs = _defs()
+    graph = defs.resolve_asset_graph()
+    assert HOTSPOT_KEYS <= set(graph.get_all_asset_keys())
+    for key in HOTSPOT_KEYS:
+        assert graph.get(key).assets_def.op.pool == "warehouse"
+    assert HOTSPOT_KEYS <= set(graph.get(dg.AssetKey(["serving", "snapshot"])).parent_keys)
+    assert dg.AssetKey(["marts", "mart_grid_daily"]) in graph.get(dg.AssetKey(["ml", "hotspot_scores"])).parent_keys
+    daily = defs.resolve_job_def("materialize_everything")
+    assert HOTSPOT_KEYS <= set(daily.asset_layer.executable_asset_keys)
+
+
+def test_weekly_training_schedule_retrains_and_publishes():
+    defs = _defs()
+    schedule = defs.resolve_schedule_def("hotspot_weekly_training")
+    assert schedule.cron_schedule == "30 4 * * 1" and schedule.execution_timezone == "Asia/Shanghai"
+    job = defs.resolve_job_def("hotspot_weekly_training")
+    assert HOTSPOT_KEYS | {dg.AssetKey(["serving", "snapshot"])} == set(job.asset_layer.executable_asset_keys)

@@ -25,6 +25,11 @@ def remembered(widget: Callable, label: str, options: Sequence, name: str, defau
     if st.session_state[name] not in options:
         st.session_state[name] = default
     widget_key = f"{name}__{suffix}"
+    if "format_func" in kwargs:
+        # Labels are fixed when the widget is drawn, in that run's language (Streamlit may format the
+        # value again later, outside the run, where the session's language is not at hand).
+        labels = {option: kwargs["format_func"](option) for option in options}
+        kwargs["format_func"] = labels.__getitem__
     widget(label, list(options), index=list(options).index(st.session_state[name]),
                                         key=widget_key, on_change=_remember, args=(name, widget_key), **kwargs)
     return st.session_state[name]

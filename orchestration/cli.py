@@ -150,16 +150,20 @@ def cmd_flow_backtest(args) -> None:
         if not paths.warehouse.exists():
             raise SystemExit(f"no warehouse at {paths.warehouse}: run `gridsight materialize` first, "
                              "or pass --melbourne")
-        series, dataset, calendar, table = flow_ml.zone_series(paths.warehouse), "demo", "china", "flow_backtest_cli"
+        # the warehouse's own zones: ml.flow_backtest is the daily assets' table, so only the file is written
+        series, dataset, calendar, table = flow_ml.zone_series(paths.warehouse), "demo", "china", None
     say(f"{dataset}: {series['zone_id'].nunique()} zones, {series['ts'].min()} … {series['ts'].max()}, "
         f"{int(series['count'].notna().sum()):,} hourly counts; {args.origins} origins {args.step_weeks} week(s) apart")
     result = flow_ml.backtest_table(series, dataset, calendar, args.origins, args.step_weeks, progress=say)
     out = Path(args.out) if args.out else paths.root / "reports" / f"flow_backtest_{dataset}.csv"
     out.parent.mkdir(parents=True, exist_ok=True)
     result.to_csv(out, index=False)
-    if paths.warehouse.exists():
+    if table and paths.warehouse.exists():
         write_table(paths.warehouse, table, result)
-        say(f"wrote ml.{table} (published with the next snapshot)")
+        say(f"wrote ml.{table}")
+        published = flow_ml.publish_if_built(paths.warehouse, paths.serving)
+        if published:
+            say(f"published serving snapshot {published} (the foot-traffic page shows it)")
     print(result.to_string(index=False, float_format=lambda v: f"{v:.3f}"), flush=True)
     say(f"wrote {out} in {time.monotonic() - began:.0f}s")
 

@@ -87,5 +87,19 @@ def backtested_version(warehouse: Path, table: str = "flow_backtest") -> str | N
     return row[0] if row else None
 
 
+def publish_if_built(warehouse: Path, serving: Path) -> str | None:
+    """Publish a new serving snapshot (every mart and ml.* table) if the warehouse holds built marts."""
+    from orchestration.serving import publish_snapshot
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        marts = [f"marts.{name}" for (name,) in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts' order by 1").fetchall()]
+        built = con.execute("select count(*) from information_schema.tables where table_schema = 'intermediate' "
+                            "and table_name = 'int_data_period'").fetchone()[0]
+    if not marts or not built:
+        return None
+    return publish_snapshot(warehouse, serving, marts)["version"]
+
+
 __all__ = ["MODEL_NAME", "backtest_table", "backtested_version", "forecast", "train", "usable", "write_table",
            "zone_series"]

@@ -72,8 +72,10 @@ def test_crowding_alerts_and_backtest_metrics(page, marts):
     assert len(table) == len(marts.execute("select * from ml.flow_backtest").df())
 
 
-def test_page_in_english(world, monkeypatch):
-    app = open_page(world.data_dir, monkeypatch, lang="en")
+def test_page_in_english(page):
+    page.session_state["lang"] = "en"
+    app = page.run()
+    assert not app.exception, app.exception
     assert app.title[0].value == "Foot traffic"
     assert "Holiday uplift" in frame_with(app, "Holiday uplift").columns
     assert {"Forecast model", "Seasonal naive (same hour last week)"} <= set(frame_with(app, "Hours scored")["Method"])

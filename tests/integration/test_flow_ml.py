@@ -131,6 +131,7 @@ def test_ml_tables_reach_the_serving_snapshot(world, marts):
     for table in ("flow_forecast", "flow_backtest", "flow_crowding_alerts"):
         rows = marts.execute(f"select count(*) from ml.{table}").fetchone()[0]
         assert manifest["tables"][f"ml__{table}"] == rows
-        published = duckdb.sql(f"select count(*) from read_parquet('{folder / f'ml__{table}.parquet'}')").fetchone()[0]
+        parquet = folder / f"ml__{table}.parquet"
+        published = duckdb.sql(f"select count(*) from read_parquet('{parquet}')").fetchall()[0][0]
         assert published == rows
     assert manifest["tables"]["marts__mart_district_heat"] > 0

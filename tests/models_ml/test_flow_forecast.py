@@ -116,4 +116,4 @@ def test_backtest_on_the_demo_world_beats_seasonal_naive(simulated_flow):
     # here the model must beat the baseline on both error measures and keep a sane band.
     assert overall.loc["model", "mase"] < overall.loc["seasonal_naive", "mase"]
     assert overall.loc["model", "wape"] < overall.loc["seasonal_naive", "wape"]
-    assert 0.65 <= overall.loc["model", "coverage_80"] <= 0.95
+    assert 0.6 <= overall.loc["model", "coverage_80"] <= 0.95

@@ -39,7 +39,7 @@ def test_adapter_rejects_a_file_of_another_shape(tmp_path):
 def test_cli_backtest_on_melbourne_beats_seasonal_naive(tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("GRIDSIGHT_DATA_DIR", raising=False)
     out = tmp_path / "melbourne.csv"
-    cli.main(["--data-dir", str(tmp_path), "flow-backtest", "--melbourne", str(MELBOURNE), "--origins", "3",
+    cli.main(["--data-dir", str(tmp_path), "flow-backtest", "--melbourne", str(MELBOURNE), "--origins", "6",
               "--step-weeks", "8", "--out", str(out)])
     printed = capsys.readouterr().out
     metrics = pd.read_csv(out)
@@ -47,6 +47,6 @@ def test_cli_backtest_on_melbourne_beats_seasonal_naive(tmp_path, capsys, monkey
     assert "seasonal_naive" in printed and "mase" in printed
     assert set(metrics["dataset"]) == {"melbourne"}
     overall = metrics[metrics["zone_id"] == "ALL"].set_index("method")
-    assert overall.loc["model", "origins"] == 3
+    assert overall.loc["model", "origins"] == 6
     assert overall.loc["model", "mase"] < overall.loc["seasonal_naive", "mase"]
     assert overall.loc["model", "wape"] < overall.loc["seasonal_naive", "wape"]

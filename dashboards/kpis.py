@@ -80,13 +80,17 @@ def kpi_values(snapshot: Snapshot, end: dt.date, days: int, street_id: str | Non
     """Each KPI over the `days` ending on `end`, and over the `days` before that for comparison."""
     start = end - dt.timedelta(days=days - 1)
     previous_start = start - dt.timedelta(days=days)
-    year = dt.timedelta(days=364)   # 52 weeks: the same weekdays a year earlier
+    # a year earlier: 52 weeks (the same weekdays) for periods up to 364 days, else a calendar year
+    year = dt.timedelta(days=364 if days <= 364 else 365)
     totals = daily_totals(snapshot, previous_start - year, end, street_id)
     totals["date_day"] = pd.to_datetime(totals["date_day"]).dt.date
     window = lambda a, b: totals[(totals["date_day"] >= a) & (totals["date_day"] <= b)]  # noqa: E731
     current, previous = window(start, end), window(previous_start, start - dt.timedelta(days=1))
-    current_ly = window(start - year, end - year)
-    previous_ly = window(previous_start - year, start - year - dt.timedelta(days=1))
+    first_day = totals["date_day"].min() if len(totals) else end
+    # a comparison period counts only if the data covers all of it
+    current_ly = window(start - year, end - year) if first_day <= start - year else None
+    previous_ly = (window(previous_start - year, start - year - dt.timedelta(days=1))
+                   if first_day <= previous_start - year else None)
     cases = case_durations(snapshot, previous_start, end, street_id)
     cases["reported_on"] = pd.to_datetime(cases["reported_on"]).dt.date
     current_cases, previous_cases = cases[cases["reported_on"] >= start], cases[cases["reported_on"] < start]

@@ -5,6 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from dashboards.components.export import audited_download
 from dashboards.components.grid_map import FONT, PLOTLY_CONFIG, grid_map
 from dashboards.components.remembered import remembered
 from dashboards.data import current_snapshot, query
@@ -84,8 +85,8 @@ export = actions[["rank", "grid_id", name, f"community_{name}", "tier", "expecte
     "tier": t("col_tier"), "expected_disputes": t("hotspots_expected_short"), "disputes_last_4w": t("col_last_4w"),
     f"cause_{lang()}": t("col_cause"), "action_label": t("col_action"), "reasons": t("col_reasons")})
 st.dataframe(export, hide_index=True, width="stretch", key="actions")
-st.download_button(t("hotspots_export"), export.to_csv(index=False).encode("utf-8-sig"),
-                   file_name=f"hotspot_actions_{first['week_start'].date()}.csv", mime="text/csv", key="export")
+audited_download(t("hotspots_export"), export, f"hotspot_actions_{first['week_start'].date()}.csv",
+                 "export_hotspot_actions", key="export", grids=sorted(actions["grid_id"]))
 
 st.subheader(t("hotspots_backtest"))
 if not has_backtest:

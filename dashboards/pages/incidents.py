@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboards import incidents
+from dashboards.components.export import audited_download
 from dashboards.components.grid_map import FONT
 from dashboards.components.remembered import remembered
 from dashboards.data import current_snapshot
@@ -19,9 +20,8 @@ LADDER = ["micro_grid", "grid", "community", "street", "district"]
 
 
 def export(frame: pd.DataFrame, name: str) -> None:
-    """A download button for exactly the table shown (labels of the user's language)."""
-    st.download_button(t("export_csv"), frame.to_csv(index=False).encode("utf-8-sig"),
-                       file_name=f"{name}.csv", mime="text/csv", key=f"export_{name}")
+    """A download button for exactly the table shown (labels of the user's language), audited."""
+    audited_download(t("export_csv"), frame, f"{name}.csv", f"export_incidents_{name}", key=f"export_{name}")
 
 
 def layout(figure: go.Figure, height: int = 320) -> go.Figure:

@@ -92,11 +92,12 @@ def test_funnel_counts_cases_by_highest_level(page, marts):
 def test_exports_are_the_tables_shown(world, monkeypatch):
     import streamlit as st
 
-    exported = {}
+    exported, callbacks = {}, {}
     original = st.download_button
 
     def capture(label, data, file_name=None, **kwargs):
         exported[file_name] = data
+        callbacks[file_name] = kwargs
         return original(label, data, file_name=file_name, **kwargs)
 
     monkeypatch.setattr(st, "download_button", capture)
@@ -113,6 +114,17 @@ def test_exports_are_the_tables_shown(world, monkeypatch):
     timeline = next(name for name in exported if name.startswith("timeline_"))
     rows = len(pd.read_csv(io.BytesIO(exported[timeline]), encoding="utf-8-sig"))
     assert rows == len(_frame(app, "timeline_table")) > 0
+
+    # A download is recorded in the audit log with what was exported.
+    from dashboards.access import audit_entries
+
+    before = len(audit_entries())
+    click = callbacks["at_risk.csv"]
+    click["on_click"](*click["args"], **click["kwargs"])
+    entries = audit_entries()
+    assert len(entries) == before + 1
+    assert entries[0]["action"] == "export_incidents_at_risk"
+    assert entries[0]["rows"] == len(_frame(app, "at_risk")) and entries[0]["file"] == "at_risk.csv"
 
 
 def test_english(world, monkeypatch):

@@ -104,7 +104,8 @@ kpi_values as (
 ),
 
 trailing_targets as (
-    select area_level, area_id, kpi, avg(actual) as trailing_mean
+    -- ordered aggregates: a sum of doubles depends on its order, and reruns must give identical marts
+    select area_level, area_id, kpi, avg(actual order by weeks_back) as trailing_mean
     from kpi_values
     where weeks_back > 0
     group by all
@@ -145,7 +146,7 @@ with_scores as (
 overall as (
     select as_of_date, area_level, area_id, period_days, 'overall' as kpi, 'score' as unit,
            true as higher_is_better, cast(null as double) as actual, 1.0 as target, 'definition' as target_source,
-           avg(score) as score
+           avg(score order by kpi) as score
     from with_scores
     group by all
 )

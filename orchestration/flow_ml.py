@@ -30,11 +30,20 @@ def zone_capacity(warehouse: Path) -> pd.Series:
     return frame.set_index("zone_id")["safe_capacity"]
 
 
+def window_fingerprint(series: pd.DataFrame, start: str, end: str) -> list[float]:
+    """Hours with a count and their total inside start..end: changes when a late or corrected delivery
+    lands inside a model's training window."""
+    ts = pd.to_datetime(series["ts"])
+    inside = series.loc[(ts >= pd.Timestamp(start)) & (ts < pd.Timestamp(end) + pd.Timedelta(days=1)), "count"]
+    return [int(inside.notna().sum()), round(float(inside.sum()), 3)]
+
+
 def train(models_dir: Path, series: pd.DataFrame, calendar: str = "china"):
     """Fit on the series' training window and save a new model version."""
     model = flow_forecast.fit(series, calendar=calendar)
+    info = {**model.info(), "window_fingerprint": window_fingerprint(series, model.train_start, model.train_end)}
     saved = save_model(models_dir, MODEL_NAME, model.estimator, dt.date.fromisoformat(model.train_start),
-                       dt.date.fromisoformat(model.train_end), info=model.info())
+                       dt.date.fromisoformat(model.train_end), info=info)
     return saved, model
 
 
@@ -43,12 +52,15 @@ def load(saved) -> flow_forecast.FlowForecaster:
 
 
 def usable(saved, series: pd.DataFrame) -> bool:
-    """A saved model can score these data: it knows every zone and was trained on this world's period."""
+    """A saved model can score these data: it knows every zone, was trained on this world's period, and
+    no late delivery has changed the counts of its training window since (that retrains at once)."""
     if saved is None:
         return False
     zones = set(series["zone_id"].unique())
     last = pd.to_datetime(series["ts"]).max().date()
-    return zones <= set(saved.info.get("zones", [])) and dt.date.fromisoformat(saved.info["train_end"]) <= last
+    window = window_fingerprint(series, saved.info["train_start"], saved.info["train_end"])
+    return (zones <= set(saved.info.get("zones", [])) and dt.date.fromisoformat(saved.info["train_end"]) <= last
+            and saved.info.get("window_fingerprint") == window)
 
 
 def forecast(warehouse: Path, saved, series: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

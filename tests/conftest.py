@@ -27,7 +27,7 @@ class World:
 
 def warehouse_fingerprint(warehouse: Path) -> dict:
     """Row count and an order-independent content hash of every table, leaving out when things were
-    loaded (columns *ingested_at, scanned_at)."""
+    loaded (columns *ingested_at, scanned_at) and when a model was saved (model_version, a timestamp)."""
     import duckdb
 
     out = {}
@@ -37,7 +37,8 @@ def warehouse_fingerprint(warehouse: Path) -> dict:
         for schema, table in tables:
             cols = [c for (c,) in con.execute(
                 "select column_name from information_schema.columns where table_schema = ? and table_name = ? "
-                "and not (column_name like '%ingested_at' or column_name = 'scanned_at') order by ordinal_position",
+                "and not (column_name like '%ingested_at' or column_name in ('scanned_at', 'model_version')) "
+                "order by ordinal_position",
                 [schema, table]).fetchall()]
             select = ", ".join(f'"{c}"' for c in cols)
             out[f"{schema}.{table}"] = con.execute(

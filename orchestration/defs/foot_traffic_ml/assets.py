@@ -12,7 +12,8 @@ MODEL = dg.AssetKey(["ml", "flow_model"])
 
 
 class FlowTrainingConfig(dg.Config):
-    retrain: bool = False   # the weekly schedule sets it; daily runs reuse the newest usable model
+    # the weekly schedule sets it; daily runs reuse the newest usable model (see flow_ml.usable)
+    retrain: bool = False
 
 
 @dg.asset(key=MODEL, deps=[HOURLY], group_name="ml", pool=WAREHOUSE_POOL, kinds={"sklearn"})

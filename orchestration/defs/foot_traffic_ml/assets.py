@@ -11,6 +11,11 @@ HOURLY = dg.AssetKey(["marts", "fct_foot_traffic_hourly"])
 MODEL = dg.AssetKey(["ml", "flow_model"])
 
 
+def _skipped(context: dg.AssetExecutionContext, reason: str) -> dg.MaterializeResult:
+    context.log.warning(reason)
+    return dg.MaterializeResult(metadata={"skipped": reason})
+
+
 class FlowTrainingConfig(dg.Config):
     # the weekly schedule sets it; daily runs reuse the newest usable model (see flow_ml.usable)
     retrain: bool = False
@@ -22,9 +27,14 @@ def flow_model(context: dg.AssetExecutionContext, config: FlowTrainingConfig, gr
     """Hourly flow forecaster (gradient boosting, 168 h ahead) saved with its version and training window."""
     paths = gridsight.paths
     series = flow_ml.zone_series(paths.warehouse)
+    if series["count"].notna().sum() == 0:
+        return _skipped(context, "no foot-traffic counts in the warehouse: the flow model is not trained")
     saved = latest_model(paths.models, flow_ml.MODEL_NAME)
     if config.retrain or not flow_ml.usable(saved, series):
-        saved, _model = flow_ml.train(paths.models, series)
+        try:
+            saved, _model = flow_ml.train(paths.models, series)
+        except ValueError as exc:   # too little history: a warning, not a failed daily run
+            return _skipped(context, f"flow model not trained: {exc}")
         context.log.info(f"trained flow model {saved.version} on "
                          f"{saved.info['train_start']} … {saved.info['train_end']}")
     else:
@@ -41,6 +51,8 @@ def flow_forecast(context: dg.AssetExecutionContext, gridsight: GridsightData) -
     paths = gridsight.paths
     series = flow_ml.zone_series(paths.warehouse)
     saved = latest_model(paths.models, flow_ml.MODEL_NAME)
+    if saved is None or not flow_ml.usable(saved, series):
+        return _skipped(context, "no flow model fits these data: no forecast")
     out, alerts = flow_ml.forecast(paths.warehouse, saved, series)
     write_table(paths.warehouse, "flow_forecast", out)
     write_table(paths.warehouse, "flow_crowding_alerts", alerts)
@@ -57,6 +69,8 @@ def flow_backtest(context: dg.AssetExecutionContext, gridsight: GridsightData) -
     and the seasonal-naive baseline, recomputed for each new model version."""
     paths = gridsight.paths
     saved = latest_model(paths.models, flow_ml.MODEL_NAME)
+    if saved is None:
+        return _skipped(context, "no flow model: no backtest")
     if flow_ml.backtested_version(paths.warehouse) == saved.version:
         context.log.info(f"flow backtest of model {saved.version} is current")
         return dg.MaterializeResult(metadata={"model_version": saved.version, "recomputed": False})

@@ -64,6 +64,11 @@ def access_of(user) -> Access:
     return Access(user.scope, user.can("view_households"))
 
 
+def has_table(snapshot: Snapshot, table: str) -> bool:
+    """Whether the snapshot publishes `table` (snapshots published before a mart existed lack it)."""
+    return any(name.split("__", 1)[-1] == table for name in snapshot.tables)
+
+
 def _connect(snapshot: Snapshot, access: Access = FULL_ACCESS) -> duckdb.DuckDBPyConnection:
     from dashboards.access import HOUSEHOLD_TABLES
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboards.data import Snapshot, query
-from dashboards.quality import has_table
+from dashboards.data import Snapshot, has_table, query
 
 HISTORY_DAYS = 14
 BACKTEST_TABLES = ("flow_backtest", "flow_backtest_melbourne")   # the demo world; real Melbourne counts

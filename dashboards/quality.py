@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from dashboards.data import Snapshot, query
+from dashboards.data import Snapshot, has_table, query
 
 TIMEZONE = ZoneInfo("Asia/Shanghai")
 STATUSES = ("ok", "stale", "unknown_source", "unexpected_files")
@@ -23,11 +23,6 @@ def today() -> dt.date:
     """GRIDSIGHT_TODAY (YYYY-MM-DD) when set, else today's date in Asia/Shanghai."""
     pinned = os.environ.get("GRIDSIGHT_TODAY")
     return dt.date.fromisoformat(pinned) if pinned else dt.datetime.now(TIMEZONE).date()
-
-
-def has_table(snapshot: Snapshot, table: str) -> bool:
-    """Whether the snapshot publishes `table` (snapshots published before a mart existed lack it)."""
-    return any(name.split("__", 1)[-1] == table for name in snapshot.tables)
 
 
 def source_status(freshness: pd.DataFrame, on: dt.date) -> pd.Series:

@@ -9,6 +9,8 @@ import datetime as dt
 
 import numpy as np
 
+from data_contracts.privacy import id_check_character
+
 SURNAMES = list(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
     "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -21,18 +23,10 @@ GIVEN = list(
 LOCAL_REGION = "340803"
 OTHER_REGIONS = ["340822", "340826", "340811", "341502", "340102", "411502", "320102", "420102", "362502",
                  "430103", "510104", "341204"]
-ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-ID_CHECK = "10X98765432"
 MOBILE_PREFIXES = ["130", "131", "132", "135", "136", "137", "138", "139", "150", "151", "152", "155",
                    "156", "158", "159", "166", "177", "180", "181", "186", "187", "188", "189", "199"]
 PLATE_PREFIX = "皖H"
 PLATE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
-
-
-def id_checksum(first17: str) -> str:
-    """GB 11643 check character for the first 17 digits of a resident ID number."""
-    total = sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS, strict=True))
-    return ID_CHECK[total % 11]
 
 
 def id_number(rng: np.random.Generator, region: str, birth: dt.date, male: bool,
@@ -41,7 +35,7 @@ def id_number(rng: np.random.Generator, region: str, birth: dt.date, male: bool,
     while True:
         seq = int(rng.integers(0, 500)) * 2 + (1 if male else 0)
         first17 = f"{region}{birth:%Y%m%d}{seq:03d}"
-        number = first17 + id_checksum(first17)
+        number = first17 + id_check_character(first17)
         if issued is None or number not in issued:
             break
     if issued is not None:

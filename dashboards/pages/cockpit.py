@@ -7,20 +7,16 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboards.components.grid_map import FONT, PLOTLY_CONFIG, grid_map
+from dashboards.components.page import page_snapshot
 from dashboards.components.remembered import remembered
-from dashboards.data import current_snapshot, query
+from dashboards.data import query
 from dashboards.i18n import code_label, lang, name_column, t
 from dashboards.kpis import format_delta, format_value, kpi_values
 
 PERIODS = [7, 30, 90, 365]
 KPIS_PER_ROW = 4
 
-snapshot = current_snapshot()
-st.title(t("app_title"))
-if snapshot is None:
-    st.info(t("no_snapshot"))
-    st.stop()
-st.caption(t("as_of", date=snapshot.as_of, version=snapshot.version))
+snapshot = page_snapshot("app_title")
 
 name = name_column()
 streets = query(snapshot, "select grid_id, name_zh, name_en from dim_grids where level = 'street' order by grid_id")

@@ -7,8 +7,8 @@ import streamlit as st
 
 from dashboards import quality
 from dashboards.components.grid_map import FONT
+from dashboards.components.page import page_snapshot
 from dashboards.components.remembered import remembered
-from dashboards.data import current_snapshot
 from dashboards.i18n import code_label, lang, name_column, t
 
 FORMATS = {"last_landed_on": st.column_config.DateColumn(format="YYYY-MM-DD"),
@@ -23,11 +23,7 @@ def table(frame, columns: dict[str, str]) -> None:
                  width="stretch", column_config={t(key): FORMATS[c] for c, key in columns.items() if c in FORMATS})
 
 
-snapshot = current_snapshot()
-st.title(t("page_quality"))
-if snapshot is None:
-    st.info(t("no_snapshot"))
-    st.stop()
+snapshot = page_snapshot("page_quality", as_of_caption=False)
 today = quality.today()
 st.caption(t("quality_today", today=today, date=snapshot.as_of, version=snapshot.version))
 

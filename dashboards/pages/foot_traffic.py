@@ -7,16 +7,11 @@ import streamlit as st
 
 from dashboards import foot_traffic
 from dashboards.components.grid_map import FONT
+from dashboards.components.page import page_snapshot
 from dashboards.components.remembered import remembered
-from dashboards.data import current_snapshot
 from dashboards.i18n import code_label, lang, t
 
-snapshot = current_snapshot()
-st.title(t("page_foot_traffic"))
-if snapshot is None:
-    st.info(t("no_snapshot"))
-    st.stop()
-st.caption(t("as_of", date=snapshot.as_of, version=snapshot.version))
+snapshot = page_snapshot("page_foot_traffic")
 zones = foot_traffic.zones(snapshot)
 if zones.empty:
     st.info(t("ft_no_data"))

@@ -7,19 +7,16 @@ import streamlit as st
 
 from dashboards.components.export import audited_download
 from dashboards.components.grid_map import FONT, PLOTLY_CONFIG, grid_map
+from dashboards.components.page import page_snapshot
 from dashboards.components.remembered import remembered
-from dashboards.data import current_snapshot, query
+from dashboards.data import has_table, query
 from dashboards.i18n import code_label, lang, name_column, t
 
 MODELS = ["model", "last_week", "mean_4w", "mean_12w", "kde"]
 METRICS = ["pai_10", "hit_rate_10", "pei_10", "pai_20", "hit_rate_20", "pei_20", "poisson_deviance"]
 
-snapshot = current_snapshot()
-st.title(t("hotspots_title"))
-if snapshot is None:
-    st.info(t("no_snapshot"))
-    st.stop()
-if "ml__hotspot_scores" not in snapshot.tables:
+snapshot = page_snapshot("hotspots_title", as_of_caption=False)
+if not has_table(snapshot, "hotspot_scores"):
     st.info(t("hotspots_none"))
     st.stop()
 
@@ -51,7 +48,7 @@ scores["tier"] = [code_label("tier", v) for v in scores["risk_tier"]]
 scores[f"cause_{lang()}"] = scores[f"cause_{lang()}"].fillna("")
 scores["action_label"] = [code_label("action", v) if isinstance(v, str) else "" for v in scores["action"]]
 backtest = query(snapshot, "select * from hotspot_backtest order by origin, model") \
-    if "ml__hotspot_backtest" in snapshot.tables else None
+    if has_table(snapshot, "hotspot_backtest") else None
 has_backtest = backtest is not None and not backtest.empty
 
 cols = st.columns(4)

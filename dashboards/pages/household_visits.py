@@ -4,7 +4,8 @@ and phones, tier and care needs, most urgent first. Viewing and exporting the li
 import streamlit as st
 
 from dashboards.access import audit, current_user
-from dashboards.data import current_snapshot, query
+from dashboards.components.page import page_snapshot
+from dashboards.data import query
 from dashboards.i18n import name_column, t
 
 TIERS = ("red", "yellow", "green")
@@ -12,11 +13,7 @@ COLUMNS = {"grid": "grid", "building": "building", "unit": "unit", "room": "room
            "head_name_mask": "head_name", "head_phone_mask": "head_phone", "members": "members",
            "tier": "tier", "needs": "needs", "visit_priority": "visit_priority"}
 
-snapshot = current_snapshot()
-st.title(t("page_visits"))
-if snapshot is None:
-    st.info(t("no_snapshot"))
-    st.stop()
+snapshot = page_snapshot("page_visits", as_of_caption=False)
 user = current_user()
 if not user.can("view_households"):
     st.warning(t("no_household_permission"))

@@ -10,9 +10,8 @@ import streamlit as st
 
 from dashboards import incidents
 from dashboards.components.export import audited_download
-from dashboards.components.grid_map import FONT
+from dashboards.components.page import chart_layout, page_snapshot
 from dashboards.components.remembered import remembered
-from dashboards.data import current_snapshot
 from dashboards.i18n import code_label, lang, name_column, t
 
 PERIODS = [7, 30, 90, 365]
@@ -24,18 +23,7 @@ def export(frame: pd.DataFrame, name: str) -> None:
     audited_download(t("export_csv"), frame, f"{name}.csv", f"export_incidents_{name}", key=f"export_{name}")
 
 
-def layout(figure: go.Figure, height: int = 320) -> go.Figure:
-    figure.update_layout(height=height, margin=dict(l=0, r=0, t=10, b=0), font_family=FONT,
-                         legend=dict(orientation="h", y=1.15))
-    return figure
-
-
-snapshot = current_snapshot()
-st.title(t("page_incidents"))
-if snapshot is None:
-    st.info(t("no_snapshot"))
-    st.stop()
-st.caption(t("as_of", date=snapshot.as_of, version=snapshot.version))
+snapshot = page_snapshot("page_incidents")
 name = name_column()
 
 # Drill-down: district → street → community → grid, each selector limited to the one above it.
@@ -70,7 +58,7 @@ with left:
     figure = go.Figure()
     for column in ("backlog", "overdue", "sla_80", "sla_50"):
         figure.add_scatter(x=daily["date_day"], y=daily[column], name=t(column), mode="lines")
-    st.plotly_chart(layout(figure).update_layout(yaxis_title=t("count"), xaxis_tickformat="%m-%d"),
+    st.plotly_chart(chart_layout(figure).update_layout(yaxis_title=t("count"), xaxis_tickformat="%m-%d"),
                     width="stretch", key="backlog_trend")
     export(daily.rename(columns={"date_day": t("date"), "new_cases": t("new_cases"), "backlog": t("backlog"),
                                  "overdue": t("overdue"), "sla_80": t("sla_80"), "sla_50": t("sla_50"),
@@ -80,7 +68,7 @@ with right:
     steps = incidents.funnel(snapshot, area, start, end)
     steps["level"] = [code_label("level", LADDER[r - 1]) for r in steps["level_rank"]]
     funnel = go.Funnel(y=steps["level"].tolist(), x=steps["cases"].tolist(), textinfo="value+percent initial")
-    st.plotly_chart(layout(go.Figure(funnel)), width="stretch", key="funnel")
+    st.plotly_chart(chart_layout(go.Figure(funnel)), width="stretch", key="funnel")
 
 st.subheader(t("at_risk_title"))
 st.caption(t("at_risk_help"))
@@ -103,7 +91,7 @@ else:
     table = table.loc[table.sum(axis=1).sort_values(ascending=False).index]
     figure = go.Figure(go.Heatmap(z=table.to_numpy(), x=list(table.columns), y=list(table.index), colorscale="OrRd",
                                   text=table.to_numpy(), texttemplate="%{text}", colorbar_title=t("cases")))
-    st.plotly_chart(layout(figure, height=max(320, 22 * len(table))), width="stretch", key="heat")
+    st.plotly_chart(chart_layout(figure, height=max(320, 22 * len(table))), width="stretch", key="heat")
     shown_heat = table.reset_index().rename(columns={f"l2_{name}": t("category")})
     export(shown_heat, "category_by_area")
 
@@ -127,7 +115,7 @@ else:
                        hovertext=row.actor, showlegend=False)
     figure.update_xaxes(type="date")
     figure.update_yaxes(categoryorder="array", categoryarray=[code_label("level", lv) for lv in LADDER])
-    st.plotly_chart(layout(figure, height=260), width="stretch", key="timeline")
+    st.plotly_chart(chart_layout(figure, height=260), width="stretch", key="timeline")
     shown_steps = pd.DataFrame({
         t("event"): steps["event_type"].map(lambda c: code_label("event", c)), t("event_at"): steps["event_at"],
         t("holding_level"): steps["level"].map(lambda c: code_label("level", c)), t("holder"): steps["actor"],

@@ -5,9 +5,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboards.access import audit, current_user
-from dashboards.components.grid_map import FONT, PLOTLY_CONFIG, grid_map
+from dashboards.components.grid_map import PLOTLY_CONFIG, grid_map
+from dashboards.components.page import chart_layout, page_snapshot
 from dashboards.components.remembered import remembered
-from dashboards.data import current_snapshot, query
+from dashboards.data import query
 from dashboards.i18n import lang, name_column, t
 
 AGE_BANDS = {"age_0_17": "0-17", "age_18_34": "18-34", "age_35_59": "35-59", "age_60_79": "60-79",
@@ -18,19 +19,8 @@ CARE = ("elderly_alone", "disabled", "chronic_illness", "low_income", "veterans"
         "focus_persons")
 
 
-def layout(figure: go.Figure, height: int = 320) -> go.Figure:
-    figure.update_layout(height=height, margin=dict(l=0, r=0, t=10, b=0), font_family=FONT,
-                         legend=dict(orientation="h", y=1.12))
-    return figure
-
-
-snapshot = current_snapshot()
-st.title(t("page_population"))
-if snapshot is None:
-    st.info(t("no_snapshot"))
-    st.stop()
+snapshot = page_snapshot("page_population")
 user = current_user()
-st.caption(t("as_of", date=snapshot.as_of, version=snapshot.version))
 
 name = name_column()
 grids = query(snapshot, """
@@ -54,19 +44,19 @@ with age_column:
     st.subheader(t("age_title"))
     pie = go.Figure(go.Pie(labels=list(AGE_BANDS.values()), values=[int(totals[c]) for c in AGE_BANDS],
                            hole=0.35, sort=False))
-    st.plotly_chart(layout(pie), width="stretch", key="age_pie")
+    st.plotly_chart(chart_layout(pie), width="stretch", key="age_pie")
 with residence_column:
     st.subheader(t("residence_title"))
     bars = go.Figure(go.Bar(x=[t(f"residence_{r}") for r in RESIDENCE], y=[int(totals[r]) for r in RESIDENCE]))
     bars.update_layout(yaxis_title=t("count"))
-    st.plotly_chart(layout(bars), width="stretch", key="residence_types")
+    st.plotly_chart(chart_layout(bars), width="stretch", key="residence_types")
 
 st.subheader(t("tiers_by_grid_title"))
 stacked = go.Figure()
 for tier, colour in TIERS.items():
     stacked.add_bar(x=grids[name], y=grids[f"households_{tier}"], name=t(f"tier_{tier}"), marker_color=colour)
 stacked.update_layout(barmode="stack", yaxis_title=t("households_axis"))
-st.plotly_chart(layout(stacked, 360), width="stretch", key="tiers_by_grid")
+st.plotly_chart(chart_layout(stacked, 360), width="stretch", key="tiers_by_grid")
 
 map_column, trend_column = st.columns([3, 2])
 with map_column:
@@ -89,7 +79,7 @@ with trend_column:
     lines.add_bar(x=trend["date_day"], y=-trend["deregistered"], name=t("households_deregistered"), yaxis="y2")
     lines.update_layout(yaxis_title=t("count"), xaxis_tickformat="%m-%d", barmode="relative",
                         yaxis2=dict(overlaying="y", side="right", showgrid=False, title=t("households_axis")))
-    st.plotly_chart(layout(lines, 420), width="stretch", key="renters_trend")
+    st.plotly_chart(chart_layout(lines, 420), width="stretch", key="renters_trend")
 
 st.subheader(t("care_title"))
 care = grids[[name, "residents", *CARE]].rename(columns={name: t("grid"), "residents": t("pop_residents"),

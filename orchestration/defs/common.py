@@ -1,5 +1,6 @@
 """What every area shares: the daily partitions, the single-run backfill policy, the one pool for
-warehouse writers, and the resource that knows where the data lives."""
+warehouse writers, the resource that knows where the data lives, and how a model asset skips a run
+that has too little data."""
 
 from __future__ import annotations
 
@@ -31,3 +32,10 @@ def partition_days(context: dg.AssetExecutionContext) -> tuple[dt.date, dt.date]
     """First and last day (inclusive) of the partitions this run materializes."""
     window = context.partition_time_window
     return window.start.date(), (window.end - dt.timedelta(days=1)).date()
+
+
+def skipped(context: dg.AssetExecutionContext, reason: str) -> dg.MaterializeResult:
+    """Too little data is no failure of the daily run: a model asset says why and leaves its tables as
+    they are."""
+    context.log.warning(reason)
+    return dg.MaterializeResult(metadata={"skipped": reason})

@@ -68,11 +68,11 @@ REGISTER = contracts_for("population")[0]
 
 
 def _register_rows():
-    from simulator.identity import id_checksum
+    from data_contracts.privacy import id_check_character
 
     first17 = "34080319850317121"
     good = {c: "" for c in REGISTER.names} | {
-        "name": "段小明", "id_number": first17 + id_checksum(first17), "phone": "13812341234", "sex": "M",
+        "name": "段小明", "id_number": first17 + id_check_character(first17), "phone": "13812341234", "sex": "M",
         "birth_date": "1985-03-17", "ethnicity": "汉族", "household_id": "H1", "relation_to_head": "head",
         "building": "1栋", "unit": "1单元", "room": "101", "grid_id": "G1", "residence_type": "registered",
         "is_renter": "false", "move_in_date": "2010-01-01", "registered_on": "2010-01-01", "occupation": "worker",

@@ -6,8 +6,8 @@ import re
 
 import pandas as pd
 
+from data_contracts.privacy import id_check_character
 from simulator import WorldConfig, simulate
-from simulator.identity import id_checksum
 
 START, END = dt.date(2026, 2, 10), dt.date(2026, 2, 19)  # spans the 2026 Spring Festival holiday
 
@@ -39,7 +39,7 @@ def test_register_has_valid_id_numbers_and_mobiles(tmp_path):
     assert len(register) > 1000
     ids = register["id_number"]
     assert ids.str.fullmatch(r"\d{17}[\dX]").all()
-    assert all(id_checksum(i[:17]) == i[17] for i in ids)
+    assert all(id_check_character(i[:17]) == i[17] for i in ids)
     assert (ids.str[6:14] == register["birth_date"].str.replace("-", "")).all()
     phones = register.loc[register["phone"] != "", "phone"]
     assert phones.str.fullmatch(r"1[3-9]\d{9}").all()

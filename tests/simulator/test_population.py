@@ -6,8 +6,8 @@ import datetime as dt
 import numpy as np
 import pytest
 
+from data_contracts.privacy import id_check_character
 from simulator import population
-from simulator.identity import id_checksum
 from simulator.world import build_world
 
 # 华茂1958: 6,215 floating residents registered, 3,245 rentals registered, 3,654 deregistered
@@ -34,7 +34,7 @@ def test_two_years_of_turnover_match_the_huamao_ratios(register):
 def test_ids_are_unique_and_valid_rooms_hold_one_household_and_landlords_own_homes(register):
     arrivals = register[register["change_type"] != "deregister"]
     assert arrivals["id_number"].is_unique
-    assert all(id_checksum(i[:17]) == i[17] for i in arrivals["id_number"].sample(2000, random_state=1))
+    assert all(id_check_character(i[:17]) == i[17] for i in arrivals["id_number"].sample(2000, random_state=1))
     latest = arrivals.drop_duplicates("id_number", keep="last")
     living = latest[~latest["id_number"].isin(register.loc[register["change_type"] == "deregister", "id_number"])]
     per_room = living.groupby(["grid_id", "building", "unit", "room"])["household_id"].nunique()

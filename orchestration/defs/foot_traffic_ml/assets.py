@@ -4,16 +4,11 @@ daily 7-day forecast with crowding alerts, and the rolling-origin backtest of ea
 import dagster as dg
 
 from orchestration import flow_ml
-from orchestration.defs.common import WAREHOUSE_POOL, GridsightData
+from orchestration.defs.common import WAREHOUSE_POOL, GridsightData, skipped
 from orchestration.ml_store import latest_model, write_table
 
 HOURLY = dg.AssetKey(["marts", "fct_foot_traffic_hourly"])
 MODEL = dg.AssetKey(["ml", "flow_model"])
-
-
-def _skipped(context: dg.AssetExecutionContext, reason: str) -> dg.MaterializeResult:
-    context.log.warning(reason)
-    return dg.MaterializeResult(metadata={"skipped": reason})
 
 
 class FlowTrainingConfig(dg.Config):
@@ -28,13 +23,13 @@ def flow_model(context: dg.AssetExecutionContext, config: FlowTrainingConfig, gr
     paths = gridsight.paths
     series = flow_ml.zone_series(paths.warehouse)
     if series["count"].notna().sum() == 0:
-        return _skipped(context, "no foot-traffic counts in the warehouse: the flow model is not trained")
+        return skipped(context, "no foot-traffic counts in the warehouse: the flow model is not trained")
     saved = latest_model(paths.models, flow_ml.MODEL_NAME)
     if config.retrain or not flow_ml.usable(saved, series):
         try:
             saved, _model = flow_ml.train(paths.models, series)
         except ValueError as exc:   # too little history: a warning, not a failed daily run
-            return _skipped(context, f"flow model not trained: {exc}")
+            return skipped(context, f"flow model not trained: {exc}")
         context.log.info(f"trained flow model {saved.version} on "
                          f"{saved.info['train_start']} … {saved.info['train_end']}")
     else:
@@ -52,7 +47,7 @@ def flow_forecast(context: dg.AssetExecutionContext, gridsight: GridsightData) -
     series = flow_ml.zone_series(paths.warehouse)
     saved = latest_model(paths.models, flow_ml.MODEL_NAME)
     if saved is None or not flow_ml.usable(saved, series):
-        return _skipped(context, "no flow model fits these data: no forecast")
+        return skipped(context, "no flow model fits these data: no forecast")
     out, alerts = flow_ml.forecast(paths.warehouse, saved, series)
     write_table(paths.warehouse, "flow_forecast", out)
     write_table(paths.warehouse, "flow_crowding_alerts", alerts)
@@ -70,7 +65,7 @@ def flow_backtest(context: dg.AssetExecutionContext, gridsight: GridsightData) -
     paths = gridsight.paths
     saved = latest_model(paths.models, flow_ml.MODEL_NAME)
     if saved is None:
-        return _skipped(context, "no flow model: no backtest")
+        return skipped(context, "no flow model: no backtest")
     if flow_ml.backtested_version(paths.warehouse) == saved.version:
         context.log.info(f"flow backtest of model {saved.version} is current")
         return dg.MaterializeResult(metadata={"model_version": saved.version, "recomputed": False})

@@ -18,7 +18,7 @@ import pandas as pd
 from models_ml import hotspot_backtest as hb
 from models_ml import hotspot_features as hf
 from models_ml import hotspot_model as hm
-from orchestration.defs.common import WAREHOUSE_POOL, GridsightData
+from orchestration.defs.common import WAREHOUSE_POOL, GridsightData, skipped
 from orchestration.defs.hotspots.frames import from_warehouse
 from orchestration.ml_store import latest_model, load_estimator, read_sql, save_model, write_table
 
@@ -51,7 +51,7 @@ def hotspot_model(context: dg.AssetExecutionContext, config: HotspotTraining,
     try:
         inputs, panel, weekly = _inputs(gridsight)
     except ValueError as error:   # a new installation: no complete week yet
-        return _skipped(context, f"hotspot model not trained: {error}")
+        return skipped(context, f"hotspot model not trained: {error}")
     data_through = weekly.week_ends[-1]
     current = latest_model(paths.models, MODEL_NAME)
     fresh = (current is not None
@@ -65,7 +65,7 @@ def hotspot_model(context: dg.AssetExecutionContext, config: HotspotTraining,
     try:
         model = hm.fit(train)
     except ValueError as error:   # too little history, or no dispute in it yet
-        return _skipped(context, f"hotspot model not trained: {error}")
+        return skipped(context, f"hotspot model not trained: {error}")
     rows = train[train["target"].notna()]
     first = rows["week_end"].min() - dt.timedelta(days=6)
     last = rows["week_end"].max() + dt.timedelta(days=7)   # the last target week the model has seen
@@ -88,12 +88,6 @@ def history_fingerprint(daily: pd.DataFrame, through: str) -> str:
     return str(int(pd.util.hash_pandas_object(part, index=False).sum()))
 
 
-def _skipped(context: dg.AssetExecutionContext, reason: str) -> dg.MaterializeResult:
-    """Too little data is no failure of the daily run: say why and leave the tables as they are."""
-    context.log.warning(reason)
-    return dg.MaterializeResult(metadata={"skipped": reason})
-
-
 @dg.asset(key=["ml", "hotspot_scores"], deps=[hotspot_model, *MART_DEPS], group_name="hotspots",
           pool=WAREHOUSE_POOL, kinds={"duckdb"})
 def hotspot_scores(context: dg.AssetExecutionContext, gridsight: GridsightData) -> dg.MaterializeResult:
@@ -101,7 +95,7 @@ def hotspot_scores(context: dg.AssetExecutionContext, gridsight: GridsightData) 
     paths = gridsight.paths
     saved = latest_model(paths.models, MODEL_NAME)
     if saved is None:
-        return _skipped(context, "no hotspot scores: no model has been trained yet")
+        return skipped(context, "no hotspot scores: no model has been trained yet")
     inputs, panel, weekly = _inputs(gridsight)
     model = load_estimator(saved)
     scores = hb.next_week_scores(panel, weekly, inputs.grids, inputs.events, model)
@@ -138,7 +132,7 @@ def hotspot_backtest(context: dg.AssetExecutionContext, gridsight: GridsightData
     paths = gridsight.paths
     saved = latest_model(paths.models, MODEL_NAME)
     if saved is None:
-        return _skipped(context, "no hotspot backtest: no model has been trained yet")
+        return skipped(context, "no hotspot backtest: no model has been trained yet")
     if _backtested_through(paths.warehouse) == _trained_through(saved):
         context.log.info(f"hotspot backtest is current for model {saved.version}")
         return dg.MaterializeResult(metadata={"model_version": saved.version, "rerun": False})

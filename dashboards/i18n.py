@@ -391,6 +391,7 @@ LABELS: dict[str, dict[str, str]] = {
     "feat_nb_lag_1": {"zh": "相邻网格上周纠纷", "en": "Disputes next door last week"},
     "feat_nb_mean_4w": {"zh": "相邻网格近4周纠纷", "en": "Disputes next door, last 4 weeks"},
     "feat_nb_mean_12w": {"zh": "相邻网格近12周纠纷", "en": "Disputes next door, last 12 weeks"},
+    "feat_long_run_rate": {"zh": "长期纠纷水平", "en": "Long-run dispute level"},
     "feat_alarms_4w": {"zh": "近4周设备告警", "en": "Device alarms, last 4 weeks"},
     "feat_households": {"zh": "户数", "en": "Households"},
     "feat_shops": {"zh": "商铺数", "en": "Shops"},

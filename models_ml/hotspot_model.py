@@ -1,6 +1,14 @@
 """Next week's disputes per grid: a gradient-boosted Poisson model, its per-grid reasons, and the honest
 baselines it has to beat (last week, trailing 4- and 12-week means, kernel density of past locations).
 
+Long-run rate: a grid's own dispute history is the best guide to its temperament (what no register
+shows), but a year of a quiet grid is a handful of disputes, and a young installation has only weeks.
+So the model also gets each grid's empirical-Bayes rate: what grids with its population make-up and
+shops usually have (a Poisson regression on the static features, the "prior"), moved towards the grid's
+own disputes of the last LONG_RUN_WEEKS weeks as far as the number of weeks and disputes behind it
+warrants (gamma-Poisson credibility; how far grids really differ from their prior is estimated from
+the training data):  rate = prior × (shape + disputes) / (shape + prior × weeks).
+
 Reasons: for each grid and feature, the model's prediction with that feature set to its typical value
 (the training median) is compared with the actual prediction; the ratio says how much that feature
 moves this grid's expected disputes ("×1.8" = it raises them by 80 % compared with a typical grid).
@@ -14,13 +22,17 @@ import math
 import numpy as np
 import pandas as pd
 from sklearn.ensemble import HistGradientBoostingRegressor
+from sklearn.linear_model import PoissonRegressor
 from threadpoolctl import threadpool_limits
 
-from models_ml.hotspot_features import FEATURES, M_PER_DEG_LAT
+from models_ml.hotspot_features import FEATURES, M_PER_DEG_LAT, STATIC_FEATURES
 
 BASELINES = ["last_week", "mean_4w", "mean_12w", "kde"]
 MODEL = "model"
 MIN_HISTORY_WEEKS = 4        # training rows need this many weeks of history behind them
+LONG_RUN = "long_run_rate"   # the empirical-Bayes rate (module doc), the model's one derived feature
+LONG_RUN_WEEKS = 52          # chosen on validation worlds, not on the demo world (models_ml/README.md)
+MIN_SPREAD = 0.01            # floor of the estimated variance of grids' rates around their prior
 KDE_WEEKS = 52               # the kernel density looks this far back
 PREDICTION_FLOOR = 0.01      # for the Poisson deviance a forecast of zero is floored (1 per 100 grid-weeks)
 # One OpenMP thread: these fits are small, and on a busy two-core machine extra threads spin against each
@@ -45,21 +57,79 @@ def fit(train: pd.DataFrame, features: list[str] | None = None, seed: int = 0) -
     model = HistGradientBoostingRegressor(loss="poisson", learning_rate=0.05, max_iter=200, max_depth=2,
                                           min_samples_leaf=min(100, max(20, len(rows) // 50)),
                                           l2_regularization=1.0, early_stopping=False, random_state=seed)
+    model.feature_names_ = [*features, LONG_RUN]   # kept with the estimator (skops stores plain attributes)
+    _fit_long_run(model, rows, [f for f in STATIC_FEATURES if f in features])
+    x = design(model, rows)
     with threadpool_limits(limits=THREADS):
-        model.fit(rows[features].to_numpy(float), rows["target"].to_numpy(float))
-    model.feature_names_ = list(features)   # kept with the estimator (skops stores plain attributes)
-    model.typical_ = rows[features].median().to_numpy(float)
+        model.fit(x, rows["target"].to_numpy(float))
+    model.typical_ = np.median(x, axis=0)
     return model
+
+
+def _statics(rows: pd.DataFrame, cols: list[str]) -> np.ndarray:
+    """Static features for the prior: counts and densities on a log scale, shares as they are."""
+    return np.column_stack([rows[c].to_numpy(float) if c.endswith("_share") else np.log1p(rows[c].to_numpy(float))
+                            for c in cols])
+
+
+def _prior(model, rows: pd.DataFrame) -> np.ndarray:
+    """Expected disputes per week of a grid like this one (the training mean where there are no statics);
+    a grid without some static value gets the training median."""
+    if model.prior_ is None:
+        return np.full(len(rows), model.prior_mean_)
+    x = _statics(rows, model.prior_features_)
+    x = np.where(np.isnan(x), model.prior_center_, x)
+    return model.prior_.predict((x - model.prior_center_) / model.prior_scale_)
+
+
+def _fit_long_run(model, rows: pd.DataFrame, statics: list[str]) -> None:
+    """The prior regression and the gamma shape of the long-run rate, stored on the model."""
+    model.prior_features_, model.prior_mean_, model.prior_ = statics, float(rows["target"].mean()), None
+    if statics:
+        x = _statics(rows, statics)
+        model.prior_center_ = np.nanmedian(x, axis=0)
+        model.prior_scale_ = np.nanstd(x, axis=0) + 1e-9
+        x = np.where(np.isnan(x), model.prior_center_, x)
+        model.prior_ = PoissonRegressor(alpha=1e-4, max_iter=1000).fit(
+            (x - model.prior_center_) / model.prior_scale_, rows["target"].to_numpy(float))
+    # Shape by moments on each grid's latest row: the spread of its disputes around its prior beyond
+    # what Poisson chance explains is the spread of grids' true rates.
+    latest = rows.sort_values("week_index").groupby("grid_id").tail(1)
+    disputes, weeks = _history(latest)
+    expected = _prior(model, latest) * weeks
+    if disputes.sum() > 0:
+        expected = expected * disputes.sum() / expected.sum()
+    spread = float(np.mean((disputes / expected - 1) ** 2 - 1 / expected))
+    model.long_run_shape_ = 1 / max(spread, MIN_SPREAD)
+
+
+def _history(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Disputes of each row's grid over the last LONG_RUN_WEEKS weeks, and how many weeks that is."""
+    weeks = np.minimum(rows["week_index"].to_numpy(float) + 1, LONG_RUN_WEEKS)
+    return rows[f"mean_{LONG_RUN_WEEKS}w"].to_numpy(float) * weeks, weeks
+
+
+def long_run_rate(model, rows: pd.DataFrame) -> np.ndarray:
+    """Each row's empirical-Bayes disputes per week (module doc)."""
+    prior = _prior(model, rows)
+    disputes, weeks = _history(rows)
+    shape = model.long_run_shape_
+    return prior * (shape + disputes) / (shape + prior * weeks)
+
+
+def design(model, rows: pd.DataFrame) -> np.ndarray:
+    """The model's input matrix: the panel features it uses, then the long-run rate."""
+    return np.column_stack([rows[model.feature_names_[:-1]].to_numpy(float), long_run_rate(model, rows)])
 
 
 def predict(model, rows: pd.DataFrame) -> np.ndarray:
     with threadpool_limits(limits=THREADS):
-        return model.predict(rows[model.feature_names_].to_numpy(float))
+        return model.predict(design(model, rows))
 
 
 def reasons(model, rows: pd.DataFrame, top: int = 3) -> pd.DataFrame:
     """The `top` features that raise each row's prediction most, with their factor (see module doc)."""
-    x = rows[model.feature_names_].to_numpy(float)
+    x = design(model, rows)
     with threadpool_limits(limits=THREADS):
         base = np.log(np.maximum(model.predict(x), 1e-9))
         effects = np.zeros_like(x)

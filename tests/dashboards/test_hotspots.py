@@ -108,3 +108,12 @@ def test_model_against_each_baseline(with_backtest, monkeypatch):
     if isinstance(y, dict):   # plotly sends numbers as a base64 typed array
         y = np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"])
     assert np.allclose(np.asarray(y, dtype=float), expected, equal_nan=True)
+
+
+def test_every_reason_the_model_can_give_has_a_label_in_both_languages():
+    from dashboards.i18n import LABELS
+    from models_ml.hotspot_features import FEATURES
+    from models_ml.hotspot_model import LONG_RUN
+
+    missing = [f for f in [*FEATURES, LONG_RUN] if set(LABELS.get(f"feat_{f}", {})) != {"zh", "en"}]
+    assert not missing, missing

@@ -81,6 +81,25 @@ def test_forecasts_follow_the_true_rates_better_than_the_baselines(district):
     assert means[hm.MODEL] > 0.6, means
 
 
+@pytest.mark.parametrize("weeks", [26, 52])
+def test_long_run_rate_finds_the_true_rates_better_than_the_prior_or_the_grid_alone(district, weeks):
+    """The empirical-Bayes rate after `weeks` weeks against each grid's true mean rate over all 80 weeks:
+    closer than both what it combines — grids like this one (the prior) and the grid's own history."""
+    panel, weekly, _, _, truth, _ = district
+    true_weekly = hf.weekly_counts(truth.rename(columns={"date": "date_day", "expected": "disputes_reported"}),
+                                   weekly.grid_ids, weekly.week_ends[-1]).disputes
+    true = pd.Series(true_weekly.mean(axis=1))
+    model = hm.fit(panel[panel["week_index"] < weeks])
+    rows = panel[panel["week_index"] == weeks].set_index("grid_id").reindex(weekly.grid_ids).reset_index()
+    estimates = {"long_run": hm.long_run_rate(model, rows),
+                 "prior": hm.long_run_rate(model, rows.assign(week_index=-1)),   # no week behind it: the prior
+                 "own_history": rows[f"mean_{hm.LONG_RUN_WEEKS}w"].to_numpy(float)}
+    error = {name: float(np.mean((v - true) ** 2)) for name, v in estimates.items()}
+    rank = {name: true.corr(pd.Series(v), method="spearman") for name, v in estimates.items()}
+    assert error["long_run"] < min(error["prior"], error["own_history"]), error
+    assert rank["long_run"] > max(rank["prior"], rank["own_history"]), rank
+
+
 def test_scores_rank_tier_and_explain_every_grid(district):
     panel, weekly, area, events, _, _ = district
     model = hm.fit(panel)

@@ -29,6 +29,9 @@ from models_ml.hotspot_features import FEATURES, M_PER_DEG_LAT, STATIC_FEATURES
 
 BASELINES = ["last_week", "mean_4w", "mean_12w", "kde"]
 MODEL = "model"
+# Raised whenever the model's inputs or structure change: saved models of another design are retrained
+# and their backtest rerun (1: panel features only; 2: with the long-run rate).
+MODEL_DESIGN = 2
 MIN_HISTORY_WEEKS = 4        # training rows need this many weeks of history behind them
 LONG_RUN = "long_run_rate"   # the empirical-Bayes rate (module doc), the model's one derived feature
 LONG_RUN_WEEKS = 52          # chosen on validation worlds, not on the demo world (models_ml/README.md)

@@ -51,3 +51,30 @@ def test_serving_snapshot_carries_the_hotspot_tables(world, marts):
     pd.testing.assert_frame_equal(served.sort_values("grid_id").reset_index(drop=True),
                                   warehouse.sort_values("grid_id").reset_index(drop=True))
     assert (folder / "ml__hotspot_backtest.parquet").exists()
+
+
+def test_a_model_of_an_earlier_design_is_retrained_not_loaded(world, tmp_path, monkeypatch):
+    """After an upgrade the newest saved model may predate the long-run rate: the daily run retrains it
+    (same data, new design) instead of scoring with a model the code no longer understands."""
+    import json
+    import shutil
+
+    import dagster as dg
+
+    from models_ml.hotspot_model import MODEL_DESIGN
+    from orchestration.defs.common import GridsightData
+    from orchestration.defs.hotspots.assets import hotspot_assets
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(world.data_dir, data_dir, ignore=shutil.ignore_patterns("logs", "dagster_home", "serving"))
+    old = latest_model(data_dir / "models", "hotspot")
+    meta = old.path.with_suffix(".json")
+    meta.write_text(json.dumps({**old.info, "design": MODEL_DESIGN - 1}), encoding="utf-8")
+    monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(data_dir))
+    result = dg.materialize(hotspot_assets, resources={"gridsight": GridsightData()})
+    assert result.success
+    new = latest_model(data_dir / "models", "hotspot")
+    assert new.version != old.version and new.info["design"] == MODEL_DESIGN
+    assert new.info["train_end"] == old.info["train_end"]
+    with duckdb.connect(str(data_dir / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from ml.hotspot_scores").fetchone()[0] > 0

@@ -2,8 +2,8 @@
 
 - ml/hotspot_model — trains the Poisson model on every complete week and saves it (skops) with its
   version and training window. The weekly schedule retrains on Monday; the daily run trains only when
-  no model exists yet, the newest one is more than a week behind the data, or a late or corrected
-  delivery changed the history it was trained on.
+  no model exists yet, the newest one is more than a week behind the data or of an earlier design
+  (`MODEL_DESIGN`), or a late or corrected delivery changed the history it was trained on.
 - ml/hotspot_scores — every day: next week's expected disputes, rank, risk tier, reasons and suggested
   action per grid, from the newest model (ml.hotspot_scores).
 - ml/hotspot_backtest — the model against its baselines over the last 52 weeks (at least 26) whenever the
@@ -28,8 +28,9 @@ MART_DEPS = [dg.AssetKey(["marts", m]) for m in ("dim_grids", "mart_grid_daily",
 BACKTEST_WEEKS = 52
 REFIT_EVERY = 4          # the backtest refits the model every 4 origins (features are always as of the origin)
 TRAIN_WEEKS = 104        # training window: the last two years of weeks
-BACKTEST_COLUMNS = ["model_trained_through", "origin", "target_start", "target_end", "model", "n_grids", "disputes",
-                    "poisson_deviance", "hit_rate_10", "pai_10", "pei_10", "hit_rate_20", "pai_20", "pei_20"]
+BACKTEST_COLUMNS = ["model_trained_through", "model_design", "origin", "target_start", "target_end", "model",
+                    "n_grids", "disputes", "poisson_deviance", "hit_rate_10", "pai_10", "pei_10", "hit_rate_20",
+                    "pai_20", "pei_20"]
 
 
 class HotspotTraining(dg.Config):
@@ -54,7 +55,7 @@ def hotspot_model(context: dg.AssetExecutionContext, config: HotspotTraining,
         return skipped(context, f"hotspot model not trained: {error}")
     data_through = weekly.week_ends[-1]
     current = latest_model(paths.models, MODEL_NAME)
-    fresh = (current is not None
+    fresh = (current is not None and current.info.get("design") == hm.MODEL_DESIGN
              and dt.date.fromisoformat(current.info["train_end"]) > data_through - dt.timedelta(days=7)
              and current.info.get("history") == history_fingerprint(inputs.daily, current.info["train_end"]))
     if fresh and not config.retrain:
@@ -70,7 +71,7 @@ def hotspot_model(context: dg.AssetExecutionContext, config: HotspotTraining,
     first = rows["week_end"].min() - dt.timedelta(days=6)
     last = rows["week_end"].max() + dt.timedelta(days=7)   # the last target week the model has seen
     saved = save_model(paths.models, MODEL_NAME, model, first, last,
-                       info={"features": model.feature_names_, "grids": len(inputs.grids),
+                       info={"design": hm.MODEL_DESIGN, "features": model.feature_names_, "grids": len(inputs.grids),
                              "history": history_fingerprint(inputs.daily, str(last)),
                              "training_rows": int(len(rows)), "data_through": str(data_through)})
     context.log.info(f"trained hotspot model {saved.version} on {first} … {last}")
@@ -133,7 +134,7 @@ def hotspot_backtest(context: dg.AssetExecutionContext, gridsight: GridsightData
     saved = latest_model(paths.models, MODEL_NAME)
     if saved is None:
         return skipped(context, "no hotspot backtest: no model has been trained yet")
-    if _backtested_through(paths.warehouse) == _trained_through(saved):
+    if _backtested_for(paths.warehouse) == (_trained_through(saved), saved.info.get("design")):
         context.log.info(f"hotspot backtest is current for model {saved.version}")
         return dg.MaterializeResult(metadata={"model_version": saved.version, "rerun": False})
     inputs, panel, weekly = _inputs(gridsight)
@@ -148,6 +149,7 @@ def hotspot_backtest(context: dg.AssetExecutionContext, gridsight: GridsightData
     results = hb.backtest(panel, weekly, inputs.grids, inputs.events, n_origins=n_origins,
                           train_weeks=TRAIN_WEEKS, refit_every=REFIT_EVERY, progress=context.log.info)
     results.insert(0, "model_trained_through", _trained_through(saved))
+    results.insert(1, "model_design", saved.info.get("design"))
     rows = write_table(paths.warehouse, "hotspot_backtest", results[BACKTEST_COLUMNS])
     means = hb.summary(results)
     best, best_pai = hb.best_baseline(results)
@@ -170,13 +172,17 @@ def _trained_through(saved) -> dt.date:
     return dt.date.fromisoformat(saved.info["train_end"])
 
 
-def _backtested_through(warehouse) -> dt.date | None:
-    """The training end of the model the stored backtest was run for (None: no backtest yet)."""
+def _backtested_for(warehouse) -> tuple[dt.date, int] | None:
+    """The training end and design of the model the stored backtest was run for (None: no backtest yet,
+    or one from before models had a design)."""
     try:
-        frame = read_sql(warehouse, "select max(model_trained_through) as v, count(*) as n from ml.hotspot_backtest")
-    except Exception:   # noqa: BLE001 — no table yet
+        frame = read_sql(warehouse, "select max(model_trained_through) as v, max(model_design) as d, count(*) as n "
+                                    "from ml.hotspot_backtest")
+    except Exception:   # noqa: BLE001 — no table yet, or one without model_design
         return None
-    return pd.Timestamp(frame["v"].iloc[0]).date() if frame["n"].iloc[0] else None
+    if not frame["n"].iloc[0]:
+        return None
+    return pd.Timestamp(frame["v"].iloc[0]).date(), int(frame["d"].iloc[0])
 
 
 hotspot_assets = [hotspot_model, hotspot_scores, hotspot_backtest]

@@ -50,3 +50,16 @@ def calendar_frame(start: dt.date, end: dt.date) -> pd.DataFrame:
     days = pd.date_range(start, end, freq="D").date
     frame = pd.DataFrame([{"date": d, **day_flags(d)} for d in days])
     return frame
+
+
+def spring_festival_starts(start: dt.date, end: dt.date) -> list[dt.date]:
+    """First day of each Spring Festival holiday from start to end (one already running on `start`
+    counts from `start`)."""
+    firsts, previous, day = [], None, start
+    while day <= end:
+        holiday = day_flags(day)["holiday"]
+        if holiday == "spring_festival" and previous != "spring_festival":
+            firsts.append(day)
+        previous = holiday
+        day += dt.timedelta(days=1)
+    return firsts

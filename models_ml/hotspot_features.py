@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from models_ml.calendar import day_flags
+from models_ml.calendar import day_flags, spring_festival_starts
 
 M_PER_DEG_LAT = 111_320.0
 NEIGHBOUR_FACTOR = 1.75   # neighbours: centroids within this many times the typical nearest-centroid distance
@@ -151,22 +151,11 @@ def static_features(grids: pd.DataFrame, population: pd.DataFrame | None = None)
     return out
 
 
-def _spring_festivals(start: dt.date, end: dt.date) -> list[dt.date]:
-    firsts, previous, day = [], None, start
-    while day <= end:
-        holiday = day_flags(day)["holiday"]
-        if holiday == "spring_festival" and previous != "spring_festival":
-            firsts.append(day)
-        previous = holiday
-        day += dt.timedelta(days=1)
-    return firsts
-
-
 def calendar_features(week_ends: list[dt.date]) -> pd.DataFrame:
     """Calendar of the week AFTER each week end (the week being predicted)."""
     if not week_ends:
         return pd.DataFrame(columns=["week_end", *CALENDAR_FEATURES])
-    festivals = _spring_festivals(week_ends[0], week_ends[-1] + dt.timedelta(days=400))
+    festivals = spring_festival_starts(week_ends[0], week_ends[-1] + dt.timedelta(days=400))
     rows = []
     for end in week_ends:
         days = [end + dt.timedelta(days=k) for k in range(1, 8)]

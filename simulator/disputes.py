@@ -23,7 +23,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from models_ml.calendar import day_flags
+from models_ml.calendar import day_flags, spring_festival_starts
 from simulator.world import Grid
 
 CATEGORIES = ["neighbour", "rental", "property_fee", "family", "commercial", "labour"]
@@ -70,23 +70,11 @@ def grid_rates(rng: np.random.Generator, grids: list[Grid]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _spring_festival_days(start: dt.date, end: dt.date) -> list[dt.date]:
-    """First day of each Spring Festival holiday that can matter for start..end."""
-    firsts, day, previous = [], start - dt.timedelta(days=40), None
-    while day <= end + dt.timedelta(days=40):
-        holiday = day_flags(day)["holiday"]
-        if holiday == "spring_festival" and previous != "spring_festival":
-            firsts.append(day)
-        previous = holiday
-        day += dt.timedelta(days=1)
-    return firsts
-
-
 def season_factors(start: dt.date, end: dt.date) -> pd.DataFrame:
     """Multiplier per day and cause: summer noise, property-fee billing in December–January, family rows
     over public holidays, wage arrears in the four weeks before the Spring Festival, fewer reports on
     weekends for workplace disputes."""
-    festivals = _spring_festival_days(start, end)
+    festivals = spring_festival_starts(start - dt.timedelta(days=40), end + dt.timedelta(days=40))
     rows = []
     day = start
     while day <= end:

@@ -24,7 +24,8 @@ from pathlib import Path
 
 import streamlit as st
 
-REPO = Path(__file__).resolve().parents[1]
+from gridsight.settings import Paths
+
 USER_ENV = "GRIDSIGHT_USER"
 ROLES = ("leader", "analyst", "grid_worker", "admin")
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -62,13 +63,9 @@ class User:
         return self.grids
 
 
-def data_dir() -> Path:
-    return Path(os.environ.get("GRIDSIGHT_DATA_DIR", REPO / "data")).resolve()
-
-
 def load_users() -> dict[str, User]:
     """Users from $GRIDSIGHT_DATA_DIR/users.json, else the demo users. A bad file raises a clear error."""
-    path = data_dir() / "users.json"
+    path = Paths.from_env().users_file
     entries = json.loads(path.read_text(encoding="utf-8"))["users"] if path.exists() else DEMO_USERS
     users = {}
     for entry in entries:
@@ -103,7 +100,7 @@ def current_user() -> User:
 
 
 def audit_path() -> Path:
-    return data_dir() / "audit" / "audit.jsonl"
+    return Paths.from_env().audit_log
 
 
 def audit(user: User, action: str, **detail) -> None:

@@ -13,7 +13,6 @@ view households. Pages cannot query around it.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,12 +20,11 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-REPO = Path(__file__).resolve().parents[1]
+from gridsight.settings import Paths
 
 
 def serving_dir() -> Path:
-    root = Path(os.environ.get("GRIDSIGHT_DATA_DIR", REPO / "data")).resolve()
-    return root / "serving"
+    return Paths.from_env().serving
 
 
 @dataclass(frozen=True)

@@ -1,28 +1,19 @@
 """Data freshness and data-quality figures for the banner and the data-quality page.
 
 The staleness rule lives in `source_status`, the one place that judges a source; "today" comes from
-`today()`, the one place that reads GRIDSIGHT_TODAY (tests pin it; otherwise today's date in Beijing).
+`gridsight.settings.today()` (GRIDSIGHT_TODAY pins it; otherwise today in the district's time zone).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
 from dashboards.data import Snapshot, has_table, query
 
-TIMEZONE = ZoneInfo("Asia/Shanghai")
 STATUSES = ("ok", "stale", "unknown_source", "unexpected_files")
 PERIODS = [7, 30, 90, 365, 0]   # the period choices, in days; 0: every landing day of the snapshot
-
-
-def today() -> dt.date:
-    """GRIDSIGHT_TODAY (YYYY-MM-DD) when set, else today's date in Asia/Shanghai."""
-    pinned = os.environ.get("GRIDSIGHT_TODAY")
-    return dt.date.fromisoformat(pinned) if pinned else dt.datetime.now(TIMEZONE).date()
 
 
 def source_status(freshness: pd.DataFrame, on: dt.date) -> pd.Series:

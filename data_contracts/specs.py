@@ -145,8 +145,6 @@ CONTRACTS: tuple[FileContract, ...] = (
 )
 
 MAX_AGE_YEARS = 120
-# Above this share of quarantined rows a delivery counts as broken: downstream marts are not rebuilt from it.
-MAX_QUARANTINE_SHARE = 0.05
 
 SOURCES: tuple[str, ...] = tuple(dict.fromkeys(c.source for c in CONTRACTS))
 

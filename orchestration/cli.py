@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from orchestration.settings import DBT_PROJECT_DIR, REPO, Paths, today_shanghai
+from gridsight.settings import DBT_PROJECT_DIR, REPO, Paths, today
 
 DEMO_DAYS = 730
 
@@ -21,7 +21,7 @@ def _date(text: str) -> dt.date:
 
 
 def _default_range(args) -> tuple[dt.date, dt.date]:
-    end = args.end or today_shanghai() - dt.timedelta(days=1)
+    end = args.end or today() - dt.timedelta(days=1)
     start = args.start or end - dt.timedelta(days=args.days - 1)
     if start > end:
         raise SystemExit(f"start {start} is after end {end}")
@@ -30,7 +30,7 @@ def _default_range(args) -> tuple[dt.date, dt.date]:
 
 def _add_range(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--start", type=_date, help="first day (YYYY-MM-DD); default: --days before --end")
-    parser.add_argument("--end", type=_date, help="last day (YYYY-MM-DD); default: yesterday in Asia/Shanghai")
+    parser.add_argument("--end", type=_date, help="last day (YYYY-MM-DD); default: yesterday, district time")
     parser.add_argument("--days", type=int, default=DEMO_DAYS, help=f"days of history (default {DEMO_DAYS})")
 
 
@@ -236,7 +236,7 @@ def main(argv: list[str] | None = None) -> None:
 
     p = sub.add_parser("calendar-seed", help="rewrite the holiday seed from chinese-calendar (after upgrading it)")
     p.add_argument("--first-year", type=int, default=2020)
-    p.add_argument("--last-year", type=int, default=today_shanghai().year + 1)
+    p.add_argument("--last-year", type=int, default=today().year + 1)
     p.set_defaults(func=cmd_calendar_seed)
 
     p = sub.add_parser("flow-backtest", help="backtest the foot-traffic forecast (demo zones or real Melbourne counts)")

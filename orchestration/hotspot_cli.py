@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from gridsight.settings import Paths
 from models_ml import hotspot_backtest as hb
 from models_ml import hotspot_features as hf
 from orchestration.defs.hotspots.assets import REFIT_EVERY, TRAIN_WEEKS
 from orchestration.defs.hotspots.frames import from_point_csv, from_warehouse
-from orchestration.settings import Paths
 
 COLUMNS = ["pai_10", "hit_rate_10", "pei_10", "pai_20", "hit_rate_20", "pei_20", "poisson_deviance", "weeks"]
 

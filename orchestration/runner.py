@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import dagster as dg
 
-from orchestration.settings import Paths
+from gridsight.settings import Paths
 
 # Log lines worth showing as progress: our assets' own lines and dbt's summary.
 PROGRESS_PREFIXES = ("ingest ", "published ", "Done. PASS=")

@@ -7,7 +7,8 @@ import streamlit as st
 
 from dashboards.data import current_snapshot
 from dashboards.i18n import code_label, name_column, t
-from dashboards.quality import flagged_sources, today
+from dashboards.quality import flagged_sources
+from gridsight.settings import today
 
 
 def last_landed(day) -> str:

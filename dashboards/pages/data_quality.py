@@ -10,6 +10,7 @@ from dashboards.components.grid_map import FONT
 from dashboards.components.page import page_snapshot
 from dashboards.components.remembered import remembered
 from dashboards.i18n import code_label, lang, name_column, t
+from gridsight import settings
 
 FORMATS = {"last_landed_on": st.column_config.DateColumn(format="YYYY-MM-DD"),
            "last_loaded_on": st.column_config.DateColumn(format="YYYY-MM-DD"),
@@ -24,7 +25,7 @@ def table(frame, columns: dict[str, str]) -> None:
 
 
 snapshot = page_snapshot("page_quality", as_of_caption=False)
-today = quality.today()
+today = settings.today()
 st.caption(t("quality_today", today=today, date=snapshot.as_of, version=snapshot.version))
 
 st.subheader(t("freshness_title"))

@@ -9,7 +9,7 @@ import datetime as dt
 import dagster as dg
 
 from data_contracts.privacy import load_key
-from orchestration.settings import PARTITIONS_START, TIMEZONE, Paths
+from gridsight.settings import PARTITIONS_START, TIMEZONE, Paths
 
 DAILY = dg.DailyPartitionsDefinition(start_date=PARTITIONS_START, timezone=TIMEZONE)
 SINGLE_RUN = dg.BackfillPolicy.single_run()

@@ -19,7 +19,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboards.i18n import LABELS
-from dashboards.quality import source_status, today
+from dashboards.quality import source_status
+from gridsight.settings import today
 from tests.conftest import REPO, WORLD_END
 
 APP = str(REPO / "dashboards" / "app.py")

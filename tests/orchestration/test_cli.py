@@ -2,8 +2,8 @@
 
 import pytest
 
+from gridsight.settings import Paths
 from orchestration.cli import main, reset_demo_world
-from orchestration.settings import Paths
 
 
 def test_simulate_writes_the_landing_zone(tmp_path, monkeypatch, capsys):

@@ -3,6 +3,7 @@ daily 7-day forecast with crowding alerts, and the rolling-origin backtest of ea
 
 import dagster as dg
 
+from gridsight.settings import TIMEZONE
 from orchestration import flow_ml
 from orchestration.defs.common import WAREHOUSE_POOL, GridsightData, skipped
 from orchestration.ml_store import latest_model, write_table
@@ -88,4 +89,4 @@ weekly_training = dg.define_asset_job(
     description="Retrain the foot-traffic model on the latest year, backtest it, re-forecast and publish.")
 
 weekly_training_schedule = dg.ScheduleDefinition(job=weekly_training, cron_schedule="0 4 * * 1",
-                                                 execution_timezone="Asia/Shanghai", name="weekly_flow_training")
+                                                 execution_timezone=TIMEZONE, name="weekly_flow_training")

@@ -15,6 +15,7 @@ import datetime as dt
 import dagster as dg
 import pandas as pd
 
+from gridsight.settings import TIMEZONE
 from models_ml import hotspot_backtest as hb
 from models_ml import hotspot_features as hf
 from models_ml import hotspot_model as hm
@@ -195,4 +196,4 @@ hotspot_training_job = dg.define_asset_job(
 
 hotspot_weekly_schedule = dg.ScheduleDefinition(
     name="hotspot_weekly_training", job=hotspot_training_job, cron_schedule="30 4 * * 1",
-    execution_timezone="Asia/Shanghai")
+    execution_timezone=TIMEZONE)

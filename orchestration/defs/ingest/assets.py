@@ -2,7 +2,8 @@
 
 import dagster as dg
 
-from data_contracts.specs import MAX_QUARANTINE_SHARE, SOURCES, contracts_for
+from data_contracts.specs import SOURCES, contracts_for
+from gridsight.settings import MAX_QUARANTINE_SHARE
 from orchestration.defs.common import DAILY, SINGLE_RUN, WAREHOUSE_POOL, GridsightData, partition_days
 from orchestration.ingest import ingest_source
 

@@ -1,0 +1,1 @@
+"""Shared by every layer: the deployment's settings (gridsight.settings)."""

@@ -1,0 +1,87 @@
+"""The deployment's settings, the one module every layer reads: where the data lives, the district's time
+zone and "today", the first day of the daily partitions, and the thresholds the pipeline acts on.
+
+Everything lives under GRIDSIGHT_DATA_DIR (default: ./data in the repository):
+landing/ (source files), warehouse.duckdb, serving/ (published snapshots), truth/ (demo world only),
+models/ (trained models), secrets/ (pseudonymization key), logs/ (one file per materialization run),
+audit/ (the dashboards' append-only audit log), users.json (dashboard users), dagster_home/.
+
+Environment variables (read when asked, so tests and the CLI can set them):
+GRIDSIGHT_DATA_DIR, GRIDSIGHT_TIMEZONE, GRIDSIGHT_PARTITIONS_START, GRIDSIGHT_TODAY (pins "today").
+Thresholds that SQL applies (SLA alert tiers, scorecard colours, staleness) live in dbt: see docs/rules.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+REPO = Path(__file__).resolve().parents[1]
+DBT_PROJECT_DIR = REPO / "dbt_project"
+DATA_DIR_ENV = "GRIDSIGHT_DATA_DIR"
+
+# The district's time zone: daily partitions, schedules and "today" are days in it.
+TIMEZONE = os.environ.get("GRIDSIGHT_TIMEZONE", "Asia/Shanghai")
+# First day a daily partition exists for; the demo world's two years of history start after it.
+PARTITIONS_START = os.environ.get("GRIDSIGHT_PARTITIONS_START", "2024-01-01")
+# A run whose ingest quarantines more than this share of a source's rows is blocked (asset check).
+MAX_QUARANTINE_SHARE = 0.05
+
+
+def data_dir() -> Path:
+    """The data folder: GRIDSIGHT_DATA_DIR, else ./data in the repository."""
+    return Path(os.environ.get(DATA_DIR_ENV, REPO / "data")).resolve()
+
+
+def today() -> dt.date:
+    """GRIDSIGHT_TODAY (YYYY-MM-DD) when set (tests pin it), else today's date in the district's time zone."""
+    pinned = os.environ.get("GRIDSIGHT_TODAY")
+    return dt.date.fromisoformat(pinned) if pinned else dt.datetime.now(ZoneInfo(TIMEZONE)).date()
+
+
+@dataclass(frozen=True)
+class Paths:
+    root: Path
+
+    @classmethod
+    def from_env(cls) -> Paths:
+        return cls(data_dir())
+
+    @property
+    def landing(self) -> Path:
+        return self.root / "landing"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.root / "warehouse.duckdb"
+
+    @property
+    def serving(self) -> Path:
+        return self.root / "serving"
+
+    @property
+    def models(self) -> Path:
+        return self.root / "models"
+
+    @property
+    def key_file(self) -> Path:
+        return self.root / "secrets" / "pseudonym.key"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+    @property
+    def audit_log(self) -> Path:
+        return self.root / "audit" / "audit.jsonl"
+
+    @property
+    def users_file(self) -> Path:
+        return self.root / "users.json"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.root / "dagster_home"

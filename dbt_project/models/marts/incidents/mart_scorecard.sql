@@ -1,6 +1,7 @@
--- CityScore-style scorecard: each KPI of the catalogue marked in_scorecard (dim_kpis) for the district
--- and each street over the cockpit's periods, against its target, as mart_kpi_values scores it (the one
--- home of values, targets and scores), and an overall row per area and period: the mean of the scores.
+-- CityScore-style scorecard: each KPI of the catalogue marked in_scorecard (dim_kpis) for every area
+-- (district, street, community, L3 grid) over the cockpit's periods against its target, as
+-- mart_kpi_values scores it (the one home of values, targets and scores), and an overall row per area
+-- and period: the mean of the scores.
 with catalogue as (
     select * from {{ ref('dim_kpis') }} where in_scorecard
 ),
@@ -20,7 +21,6 @@ kpis as (
         v.score
     from {{ ref('mart_kpi_values') }} as v
     join catalogue as k using (kpi)
-    where v.area_level in ('district', 'street')
 ),
 
 overall as (

@@ -15,7 +15,6 @@ from dashboards.i18n import code_label, lang, name_column, t
 from dashboards.kpis import KpiValue, format_delta, format_value
 from dashboards.queries import cockpit as queries
 
-PERIODS = [7, 30, 90, 365]
 KPIS_PER_ROW = 4
 
 snapshot = page_snapshot("app_title")
@@ -31,7 +30,7 @@ if not options:   # a scope of micro-grids only: no area the KPI marts cover
     st.info(t("no_cases"))
     st.stop()
 left, right = st.columns(2)
-days = remembered(left.selectbox, t("period"), PERIODS, name="period", default=30, suffix=lang(),
+days = remembered(left.selectbox, t("period"), queries.periods(snapshot), name="period", default=30, suffix=lang(),
                   format_func=lambda n: t("days_n", n=n))
 area_id = remembered(right.selectbox, t("area"), options, name="area", default=options[0], suffix=lang(),
                      format_func=lambda a: t("whole_district") if a is None else area_names[a])

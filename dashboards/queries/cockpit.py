@@ -13,6 +13,12 @@ from dashboards.data import Snapshot, query
 AREA_LEVELS = ("district", "street", "community", "grid")
 
 
+def periods(snapshot: Snapshot) -> list[int]:
+    """The periods (days) the KPI marts hold, shortest first (defined in int_kpi_windows)."""
+    return query(snapshot, "select distinct period_days from mart_kpi_values order by period_days")[
+        "period_days"].tolist()
+
+
 def streets(snapshot: Snapshot) -> pd.DataFrame:
     return query(snapshot, """
         select grid_id as area_id, level, name_zh, name_en from dim_grids where level = 'street' order by grid_id""")

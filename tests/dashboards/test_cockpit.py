@@ -56,6 +56,24 @@ def test_period_and_area_filters_change_the_numbers(cockpit, marts):
     assert _metrics(cockpit)["案件总数"] == f"{in_street:,}"
 
 
+def test_a_grid_worker_sees_the_numbers_of_their_own_grid(cockpit, marts):
+    grid = "D01-S01-C02-G02"
+    cockpit.sidebar.selectbox(key="user_id__zh").set_value("worker_c02_g02").run()
+    assert not cockpit.exception, cockpit.exception
+    assert cockpit.session_state["area"] == grid
+    start = WORLD_END - dt.timedelta(days=29)
+    reported, backlog = marts.execute("""
+        select count(*) filter (where reported_on >= ? and not is_duplicate),
+               (select backlog_end from marts.mart_grid_daily where grid_id = ? and date_day = ?)
+        from marts.fct_incidents where grid_id = ?""", [start, grid, WORLD_END, grid]).fetchone()
+    metrics = _metrics(cockpit)
+    assert metrics["案件总数"] == f"{reported:,}"
+    assert metrics["积压案件"] == f"{backlog:,}"
+    charts = [json.loads(c.proto.spec) for c in cockpit.get("plotly_chart")]
+    choropleth = next(c for c in charts if c["data"][0]["type"] == "choropleth")
+    assert choropleth["data"][0]["locations"] == [grid]
+
+
 def test_english_toggle(cockpit):
     chinese = list(_metrics(cockpit).values())
     cockpit.sidebar.radio[0].set_value("en").run()

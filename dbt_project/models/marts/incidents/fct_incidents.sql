@@ -94,12 +94,6 @@ select
     -- Share of the resolution SLA used up by a case that is not resolved at the data's end
     case when not is_resolved_now and not is_closed_now and sla_resolve_hours > 0
         then {{ hours_between('reported_at', 'as_of_at') }} / sla_resolve_hours end as sla_used_share,
-    case when not is_resolved_now and not is_closed_now and sla_resolve_hours > 0 then
-        case
-            {%- for tier in var('sla_alert_tiers') | reverse %}
-            when {{ hours_between('reported_at', 'as_of_at') }} / sla_resolve_hours >= {{ tier }}
-                then {{ (tier * 100) | int }}
-            {%- endfor %}
-        end
-    end as sla_alert_tier
+    case when not is_resolved_now and not is_closed_now
+        then {{ sla_alert_tier('reported_at', 'as_of_at', 'sla_resolve_hours') }} end as sla_alert_tier
 from flags

@@ -63,23 +63,15 @@ states as (
     where e.is_workflow_step
 ),
 
-open_days as (
-    -- A case is in the backlog at the end of each day on which its state is not closed; it is overdue
-    -- (or at 50 / 80 % of its SLA) while it is not resolved.
+open_at_day_end as (
+    -- A case is in the backlog at the end of each day on which its state is not closed; while it is not
+    -- resolved it has the SLA alert tier (50 / 80 / 100 % used, 100 = overdue) of that moment.
     select
         i.grid_id,
         d.date_day,
-        count(*) as backlog_end,
-        count(*) filter (where s.state not in ('resolved', 'verified', 'closed')
-                           and i.resolve_due_at < d.date_day + interval 1 day) as overdue_end,
-        {%- set tiers = var('sla_alert_tiers') %}
-        {%- for tier in tiers[:-1] %}
-        count(*) filter (where s.state not in ('resolved', 'verified', 'closed') and i.sla_resolve_hours > 0
-            and {{ hours_between('i.reported_at', '(d.date_day + interval 1 day)') }} / i.sla_resolve_hours
-                >= {{ tier }}
-            and {{ hours_between('i.reported_at', '(d.date_day + interval 1 day)') }} / i.sla_resolve_hours
-                < {{ tiers[loop.index] }}) as sla_{{ (tier * 100) | int }}_end{{ "," if not loop.last }}
-        {%- endfor %}
+        case when s.state not in ('resolved', 'verified', 'closed')
+            then {{ sla_alert_tier('i.reported_at', '(d.date_day + interval 1 day)', 'i.sla_resolve_hours') }}
+        end as sla_alert_tier
     from incidents as i
     join states as s using (case_id)
     join spine as d
@@ -87,6 +79,20 @@ open_days as (
         and s.state_from < d.date_day + interval 1 day
         and s.state_until >= d.date_day + interval 1 day
     where s.state <> 'closed'
+),
+
+open_days as (
+    select
+        grid_id,
+        date_day,
+        count(*) as backlog_end,
+        count(*) filter (where sla_alert_tier = 100) as overdue_end,
+        {%- set tiers = var('sla_alert_tiers') %}
+        {%- for tier in tiers[:-1] %}
+        count(*) filter (where sla_alert_tier = {{ (tier * 100) | int }}) as sla_{{ (tier * 100) | int }}_end
+            {{- "," if not loop.last }}
+        {%- endfor %}
+    from open_at_day_end
     group by all
 ),
 

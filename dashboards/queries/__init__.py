@@ -1,0 +1,1 @@
+"""SQL of the dashboard pages, one module per page, every query through dashboards.data.query."""

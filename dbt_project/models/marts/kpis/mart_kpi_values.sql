@@ -1,0 +1,93 @@
+-- Every KPI of the catalogue (dim_kpis) for every area a page may show (district, street, community,
+-- L3 grid) and every period the cockpit offers (the last 7/30/90/365 days of data): its value (with
+-- numerator and denominator), the value over the period just before and over the same days a year
+-- earlier (only when the data covers all of them), and, for the KPIs of the scorecard, its target —
+-- the seed's, else the mean of the KPI over the up to 52 weeks before the last week — and score.
+-- score = value / target (target / value when lower is better), capped at 2 (also a lower-is-better
+-- KPI at zero), so one KPI far ahead of its target cannot hide others behind it in the overall score.
+with period as (
+    select last_day from {{ ref('int_data_period') }}
+),
+
+catalogue as (
+    select * from {{ ref('dim_kpis') }}
+),
+
+windows as (
+    select * from {{ ref('int_kpi_windows') }}
+),
+
+window_values as (
+    select w.period_days, w.window_kind, w.weeks_back, w.is_covered, v.*
+    from windows as w
+    join {{ ref('int_kpi_window_values') }} as v using (window_start, window_end)
+),
+
+trailing_targets as (
+    -- ordered aggregates: a sum of doubles depends on its order, and reruns must give identical marts
+    select area_level, area_id, kpi, avg(value order by weeks_back) as trailing_mean
+    from window_values
+    where window_kind = 'trailing_week'
+    group by all
+),
+
+compared as (
+    select
+        c.area_level,
+        c.area_id,
+        c.period_days,
+        c.kpi,
+        c.value,
+        c.numerator,
+        c.denominator,
+        p.value as previous_value,
+        case when y.is_covered then y.value end as year_ago_value,
+        coalesce(k.target, case when k.in_scorecard then t.trailing_mean end) as target,
+        case
+            when k.target is not null then 'seed'
+            when k.in_scorecard and t.trailing_mean is not null then 'trailing_52_weeks'
+        end as target_source,
+        k.in_scorecard,
+        k.higher_is_better
+    from window_values as c
+    join catalogue as k using (kpi)
+    left join window_values as p
+        on p.window_kind = 'previous' and p.period_days = c.period_days and p.area_level = c.area_level
+        and p.area_id = c.area_id and p.kpi = c.kpi
+    left join window_values as y
+        on y.window_kind = 'year_ago' and y.period_days = c.period_days and y.area_level = c.area_level
+        and y.area_id = c.area_id and y.kpi = c.kpi
+    left join trailing_targets as t
+        on t.area_level = c.area_level and t.area_id = c.area_id and t.kpi = c.kpi
+    where c.window_kind = 'current'
+),
+
+scored as (
+    select
+        *,
+        case
+            when not in_scorecard or value is null or target is null then null
+            when higher_is_better then least(value / nullif(target, 0), 2.0)
+            when value = 0 then 2.0
+            else least(target / value, 2.0)
+        end as score
+    from compared
+)
+
+select
+    period.last_day as as_of_date,
+    scored.area_level,
+    scored.area_id,
+    scored.period_days,
+    scored.kpi,
+    scored.value,
+    scored.numerator,
+    scored.denominator,
+    scored.previous_value,
+    scored.year_ago_value,
+    scored.target,
+    scored.target_source,
+    scored.score,
+    {{ kpi_status('scored.score') }} as status
+from scored
+cross join period

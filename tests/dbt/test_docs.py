@@ -49,8 +49,8 @@ def test_served_docs_render_offline(docs):
             expect(page.get_by_text("keyed pseudonym of the resident ID number").first).to_be_visible()
             expect(page.get_by_text("VARCHAR").first).to_be_visible()
             page.goto(f"{url}/#!/exposure/exposure.gridsight.cockpit_page", wait_until="networkidle")
-            expect(page.get_by_text("mart_scorecard").first).to_be_visible()
-            page.wait_for_timeout(1000)
+            expect(page.get_by_text("Depends On").first).to_be_visible()
+            assert "mart_scorecard" in page.inner_text("body").split("Depends On", 1)[1]
             browser.close()
         server.shutdown()
     outside = [u for u in requested

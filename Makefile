@@ -31,8 +31,10 @@ browser:
 test: install dbt-parse browser
 	$(BIN)/python -m pytest -q
 
+## Python (ruff) and the dbt project's SQL (sqlfluff, DuckDB dialect, dbt templater; style in .sqlfluff)
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/sqlfluff lint dbt_project/models
 
 validate: install dbt-parse
 	$(BIN)/dagster definitions validate -m orchestration.definitions

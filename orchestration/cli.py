@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from gridsight.settings import DBT_PROJECT_DIR, REPO, Paths, today
+from orchestration import docs_cli
 
 DEMO_DAYS = 730
 
@@ -270,6 +271,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--weeks", type=int, default=52, help="backtest weeks (origins), at least 26 (default 52)")
     p.add_argument("--out", help="write the per-week metrics to this CSV")
     p.set_defaults(func=cmd_hotspot_backtest)
+    docs_cli.add_parser(sub)
 
     args = parser.parse_args(argv)
     if args.command == "import" and args.format == "csv" and not args.mapping:

@@ -13,21 +13,25 @@ matches as (
         earlier.reported_at as earlier_reported_at
     from cases as later
     join cases as earlier
-        on earlier.category_l2 = later.category_l2
-        and earlier.grid_id = later.grid_id
-        and (earlier.reported_at < later.reported_at
-             or (earlier.reported_at = later.reported_at and earlier.case_id < later.case_id))
-        and later.reported_at <= earlier.reported_at
-            + to_milliseconds(cast({{ var('duplicate_window_hours') }} * 3600000 as bigint))
-    where later.category_l2 not in (
-        {%- for code in var('duplicate_exempt_categories', []) %}'{{ code }}'{{ ", " if not loop.last }}{% endfor %}
-        {%- if not var('duplicate_exempt_categories', []) %}''{% endif %})
-    and case
-        when later.lat is not null and later.lon is not null and earlier.lat is not null and earlier.lon is not null
-            then {{ distance_metres('earlier.lat', 'earlier.lon', 'later.lat', 'later.lon') }}
-                <= {{ var('duplicate_distance_metres') }}
-        else earlier.address = later.address
-    end
+        on later.category_l2 = earlier.category_l2
+        and later.grid_id = earlier.grid_id
+        and (
+            later.reported_at > earlier.reported_at
+            or (later.reported_at = earlier.reported_at and later.case_id > earlier.case_id)
+        )
+        and later.reported_at
+        <= earlier.reported_at + to_milliseconds(cast({{ var('duplicate_window_hours') }} * 3600000 as bigint))
+    where
+        later.category_l2 not in (
+            {%- for code in var('duplicate_exempt_categories', []) %}'{{ code }}'{{ ", " if not loop.last }}{% endfor %}
+            {%- if not var('duplicate_exempt_categories', []) %}''{% endif %}
+        )
+        and case
+            when later.lat is not null and later.lon is not null and earlier.lat is not null and earlier.lon is not null
+                then {{ var('duplicate_distance_metres') }}
+                >= {{ distance_metres('earlier.lat', 'earlier.lon', 'later.lat', 'later.lon') }}  -- noqa: LT02
+            else earlier.address = later.address
+        end
 ),
 
 first_match as (
@@ -43,4 +47,4 @@ select
     first_match.case_id is not null as is_duplicate
 from cases
 left join first_match using (case_id)
-left join first_match as upstream on upstream.case_id = first_match.earlier_case_id
+left join first_match as upstream on first_match.earlier_case_id = upstream.case_id

@@ -15,7 +15,7 @@ deltas as (
     select grid_id, greatest(registered_on, period.first_day) as date_day, 1 as delta
     from persons cross join period
     union all
-    select grid_id, deregistered_on, -1 from persons where deregistered_on is not null
+    select grid_id, deregistered_on as date_day, -1 as delta from persons where deregistered_on is not null
 ),
 
 spine as (

@@ -71,7 +71,7 @@ ordinary as (
     from holidays
     join full_days
         on full_days.date_day between holidays.first_day - interval 56 day and holidays.first_day - interval 1 day
-    join dates on dates.date_day = full_days.date_day
+    join dates on full_days.date_day = dates.date_day
     where dates.iso_weekday >= 6 and not dates.is_holiday and not dates.is_adjusted_workday
     group by all
 )

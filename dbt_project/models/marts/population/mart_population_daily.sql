@@ -19,29 +19,42 @@ living as (
         cast(sum(h.floating) as bigint) as floating
     from spine
     join households as h
-        on h.grid_id = spine.grid_id
-        and h.valid_from <= spine.date_day
-        and (h.valid_to is null or h.valid_to > spine.date_day)
+        on spine.grid_id = h.grid_id
+        and spine.date_day >= h.valid_from
+        and (h.valid_to is null or spine.date_day < h.valid_to)
     group by all
 ),
 
 moves as (
-    select grid_id, registered_on as date_day, count(distinct household_id) as households_registered,
-           0 as households_deregistered
+    select
+        grid_id,
+        registered_on as date_day,
+        count(distinct household_id) as households_registered,
+        0 as households_deregistered
     from households
     group by all
     union all
-    select grid_id, valid_to, 0, count(distinct household_id)
+    select
+        grid_id,
+        valid_to as date_day,
+        0 as households_registered,
+        count(distinct household_id) as households_deregistered
     from households
-    where valid_to is not null
-      and not exists (select 1 from households as later
-                      where later.household_id = households.household_id and later.valid_from = households.valid_to)
+    where
+        valid_to is not null
+        and not exists (
+            select 1 from households as later
+            where later.household_id = households.household_id and later.valid_from = households.valid_to
+        )
     group by all
 ),
 
 moved as (
-    select grid_id, date_day, cast(sum(households_registered) as bigint) as households_registered,
-           cast(sum(households_deregistered) as bigint) as households_deregistered
+    select
+        grid_id,
+        date_day,
+        cast(sum(households_registered) as bigint) as households_registered,
+        cast(sum(households_deregistered) as bigint) as households_deregistered
     from moves
     group by all
 )

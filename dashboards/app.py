@@ -18,14 +18,18 @@ with st.sidebar:
                format_func=LANGUAGES.get, horizontal=True)
     signed_in_sidebar()
 
-pages = [st.Page("pages/cockpit.py", title=t("page_cockpit"), icon=":material/dashboard:", default=True),
-         st.Page("pages/data_quality.py", title=t("page_quality"), icon=":material/fact_check:"),
-         st.Page("pages/population.py", title=t("page_population"), icon=":material/groups:"),
-         st.Page("pages/household_visits.py", title=t("page_visits"), icon=":material/home_pin:"),
-         st.Page("pages/audit_log.py", title=t("page_audit"), icon=":material/policy:"),
-         st.Page("pages/incidents.py", title=t("page_incidents"), icon=":material/assignment_late:"),
-         st.Page("pages/foot_traffic.py", title=t("page_foot_traffic"), icon=":material/storefront:"),
-         st.Page("pages/hotspots.py", title=t("page_hotspots"), icon=":material/local_fire_department:")]
-navigation = st.navigation(pages)
+# The menu: page file, title key, icon, section key; the first page is the default.
+MENU = [("pages/cockpit.py", "page_cockpit", ":material/dashboard:", "section_decisions"),
+        ("pages/hotspots.py", "page_hotspots", ":material/local_fire_department:", "section_decisions"),
+        ("pages/incidents.py", "page_incidents", ":material/assignment_late:", "section_operations"),
+        ("pages/population.py", "page_population", ":material/groups:", "section_operations"),
+        ("pages/household_visits.py", "page_visits", ":material/home_pin:", "section_operations"),
+        ("pages/foot_traffic.py", "page_foot_traffic", ":material/storefront:", "section_operations"),
+        ("pages/data_quality.py", "page_quality", ":material/fact_check:", "section_data"),
+        ("pages/audit_log.py", "page_audit", ":material/policy:", "section_admin")]
+sections: dict[str, list] = {}
+for index, (file, title, icon, section) in enumerate(MENU):
+    sections.setdefault(t(section), []).append(st.Page(file, title=t(title), icon=icon, default=index == 0))
+navigation = st.navigation(sections)
 freshness_banner()   # above every page
 navigation.run()

@@ -12,6 +12,7 @@ view households. Pages cannot query around it.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,13 @@ class Snapshot:
     as_of: str
     first_day: str
     tables: tuple[str, ...]
+
+    def period(self, days: int) -> tuple[dt.date, dt.date]:
+        """The `days` days up to the snapshot's last day, or all its days when `days` is 0."""
+        end = dt.date.fromisoformat(self.as_of)
+        if not days:
+            return dt.date.fromisoformat(self.first_day or self.as_of), end
+        return end - dt.timedelta(days=days - 1), end
 
 
 def current_snapshot() -> Snapshot | None:

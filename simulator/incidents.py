@@ -21,7 +21,8 @@ from models_ml.calendar import day_flags
 from simulator import identity
 from simulator.world import Grid
 
-CATEGORIES = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds" / "categories.csv"
+SEEDS = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds"
+CATEGORIES = SEEDS / "categories.csv"
 CHANNELS = {"hotline_12345": 0.30, "wechat_mini": 0.25, "app": 0.08, "smart_sensor": 0.07,
             "grid_patrol": 0.20, "resident_photo": 0.07, "walk_in": 0.03}
 # Relative frequency of each category; disputes together make about 9 % of items (141 of 1,565 in 华茂1958).
@@ -32,7 +33,9 @@ CATEGORY_WEIGHT = {"fire_hazard": 3, "theft": 2, "falling_objects": 2, "garbage"
                    "elderly_care": 6, "social_security": 6, "certificates": 5, "legal_advice": 4,
                    "suggestion": 2, "bulky_waste": 1, "graffiti": 1, "homeless_assistance": 0.3, "dead_animal": 0.3,
                    "other": 1}
-LADDER = ["micro_grid", "grid", "community", "street", "district"]
+# The escalation ladder (level → level_rank, lowest first): the seed dbt publishes as dim_escalation_levels.
+LEVEL_RANK = pd.read_csv(SEEDS / "escalation_levels.csv").sort_values("level_rank").set_index("level")["level_rank"]
+LADDER = LEVEL_RANK.index.tolist()
 ESCALATE_P = {"micro_grid": 0.10, "grid": 0.06, "community": 0.30, "street": 0.35}
 STUCK_P = 0.012          # cases that are never closed
 VERIFY_P = 0.85          # resident confirms the fix
@@ -134,7 +137,7 @@ def _workflow(rng, case_id: str, reported: dt.datetime, cat: pd.Series, grid_id:
     add("dispatched", t, level)
     resolve_hours = float(rng.lognormal(np.log(0.3 * sla_resolve), 0.7))
     escalate_boost = 1.6 if cat.is_dispute else 1.0
-    while level != "district" and rng.random() < ESCALATE_P[level] * escalate_boost:
+    while level != LADDER[-1] and rng.random() < ESCALATE_P[level] * escalate_boost:
         t += dt.timedelta(hours=float(rng.uniform(2, 24)))
         level = LADDER[LADDER.index(level) + 1]
         add("escalated", t, level)
@@ -282,7 +285,7 @@ def kpi_truth(cases: pd.DataFrame, events: pd.DataFrame, end: dt.date) -> dict:
     state = workflow.groupby("case_id")["event_type"].last().reindex(masters.index).fillna("reported")
     first = ev.groupby(["case_id", "event_type"])["at"].min().unstack()
     last = ev.groupby(["case_id", "event_type"])["at"].max().unstack()
-    level_rank = ev["level"].map({lv: i + 1 for i, lv in enumerate(LADDER)}).groupby(ev["case_id"]).max()
+    level_rank = ev["level"].map(LEVEL_RANK).groupby(ev["case_id"]).max()
     sla = masters["category_l2"].map(cats["sla_resolve_hours"])
     reported_at = masters["reported_at"]
     resolved = state.isin(["resolved", "verified", "closed"])

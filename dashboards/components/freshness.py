@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboards.data import current_snapshot
 from dashboards.i18n import code_label, name_column, t
-from dashboards.quality import flagged_sources
+from dashboards.queries.data_quality import flagged_sources
 from gridsight.settings import today
 
 

@@ -1,7 +1,7 @@
 """Grid maps drawn offline from the GeoJSON polygons of dim_grids: plotly without any tile server.
 
-plotly.js asks for a world topojson even with the base map hidden; the app serves an empty one from
-dashboards/static/ (pass PLOTLY_CONFIG to st.plotly_chart). d3-geo wants clockwise exterior rings,
+Pass PLOTLY_CONFIG (dashboards/components/page.py) to st.plotly_chart: it points plotly.js at the empty
+world topojson the app serves. d3-geo wants clockwise exterior rings,
 RFC 7946 GeoJSON is counter-clockwise, so rings are re-oriented before plotting.
 """
 
@@ -12,8 +12,9 @@ import json
 import pandas as pd
 import plotly.graph_objects as go
 
-FONT = "Noto Sans CJK SC, Noto Sans SC, sans-serif"
-PLOTLY_CONFIG = {"topojsonURL": "/app/static/", "displaylogo": False}
+from dashboards.components.page import FONT, PLOTLY_CONFIG, chart_layout
+
+__all__ = ["FONT", "PLOTLY_CONFIG", "clockwise", "grid_map"]   # FONT, PLOTLY_CONFIG: still importable from here
 
 
 def _signed_area(ring: list[list[float]]) -> float:
@@ -42,5 +43,4 @@ def grid_map(areas: pd.DataFrame, value: str, name: str, value_label: str, heigh
         marker_line_color="white", marker_line_width=0.6, colorbar_title=value_label,
         hovertemplate="%{text}<br>" + value_label + ": %{z:.1f}<extra></extra>"))
     figure.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
-    figure.update_layout(height=height, margin=dict(l=0, r=0, t=0, b=0), font_family=FONT)
-    return figure
+    return chart_layout(figure, height, margin=dict(t=0))

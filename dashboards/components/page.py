@@ -5,9 +5,13 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboards.components.grid_map import FONT
 from dashboards.data import Snapshot, current_snapshot
 from dashboards.i18n import t
+
+FONT = "Noto Sans CJK SC, Noto Sans SC, sans-serif"
+# Pass to every st.plotly_chart: plotly.js asks for a world topojson even with the base map hidden, and the
+# app serves an empty one from dashboards/static/ (no request leaves the site).
+PLOTLY_CONFIG = {"topojsonURL": "/app/static/", "displaylogo": False}
 
 
 def page_snapshot(title_key: str, as_of_caption: bool = True) -> Snapshot:
@@ -23,8 +27,9 @@ def page_snapshot(title_key: str, as_of_caption: bool = True) -> Snapshot:
     return snapshot
 
 
-def chart_layout(figure: go.Figure, height: int = 320) -> go.Figure:
-    """Compact margins, the CJK font and a horizontal legend above the plot."""
+def chart_layout(figure: go.Figure, height: int = 320, **layout) -> go.Figure:
+    """Compact margins, the CJK font and a horizontal legend above the plot, then this chart's own `layout`
+    (axis titles, a second axis, margin overrides …: plotly layout properties, merged into the style)."""
     figure.update_layout(height=height, margin=dict(l=0, r=0, t=10, b=0), font_family=FONT,
                          legend=dict(orientation="h", y=1.15))
-    return figure
+    return figure.update_layout(**layout) if layout else figure

@@ -5,11 +5,10 @@ import math
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboards import quality
-from dashboards.components.grid_map import FONT
-from dashboards.components.page import page_snapshot
+from dashboards.components.page import PLOTLY_CONFIG, chart_layout, page_snapshot
 from dashboards.components.remembered import remembered
 from dashboards.i18n import code_label, lang, name_column, t
+from dashboards.queries import data_quality as quality
 from gridsight import settings
 
 FORMATS = {"last_landed_on": st.column_config.DateColumn(format="YYYY-MM-DD"),
@@ -44,7 +43,7 @@ days = remembered(left.selectbox, t("period"), quality.PERIODS, name="quality_pe
                   format_func=lambda n: t("days_n", n=n) if n else t("all_periods"))
 table_name = remembered(right.selectbox, t("table"), [None, *quality.table_names(snapshot)], name="quality_table",
                         default=None, suffix=lang(), format_func=lambda name: name or t("all_tables"))
-start, end = quality.period(snapshot, days)
+start, end = snapshot.period(days)
 
 st.subheader(t("contract_title"))
 results = quality.daily_results(snapshot, start, end, table_name)
@@ -53,16 +52,15 @@ figure.add_bar(x=results["landed_on"], y=results["rows_loaded"], name=t("rows_lo
 figure.add_scatter(x=results["landed_on"], y=results["rows_quarantined"], name=t("rows_quarantined"),
                    mode="lines+markers", yaxis="y2")
 peak = int(results["rows_quarantined"].max()) if len(results) else 0
-figure.update_layout(height=320, margin=dict(l=0, r=0, t=10, b=0), font_family=FONT,
-                     legend=dict(orientation="h", y=1.15), xaxis_tickformat="%m-%d", yaxis_title=t("rows_loaded"),
-                     yaxis2=dict(title=t("rows_quarantined"), overlaying="y", side="right", showgrid=False,
-                                 range=[0, max(peak, 1) * 1.05], tickmode="linear", tick0=0,
-                                 dtick=max(1, math.ceil(peak / 5))))   # whole rows, never 3.3
-st.plotly_chart(figure, width="stretch", key="contract_results")
+chart_layout(figure, 320, xaxis_tickformat="%m-%d", yaxis_title=t("rows_loaded"),
+             yaxis2=dict(title=t("rows_quarantined"), overlaying="y", side="right", showgrid=False,
+                         range=[0, max(peak, 1) * 1.05], tickmode="linear", tick0=0,
+                         dtick=max(1, math.ceil(peak / 5))))   # whole rows, never 3.3
+st.plotly_chart(figure, config=PLOTLY_CONFIG, width="stretch", key="contract_results")
 
 st.subheader(t("quarantine_title"))
 rules = quality.quarantine_by_rule(snapshot, start, end, table_name)
-st.metric(t("quarantined_total"), f"{int(rules['rows_quarantined'].sum()):,}")
+st.metric(t("quarantined_total"), f"{quality.quarantined_total(snapshot, start, end, table_name):,}")
 if rules.empty:
     st.success(t("no_quarantine"))
 else:
@@ -71,7 +69,8 @@ else:
 
 st.subheader(t("reconciliation_title"))
 partitions = quality.reconciliation(snapshot, start, end, table_name)
-st.metric(t("unreconciled"), f"{quality.unreconciled(partitions):,}", help=t("unreconciled_help"))
+st.metric(t("unreconciled"), f"{quality.unreconciled(snapshot, start, end, table_name):,}",
+          help=t("unreconciled_help"))
 partitions["is_reconciled"] = partitions["is_reconciled"].map({True: "✓", False: "✗"})
 table(partitions, {"table_name": "table", "landed_on": "landed_on", "rows_in": "rows_in", "rows_loaded": "rows_loaded",
                    "rows_quarantined": "rows_quarantined", "is_reconciled": "reconciled"})

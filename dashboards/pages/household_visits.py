@@ -4,14 +4,17 @@ and phones, tier and care needs, most urgent first. Viewing and exporting the li
 import streamlit as st
 
 from dashboards.access import audit, current_user
+from dashboards.components.export import audited_download
 from dashboards.components.page import page_snapshot
-from dashboards.data import query
 from dashboards.i18n import name_column, t
+from dashboards.queries import household_visits as visits
 
 TIERS = ("red", "yellow", "green")
 COLUMNS = {"grid": "grid", "building": "building", "unit": "unit", "room": "room",
            "head_name_mask": "head_name", "head_phone_mask": "head_phone", "members": "members",
            "tier": "tier", "needs": "needs", "visit_priority": "visit_priority"}
+NEEDS = {"focus_persons": "care_focus_persons", "elderly_alone": "care_elderly_alone", "disabled": "care_disabled",
+         "low_income": "care_low_income", "minors_left_behind": "care_minors_left_behind"}
 
 snapshot = page_snapshot("page_visits", as_of_caption=False)
 user = current_user()
@@ -20,27 +23,22 @@ if not user.can("view_households"):
     st.stop()
 st.caption(t("visits_caption", date=snapshot.as_of))
 
-name = name_column()
-households = query(snapshot, f"""
-    select v.*, g.{name} as grid
-    from mart_household_visits as v join dim_grids as g using (grid_id)
-    order by v.visit_priority, v.grid_id, v.building, v.unit, v.room""")
-if households.empty:
+grids = visits.grids(snapshot)
+if grids.empty:
     st.info(t("no_households"))
     st.stop()
 
 left, right = st.columns(2)
-grid_names = dict(zip(households["grid_id"], households["grid"], strict=False))
+grid_names = dict(zip(grids["grid_id"], grids[name_column()], strict=True))
 chosen_grids = left.multiselect(t("grid"), list(grid_names), default=list(grid_names),
                                 format_func=grid_names.get, key="visit_grids")
 chosen_tiers = right.multiselect(t("tier"), TIERS, default=list(TIERS), format_func=lambda x: t(f"tier_{x}"),
                                  key="visit_tiers")
-shown = households[households["grid_id"].isin(chosen_grids) & households["household_tier"].isin(chosen_tiers)]
-needs = {"focus_persons": "care_focus_persons", "elderly_alone": "care_elderly_alone", "disabled": "care_disabled",
-         "low_income": "care_low_income", "minors_left_behind": "care_minors_left_behind"}
+shown = visits.households(snapshot, chosen_grids, chosen_tiers)
 shown = shown.assign(
-    tier=shown["household_tier"].map(lambda x: t(f"tier_{x}")),
-    needs=shown.apply(lambda h: "、".join(t(label) for column, label in needs.items() if h[column] > 0), axis=1))
+    grid=shown[name_column("grid_name")], tier=shown["household_tier"].map(lambda x: t(f"tier_{x}")),
+    needs=shown.apply(lambda h: "、".join(t(label) for column, label in NEEDS.items() if h[column] > 0), axis=1)
+    if len(shown) else "")
 
 viewed = (snapshot.version, user.user_id, tuple(sorted(chosen_grids)), tuple(sorted(chosen_tiers)))
 if st.session_state.get("visit_list_logged") != viewed:
@@ -48,7 +46,7 @@ if st.session_state.get("visit_list_logged") != viewed:
           tiers=sorted(chosen_tiers), rows=len(shown))
     st.session_state["visit_list_logged"] = viewed
 
-counts = shown["household_tier"].value_counts()
+counts = visits.tier_counts(snapshot, chosen_grids, chosen_tiers)
 for column, tier in zip(st.columns(len(TIERS) + 1), (*TIERS, None), strict=True):
     if tier is None:
         column.metric(t("households_axis"), f"{len(shown):,}")
@@ -58,12 +56,6 @@ table = shown[list(COLUMNS)].rename(columns={c: t(f"visit_{key}") if key not in 
                                              for c, key in COLUMNS.items()})
 st.dataframe(table, hide_index=True, width="stretch", key="visit_table")
 
-if user.can("export_households"):
-    if st.button(t("export_prepare"), key="export_visits"):
-        audit(user, "export_household_list", snapshot=snapshot.version, grids=sorted(chosen_grids),
-              tiers=sorted(chosen_tiers), rows=len(shown))
-        st.session_state["visit_export_ready"] = viewed
-    if st.session_state.get("visit_export_ready") == viewed:
-        export = table.to_csv(index=False).encode("utf-8-sig")
-        st.download_button(t("export_download"), export, file_name=f"visits_{snapshot.as_of}.csv", mime="text/csv",
-                           key="download_visits")
+audited_download(t("export_csv"), table, f"visits_{snapshot.as_of}.csv", "export_household_list", key="export_visits",
+                 permission="export_households", snapshot=snapshot.version, grids=sorted(chosen_grids),
+                 tiers=sorted(chosen_tiers))

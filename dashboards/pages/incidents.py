@@ -2,20 +2,17 @@
 the escalation funnel, a category × area heat table, who held a case when, drill-down from the
 district to a grid, and CSV export of every table shown."""
 
-import datetime as dt
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboards import incidents
 from dashboards.components.export import audited_download
-from dashboards.components.page import chart_layout, page_snapshot
+from dashboards.components.page import PLOTLY_CONFIG, chart_layout, page_snapshot
 from dashboards.components.remembered import remembered
 from dashboards.i18n import code_label, lang, name_column, t
+from dashboards.queries import incidents
 
 PERIODS = [7, 30, 90, 365]
-LADDER = ["micro_grid", "grid", "community", "street", "district"]
 
 
 def export(frame: pd.DataFrame, name: str) -> None:
@@ -40,8 +37,7 @@ for column, level in zip(columns[1:], ["street", "community", "grid"], strict=Tr
         break
     area = incidents.Area(level, chosen)
 
-end = dt.date.fromisoformat(snapshot.as_of)
-start = end - dt.timedelta(days=days - 1)
+start, end = snapshot.period(days)
 daily = incidents.trend(snapshot, area, start, end)
 risk = incidents.at_risk(snapshot, area)
 last = daily.iloc[-1] if len(daily) else None
@@ -50,7 +46,7 @@ metrics[0].metric(t("backlog"), f"{int(last['backlog']):,}" if last is not None 
 metrics[1].metric(t("overdue"), f"{int(last['overdue']):,}" if last is not None else "—")
 metrics[2].metric(t("sla_80"), f"{int(last['sla_80']):,}" if last is not None else "—")
 metrics[3].metric(t("sla_50"), f"{int(last['sla_50']):,}" if last is not None else "—")
-metrics[4].metric(t("duplicates"), f"{int(daily['duplicates'].sum()):,}", help=t("duplicates_help"))
+metrics[4].metric(t("duplicates"), f"{incidents.duplicates(snapshot, area, start, end):,}", help=t("duplicates_help"))
 
 left, right = st.columns([3, 2])
 with left:
@@ -58,7 +54,7 @@ with left:
     figure = go.Figure()
     for column in ("backlog", "overdue", "sla_80", "sla_50"):
         figure.add_scatter(x=daily["date_day"], y=daily[column], name=t(column), mode="lines")
-    st.plotly_chart(chart_layout(figure).update_layout(yaxis_title=t("count"), xaxis_tickformat="%m-%d"),
+    st.plotly_chart(chart_layout(figure, yaxis_title=t("count"), xaxis_tickformat="%m-%d"), config=PLOTLY_CONFIG,
                     width="stretch", key="backlog_trend")
     export(daily.rename(columns={"date_day": t("date"), "new_cases": t("new_cases"), "backlog": t("backlog"),
                                  "overdue": t("overdue"), "sla_80": t("sla_80"), "sla_50": t("sla_50"),
@@ -66,9 +62,8 @@ with left:
 with right:
     st.subheader(t("funnel_title"))
     steps = incidents.funnel(snapshot, area, start, end)
-    steps["level"] = [code_label("level", LADDER[r - 1]) for r in steps["level_rank"]]
-    funnel = go.Funnel(y=steps["level"].tolist(), x=steps["cases"].tolist(), textinfo="value+percent initial")
-    st.plotly_chart(chart_layout(go.Figure(funnel)), width="stretch", key="funnel")
+    funnel = go.Funnel(y=steps[name].tolist(), x=steps["cases"].tolist(), textinfo="value+percent initial")
+    st.plotly_chart(chart_layout(go.Figure(funnel)), config=PLOTLY_CONFIG, width="stretch", key="funnel")
 
 st.subheader(t("at_risk_title"))
 st.caption(t("at_risk_help"))
@@ -77,22 +72,21 @@ shown_risk = pd.DataFrame({
     t("reported_at"): risk["reported_at"], t("due_at"): risk["resolve_due_at"],
     t("sla_used"): (risk["sla_used_share"] * 100).round(0),
     t("alert_tier"): risk["sla_alert_tier"].map(lambda v: f"{v}%"),
-    t("holding_level"): risk["current_level"].map(lambda c: code_label("level", c)),
+    t("holding_level"): risk[name_column("level_name")],
     t("holder"): risk["current_actor"]})
 st.dataframe(shown_risk, hide_index=True, width="stretch", key="at_risk")
 export(shown_risk, "at_risk")
 
 st.subheader(t("heat_title"))
-heat = incidents.category_by_area(snapshot, area, start, end)
-if heat.empty:
+table = incidents.category_by_area(snapshot, area, start, end, name)
+if table.empty:
     st.info(t("no_cases"))
 else:
-    table = heat.pivot_table(index=f"l2_{name}", columns=f"area_{name}", values="cases", aggfunc="sum", fill_value=0)
-    table = table.loc[table.sum(axis=1).sort_values(ascending=False).index]
     figure = go.Figure(go.Heatmap(z=table.to_numpy(), x=list(table.columns), y=list(table.index), colorscale="OrRd",
                                   text=table.to_numpy(), texttemplate="%{text}", colorbar_title=t("cases")))
-    st.plotly_chart(chart_layout(figure, height=max(320, 22 * len(table))), width="stretch", key="heat")
-    shown_heat = table.reset_index().rename(columns={f"l2_{name}": t("category")})
+    st.plotly_chart(chart_layout(figure, height=max(320, 22 * len(table))), config=PLOTLY_CONFIG, width="stretch",
+                    key="heat")
+    shown_heat = table.reset_index().rename(columns={"category": t("category")})
     export(shown_heat, "category_by_area")
 
 st.subheader(t("timeline_title"))
@@ -104,21 +98,20 @@ if case_id is None:
 else:
     header = incidents.case_header(snapshot, case_id).iloc[0]
     st.caption(t("case_summary", category=header[f"l2_{name}"], state=code_label("state", header["current_state"]),
-                 level=code_label("level", header["current_level"]), escalations=int(header["escalations"]))
+                 level=header[name_column("level_name")], escalations=int(header["escalations"]))
                + (t("duplicate_of", master=header["master_case_id"]) if header["is_duplicate"] else ""))
     steps = incidents.timeline(snapshot, case_id)
-    steps["until"] = steps["held_until"].fillna(steps["as_of_at"])
+    level_names = steps[name_column("level_name")]
     figure = go.Figure()
-    for row in steps.itertuples():
-        figure.add_bar(y=[code_label("level", row.level)], x=[(row.until - row.event_at).total_seconds() * 1000],
-                       base=[row.event_at], orientation="h", name=code_label("event", row.event_type),
-                       hovertext=row.actor, showlegend=False)
-    figure.update_xaxes(type="date")
-    figure.update_yaxes(categoryorder="array", categoryarray=[code_label("level", lv) for lv in LADDER])
-    st.plotly_chart(chart_layout(figure, height=260), width="stretch", key="timeline")
+    for row, level_name in zip(steps.itertuples(), level_names, strict=True):
+        figure.add_bar(y=[level_name], x=[row.held_ms], base=[row.event_at], orientation="h",
+                       name=code_label("event", row.event_type), hovertext=row.actor, showlegend=False)
+    chart_layout(figure, 260, xaxis_type="date",
+                 yaxis=dict(categoryorder="array", categoryarray=incidents.ladder(snapshot)[name].tolist()))
+    st.plotly_chart(figure, config=PLOTLY_CONFIG, width="stretch", key="timeline")
     shown_steps = pd.DataFrame({
         t("event"): steps["event_type"].map(lambda c: code_label("event", c)), t("event_at"): steps["event_at"],
-        t("holding_level"): steps["level"].map(lambda c: code_label("level", c)), t("holder"): steps["actor"],
+        t("holding_level"): level_names, t("holder"): steps["actor"],
         t("held_until"): steps["held_until"], t("hours_held"): steps["hours_held"].round(1)})
     st.dataframe(shown_steps, hide_index=True, width="stretch", key="timeline_table")
     export(shown_steps, f"timeline_{case_id}")

@@ -4,12 +4,12 @@ renters and floating residents over time, care groups. Aggregates only; scoped t
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboards.access import audit, current_user
-from dashboards.components.grid_map import PLOTLY_CONFIG, grid_map
-from dashboards.components.page import chart_layout, page_snapshot
+from dashboards.components.export import audited_download
+from dashboards.components.grid_map import grid_map
+from dashboards.components.page import PLOTLY_CONFIG, chart_layout, page_snapshot
 from dashboards.components.remembered import remembered
-from dashboards.data import query
 from dashboards.i18n import lang, name_column, t
+from dashboards.queries import population
 
 AGE_BANDS = {"age_0_17": "0-17", "age_18_34": "18-34", "age_35_59": "35-59", "age_60_79": "60-79",
              "age_80_plus": "80+"}
@@ -20,20 +20,16 @@ CARE = ("elderly_alone", "disabled", "chronic_illness", "low_income", "veterans"
 
 
 snapshot = page_snapshot("page_population")
-user = current_user()
 
 name = name_column()
-grids = query(snapshot, """
-    select p.*, g.name_zh, g.name_en, g.geometry_geojson
-    from mart_population_by_grid as p join dim_grids as g using (grid_id)
-    order by p.grid_id""")
+grids = population.by_grid(snapshot)
 if grids.empty:
     st.info(t("no_population"))
     st.stop()
 
-totals = grids.select_dtypes("number").sum()
+totals = population.totals(snapshot)
 metrics = [("residents", f"{int(totals['residents']):,}"), ("households", f"{int(totals['households']):,}"),
-           ("floating_share", f"{totals['floating'] / totals['residents']:.1%}"),
+           ("floating_share", f"{totals['floating_share']:.1%}"),
            ("renters", f"{int(totals['renters']):,}"), ("elderly_alone", f"{int(totals['elderly_alone']):,}"),
            ("focus_persons", f"{int(totals['focus_persons']):,}")]
 for column, (key, value) in zip(st.columns(len(metrics)), metrics, strict=True):
@@ -44,53 +40,43 @@ with age_column:
     st.subheader(t("age_title"))
     pie = go.Figure(go.Pie(labels=list(AGE_BANDS.values()), values=[int(totals[c]) for c in AGE_BANDS],
                            hole=0.35, sort=False))
-    st.plotly_chart(chart_layout(pie), width="stretch", key="age_pie")
+    st.plotly_chart(chart_layout(pie), config=PLOTLY_CONFIG, width="stretch", key="age_pie")
 with residence_column:
     st.subheader(t("residence_title"))
     bars = go.Figure(go.Bar(x=[t(f"residence_{r}") for r in RESIDENCE], y=[int(totals[r]) for r in RESIDENCE]))
-    bars.update_layout(yaxis_title=t("count"))
-    st.plotly_chart(chart_layout(bars), width="stretch", key="residence_types")
+    st.plotly_chart(chart_layout(bars, yaxis_title=t("count")), config=PLOTLY_CONFIG, width="stretch",
+                    key="residence_types")
 
 st.subheader(t("tiers_by_grid_title"))
 stacked = go.Figure()
 for tier, colour in TIERS.items():
     stacked.add_bar(x=grids[name], y=grids[f"households_{tier}"], name=t(f"tier_{tier}"), marker_color=colour)
-stacked.update_layout(barmode="stack", yaxis_title=t("households_axis"))
-st.plotly_chart(chart_layout(stacked, 360), width="stretch", key="tiers_by_grid")
+st.plotly_chart(chart_layout(stacked, 360, barmode="stack", yaxis_title=t("households_axis")), config=PLOTLY_CONFIG,
+                width="stretch", key="tiers_by_grid")
 
 map_column, trend_column = st.columns([3, 2])
 with map_column:
     st.subheader(t("tier_map_title"))
     tier = remembered(st.radio, t("tier"), list(TIERS), name="map_tier", default="red", suffix=lang(),
                       format_func=lambda x: t(f"tier_{x}"), horizontal=True)
-    areas = grids.assign(share=grids[f"households_{tier}"] / grids["households"].where(grids["households"] > 0) * 100)
-    st.plotly_chart(grid_map(areas.fillna({"share": 0}), "share", name, t("tier_share")), config=PLOTLY_CONFIG,
-                    width="stretch", key="tier_map")
+    st.plotly_chart(grid_map(population.tier_shares(snapshot, tier), "share", name, t("tier_share")),
+                    config=PLOTLY_CONFIG, width="stretch", key="tier_map")
 with trend_column:
     st.subheader(t("renters_trend_title"))
-    trend = query(snapshot, """
-        select date_day, sum(renters) as renters, sum(floating) as floating,
-               sum(households_registered) as registered, sum(households_deregistered) as deregistered
-        from mart_population_daily group by date_day order by date_day""")
+    trend = population.daily(snapshot)
     lines = go.Figure()
     lines.add_scatter(x=trend["date_day"], y=trend["renters"], name=t("pop_renters"), mode="lines")
     lines.add_scatter(x=trend["date_day"], y=trend["floating"], name=t("residence_floating"), mode="lines")
     lines.add_bar(x=trend["date_day"], y=trend["registered"], name=t("households_registered"), yaxis="y2")
     lines.add_bar(x=trend["date_day"], y=-trend["deregistered"], name=t("households_deregistered"), yaxis="y2")
-    lines.update_layout(yaxis_title=t("count"), xaxis_tickformat="%m-%d", barmode="relative",
-                        yaxis2=dict(overlaying="y", side="right", showgrid=False, title=t("households_axis")))
-    st.plotly_chart(chart_layout(lines, 420), width="stretch", key="renters_trend")
+    chart_layout(lines, 420, yaxis_title=t("count"), xaxis_tickformat="%m-%d", barmode="relative",
+                 yaxis2=dict(overlaying="y", side="right", showgrid=False, title=t("households_axis")))
+    st.plotly_chart(lines, config=PLOTLY_CONFIG, width="stretch", key="renters_trend")
 
 st.subheader(t("care_title"))
 care = grids[[name, "residents", *CARE]].rename(columns={name: t("grid"), "residents": t("pop_residents"),
                                                         **{c: t(f"care_{c}") for c in CARE}})
 st.dataframe(care, hide_index=True, width="stretch")
 
-if user.can("export_aggregates"):
-    if st.button(t("export_prepare"), key="export_population"):
-        audit(user, "export_population_by_grid", rows=len(grids), grids=list(grids["grid_id"]))
-        st.session_state["population_export_ready"] = True
-    if st.session_state.get("population_export_ready"):
-        export = grids.drop(columns=["geometry_geojson"]).to_csv(index=False).encode("utf-8-sig")
-        st.download_button(t("export_download"), export, file_name=f"population_by_grid_{snapshot.as_of}.csv",
-                           mime="text/csv", key="download_population")
+audited_download(t("export_csv"), grids, f"population_by_grid_{snapshot.as_of}.csv", "export_population_by_grid",
+                 key="export_population", grids=list(grids["grid_id"]))

@@ -1,1 +1,1 @@
-"""SQL of the dashboard pages, one module per page, every query through dashboards.data.query."""
+"""The SQL of the dashboard pages: one module per page, functions of a snapshot that return data frames."""

@@ -15,7 +15,10 @@ def test_population_page_renders_offline(world, server, page, requested):  # noq
 
     page.goto(server)
     expect(page.locator("h1").first).to_contain_text("网格化治理大数据分析决策平台", timeout=30_000)
-    page.locator('[data-testid="stSidebarNav"]').get_by_text("人口房屋").click()
+    navigation = page.locator('[data-testid="stSidebarNav"]')
+    for section in ("决策", "业务", "数据", "管理"):   # the menu's sections, from app.py's one table
+        expect(navigation.get_by_text(section, exact=True)).to_be_visible()
+    navigation.get_by_text("人口房屋").click()
     expect(page.locator("h1").first).to_contain_text("人口房屋", timeout=30_000)
     expect(page.locator('[data-testid="stSidebar"]')).to_contain_text("街道领导")
     page.wait_for_function("document.querySelectorAll('[data-testid=\"stMetric\"]').length === 6")

@@ -19,7 +19,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboards.i18n import LABELS
-from dashboards.quality import source_status
+from dashboards.staleness import source_status
 from gridsight.settings import today
 from tests.conftest import REPO, WORLD_END
 
@@ -243,7 +243,7 @@ def test_source_status_rule():
 
 
 def test_every_status_and_listed_rule_has_a_label():
-    from dashboards.quality import STATUSES
+    from dashboards.staleness import STATUSES
 
     rules = ["required", "invalid_string", "invalid_integer", "invalid_double", "invalid_boolean",
              "invalid_timestamp", "invalid_date", "not_allowed", "out_of_range", "bad_format"]

@@ -87,6 +87,14 @@ def test_funnel_counts_cases_by_highest_level(page, marts):
     charts = [json.loads(c.proto.spec)["data"][0] for c in page.get("plotly_chart")]
     funnel = next(c for c in charts if c.get("type") == "funnel")
     assert funnel["x"][0] == reached[0] and funnel["x"][2] == reached[1]
+    # the ladder and its names are the seed's, published as dim_escalation_levels
+    ladder = marts.execute("select name_zh from marts.dim_escalation_levels order by level_rank").fetchall()
+    seed = pd.read_csv(REPO / "dbt_project" / "seeds" / "escalation_levels.csv").sort_values("level_rank")
+    assert funnel["y"] == [n for (n,) in ladder] == seed["name_zh"].tolist()
+    timeline = next(json.loads(c.proto.spec) for c in page.get("plotly_chart")
+                    if json.loads(c.proto.spec)["data"][0].get("type") == "bar"
+                    and json.loads(c.proto.spec)["data"][0].get("orientation") == "h")
+    assert timeline["layout"]["yaxis"]["categoryarray"] == seed["name_zh"].tolist()
 
 
 def test_exports_are_the_tables_shown(world, monkeypatch):

@@ -2,6 +2,7 @@
 audited), access enforced in the data layer, and the admin's audit log page."""
 
 import base64
+import io
 import json
 
 import duckdb
@@ -90,13 +91,29 @@ def test_grid_worker_sees_only_their_own_grid(as_user, world, marts):
     assert _values(choropleth["data"][0]["locations"]) == [WORKER_GRID]
 
 
-def test_viewing_and_exporting_the_visit_list_is_audited(as_user, world):
+def _downloads(monkeypatch) -> dict:
+    """Every st.download_button drawn from now on: its key → its arguments (AppTest cannot click one)."""
+    import streamlit as st
+
+    drawn, original = {}, st.download_button
+
+    def capture(label, data, **kwargs):
+        drawn[kwargs.get("key")] = {"data": data, **kwargs}
+        return original(label, data, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", capture)
+    return drawn
+
+
+def test_viewing_and_exporting_the_visit_list_is_audited(as_user, world, monkeypatch):
     log = world.data_dir / "audit" / "audit.jsonl"
     earlier = log.read_bytes() if log.exists() else b""
     before = len(_audit(world))
+    downloads = _downloads(monkeypatch)
     app = as_user(WORKER, "household_visits")
     rows = len(app.dataframe[0].value)
-    app.button(key="export_visits").click().run()
+    click = downloads["export_visits"]   # the download itself is what the audit log records
+    click["on_click"](*click["args"], **click["kwargs"])
     assert not app.exception
     entries = _audit(world)[before:]
     actions = [(e["user_id"], e["action"], e["rows"], e["grids"]) for e in entries]
@@ -111,6 +128,24 @@ def test_viewing_and_exporting_the_visit_list_is_audited(as_user, world):
     shown = audit_page.dataframe[0].value
     assert len(shown) == len(_audit(world)) and (shown["操作"] == "export_household_list").any()
     assert as_user(WORKER, "audit_log").warning
+
+
+def test_population_export_is_the_grid_table_and_audited(as_user, world, marts, monkeypatch):
+    downloads = _downloads(monkeypatch)
+    as_user("leader", "population")
+    export = downloads["export_population"]
+    table = pd.read_csv(io.BytesIO(export["data"]), encoding="utf-8-sig")
+    assert len(table) == marts.execute("select count(*) from marts.mart_population_by_grid").fetchone()[0]
+    assert "geometry_geojson" not in table.columns
+    before = len(_audit(world))
+    export["on_click"](*export["args"], **export["kwargs"])
+    entry = _audit(world)[before]
+    assert (entry["user_id"], entry["action"], entry["rows"]) == ("leader", "export_population_by_grid", len(table))
+    assert entry["grids"] == sorted(table["grid_id"]) and entry["file"] == export["file_name"]
+    # a grid worker may export household lists, not aggregates
+    downloads.clear()
+    as_user(WORKER, "population")
+    assert "export_population" not in downloads
 
 
 def test_scope_and_role_are_enforced_in_the_data_layer(world, monkeypatch):

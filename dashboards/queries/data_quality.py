@@ -1,8 +1,5 @@
-"""Data freshness and data-quality figures for the banner and the data-quality page.
-
-The staleness rule lives in `source_status`, the one place that judges a source; "today" comes from
-`gridsight.settings.today()` (GRIDSIGHT_TODAY pins it; otherwise today in the district's time zone).
-"""
+"""Queries of the data-quality page and of the stale-data banner: source freshness, contract results,
+quarantine by rule and reconciliation per partition, for a period and one table or all."""
 
 from __future__ import annotations
 
@@ -11,29 +8,9 @@ import datetime as dt
 import pandas as pd
 
 from dashboards.data import Snapshot, has_table, query
+from dashboards.staleness import source_status
 
-STATUSES = ("ok", "stale", "unknown_source", "unexpected_files")
 PERIODS = [7, 30, 90, 365, 0]   # the period choices, in days; 0: every landing day of the snapshot
-
-
-def source_status(freshness: pd.DataFrame, on: dt.date) -> pd.Series:
-    """Status of each source of mart_source_freshness on day `on`, one of STATUSES.
-
-    unknown_source: landed files for a source nobody declared in source_cadence;
-    stale: a daily source whose last landed day is more than stale_after_days before `on`, or any
-    declared source that never landed; unexpected_files: files or folders outside the expected layout.
-    """
-    landed = pd.to_datetime(freshness["last_landed_on"])
-    age = (pd.Timestamp(on) - landed).dt.days
-    overdue = (freshness["delivery"] == "daily") & (age > pd.to_numeric(freshness["stale_after_days"]))
-    stale = overdue | landed.isna()
-    unknown = freshness["is_unknown_source"].fillna(False).astype(bool)
-    unexpected = freshness["unexpected_files"].fillna(0) > 0
-    status = pd.Series("ok", index=freshness.index)
-    status[unexpected] = "unexpected_files"
-    status[stale] = "stale"
-    status[unknown] = "unknown_source"
-    return status
 
 
 def source_freshness(snapshot: Snapshot, on: dt.date) -> pd.DataFrame:
@@ -50,14 +27,6 @@ def flagged_sources(snapshot: Snapshot, on: dt.date) -> pd.DataFrame:
     """The sources whose status is not ok (what the banner lists)."""
     freshness = source_freshness(snapshot, on)
     return freshness[freshness["status"] != "ok"] if not freshness.empty else freshness
-
-
-def period(snapshot: Snapshot, days: int) -> tuple[dt.date, dt.date]:
-    """The `days` landing days up to the snapshot's last day, or all of them when `days` is 0."""
-    end = dt.date.fromisoformat(snapshot.as_of)
-    if not days:
-        return dt.date.fromisoformat(snapshot.first_day or snapshot.as_of), end
-    return end - dt.timedelta(days=days - 1), end
 
 
 def table_names(snapshot: Snapshot) -> list[str]:
@@ -84,6 +53,14 @@ def quarantine_by_rule(snapshot: Snapshot, start: dt.date, end: dt.date, table: 
                  (start, end, table, table))
 
 
+def quarantined_total(snapshot: Snapshot, start: dt.date, end: dt.date, table: str | None) -> int:
+    """Quarantined rows over the period (all tables, or one)."""
+    return int(query(snapshot, """
+        select coalesce(sum(rows_quarantined), 0) as rows_quarantined from mart_quarantine_by_rule
+        where landed_on between ? and ? and (cast(? as varchar) is null or table_name = ?)""",
+                     (start, end, table, table))["rows_quarantined"].iloc[0])
+
+
 def reconciliation(snapshot: Snapshot, start: dt.date, end: dt.date, table: str | None) -> pd.DataFrame:
     """Every partition (table × landing day) of the period, latest first."""
     return query(snapshot, """
@@ -94,6 +71,9 @@ def reconciliation(snapshot: Snapshot, start: dt.date, end: dt.date, table: str 
         order by landed_on desc, table_name""", (start, end, table, table))
 
 
-def unreconciled(partitions: pd.DataFrame) -> int:
-    """How many partitions of `reconciliation(...)` do not reconcile (rows in ≠ loaded + quarantined)."""
-    return int((~partitions["is_reconciled"].astype(bool)).sum())
+def unreconciled(snapshot: Snapshot, start: dt.date, end: dt.date, table: str | None) -> int:
+    """How many partitions of the period do not reconcile (rows in ≠ loaded + quarantined)."""
+    return int(query(snapshot, """
+        select count(*) as partitions from mart_data_quality_daily
+        where landed_on between ? and ? and (cast(? as varchar) is null or table_name = ?)
+          and not coalesce(is_reconciled, false)""", (start, end, table, table))["partitions"].iloc[0])

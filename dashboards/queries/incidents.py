@@ -1,6 +1,7 @@
 """Queries of the incidents page: backlog trend, at-risk list, escalation funnel, category × area table,
 per-case timeline, all for one area of the drill-down (district → street → community → grid) and period.
-Every query goes through dashboards.data.query, where access scope is applied."""
+Levels of the escalation ladder and their names come from dim_escalation_levels. Every query goes through
+dashboards.data.query, where access scope is applied."""
 
 from __future__ import annotations
 
@@ -52,46 +53,69 @@ def trend(snapshot: Snapshot, area: Area, start: dt.date, end: dt.date) -> pd.Da
         group by m.date_day order by m.date_day""", (start, end, *params))
 
 
+def duplicates(snapshot: Snapshot, area: Area, start: dt.date, end: dt.date) -> int:
+    """Duplicate reports received in the period."""
+    condition, params = area.where()
+    return int(query(snapshot, f"""
+        select coalesce(sum(m.duplicates_reported), 0) as duplicates
+        from mart_grid_daily as m join dim_grids as g using (grid_id)
+        where m.date_day between ? and ? and {condition}""", (start, end, *params))["duplicates"].iloc[0])
+
+
+def ladder(snapshot: Snapshot) -> pd.DataFrame:
+    """The escalation ladder, lowest level first: level, level_rank, name_zh, name_en."""
+    return query(snapshot, "select level, level_rank, name_zh, name_en from dim_escalation_levels order by level_rank")
+
+
 def at_risk(snapshot: Snapshot, area: Area) -> pd.DataFrame:
-    """Open cases that used 50 % or more of their SLA, most urgent first, with who holds each now."""
+    """Open cases that used 50 % or more of their SLA, most urgent first, with who holds each now and the
+    names of their level (level_name_zh, level_name_en)."""
     condition, params = area.where()
     return query(snapshot, f"""
         select i.case_id, i.category_l2, c.l2_name_zh, c.l2_name_en, i.grid_id, g.name_zh, g.name_en,
                i.reported_at, i.resolve_due_at, i.sla_used_share, i.sla_alert_tier, i.current_state,
-               i.current_level, i.current_actor
+               i.current_level, l.name_zh as level_name_zh, l.name_en as level_name_en, i.current_actor
         from fct_incidents as i
         join dim_grids as g using (grid_id)
         left join dim_categories as c using (category_l1, category_l2)
+        left join dim_escalation_levels as l on l.level = i.current_level
         where i.sla_alert_tier is not null and not i.is_duplicate and {condition}
         order by i.sla_used_share desc, i.case_id""", params)
 
 
 def funnel(snapshot: Snapshot, area: Area, start: dt.date, end: dt.date) -> pd.DataFrame:
-    """Cases reported in the period that reached each level of the ladder (or a higher one)."""
+    """Cases reported in the period that reached each level of the ladder (or a higher one), lowest first."""
     condition, params = area.where()
     return query(snapshot, f"""
         with cases as (
             select i.highest_level_rank from fct_incidents as i join dim_grids as g using (grid_id)
             where not i.is_duplicate and i.reported_on between ? and ? and {condition})
-        select r.level_rank, count(c.highest_level_rank) as cases
-        from (select unnest([1, 2, 3, 4, 5]) as level_rank) as r
-        left join cases as c on c.highest_level_rank >= r.level_rank
-        group by r.level_rank order by r.level_rank""", (start, end, *params))
+        select l.level, l.level_rank, l.name_zh, l.name_en, count(c.highest_level_rank) as cases
+        from dim_escalation_levels as l
+        left join cases as c on c.highest_level_rank >= l.level_rank
+        group by all order by l.level_rank""", (start, end, *params))
 
 
-def category_by_area(snapshot: Snapshot, area: Area, start: dt.date, end: dt.date) -> pd.DataFrame:
-    """Cases reported in the period per category (l2) and child area of the shown area (long format)."""
+def category_by_area(snapshot: Snapshot, area: Area, start: dt.date, end: dt.date, name: str) -> pd.DataFrame:
+    """Cases reported in the period per category (l2, rows, the most cases first) and child area of the
+    shown area (columns), both named by the dimensions' `name` column (name_zh or name_en); 0 where none."""
+    if name not in ("name_zh", "name_en"):
+        raise ValueError(f"no name column {name!r}")
     condition, params = area.where()
     child = LEVEL_COLUMN[area.child_level]
-    return query(snapshot, f"""
-        select c.l2_name_zh, c.l2_name_en, g.{child} as area_id, a.name_zh as area_name_zh,
-               a.name_en as area_name_en, count(*) as cases
-        from fct_incidents as i
-        join dim_grids as g using (grid_id)
-        join dim_grids as a on a.grid_id = g.{child}
-        left join dim_categories as c using (category_l1, category_l2)
-        where not i.is_duplicate and i.reported_on between ? and ? and {condition}
-        group by all order by cases desc""", (start, end, *params))
+    cells = query(snapshot, f"""
+        with cells as (
+            select c.l2_{name} as category, a.{name} as area, count(*) as cases
+            from fct_incidents as i
+            join dim_grids as g using (grid_id)
+            join dim_grids as a on a.grid_id = g.{child}
+            join dim_categories as c using (category_l1, category_l2)
+            where not i.is_duplicate and i.reported_on between ? and ? and {condition}
+            group by all)
+        select category, area, cases, sum(cases) over (partition by category) as category_cases from cells
+        order by category_cases desc, category, area""", (start, end, *params))
+    table = cells.pivot(index="category", columns="area", values="cases")
+    return table.reindex(cells["category"].unique()).fillna(0).astype(int)
 
 
 def case_ids(snapshot: Snapshot, area: Area, start: dt.date, end: dt.date) -> list[str]:
@@ -103,11 +127,14 @@ def case_ids(snapshot: Snapshot, area: Area, start: dt.date, end: dt.date) -> li
 
 
 def timeline(snapshot: Snapshot, case_id: str) -> pd.DataFrame:
-    """Who held the case when: its workflow steps in time order with the holding interval."""
+    """Who held the case when: its workflow steps in time order with the holding interval (held_ms: until
+    the next step, or until the snapshot for the step holding it now) and the names of each step's level."""
     return query(snapshot, """
-        select e.event_order, e.event_type, e.event_at, e.level, e.actor, e.held_until, e.hours_held,
-               e.is_current, i.as_of_at
+        select e.event_order, e.event_type, e.event_at, e.level, l.name_zh as level_name_zh,
+               l.name_en as level_name_en, e.actor, e.held_until, e.hours_held, e.is_current,
+               date_diff('millisecond', e.event_at, coalesce(e.held_until, i.as_of_at)) as held_ms
         from fct_incident_events as e join fct_incidents as i using (case_id)
+        left join dim_escalation_levels as l on l.level = e.level
         where e.case_id = ? and e.is_workflow_step
         order by e.event_order""", (case_id,))
 
@@ -115,6 +142,8 @@ def timeline(snapshot: Snapshot, case_id: str) -> pd.DataFrame:
 def case_header(snapshot: Snapshot, case_id: str) -> pd.DataFrame:
     return query(snapshot, """
         select i.case_id, i.master_case_id, i.is_duplicate, i.reported_at, i.channel, c.l2_name_zh, c.l2_name_en,
-               i.grid_id, i.current_state, i.current_level, i.current_actor, i.resolve_due_at, i.escalations
+               i.grid_id, i.current_state, i.current_level, l.name_zh as level_name_zh, l.name_en as level_name_en,
+               i.current_actor, i.resolve_due_at, i.escalations
         from fct_incidents as i left join dim_categories as c using (category_l1, category_l2)
+        left join dim_escalation_levels as l on l.level = i.current_level
         where i.case_id = ?""", (case_id,))

@@ -117,18 +117,18 @@ def _record_landing(con: duckdb.DuckDBPyConnection, landing: Path, source: str) 
                 "select *, current_localtimestamp() as scanned_at from files")
 
 
-def ingest_source(warehouse: Path, landing: Path, source: str, start: dt.date, end: dt.date, key: bytes
-                  ) -> list[TableLoad]:
-    """Load every landing file of `source` dated start..end (inclusive) into the warehouse.
+def ingest_source(con: duckdb.DuckDBPyConnection, landing: Path, source: str, start: dt.date, end: dt.date,
+                  key: bytes) -> list[TableLoad]:
+    """Load every landing file of `source` dated start..end (inclusive) into the warehouse `con` is open on.
 
     All files are read and checked before anything is written; the write is one transaction."""
     days = list(pd.date_range(start, end, freq="D").date)
     checks = [(contract, *_read_range(landing, contract, days, key)) for contract in contracts_for(source)]
     results = []
-    with duckdb.connect(str(warehouse)) as con:
-        for contract, _, _ in checks:
-            ensure_tables(con, contract)
-        con.execute("begin transaction")
+    for contract, _, _ in checks:
+        ensure_tables(con, contract)
+    con.execute("begin transaction")
+    try:
         for contract, checked, log in checks:
             for schema, rows in (("raw", "loaded"), ("quarantine", "quarantined")):
                 con.execute(f"delete from {schema}.{contract.table} where dt between ? and ?", [start, end])
@@ -147,5 +147,8 @@ def ingest_source(warehouse: Path, landing: Path, source: str, start: dt.date, e
                 sum(r["rows_quarantined"] for r in log),
                 all(r["rows_in"] == r["rows_loaded"] + r["rows_quarantined"] for r in log)))
         _record_landing(con, landing, source)
-        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
     return results

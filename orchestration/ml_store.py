@@ -61,20 +61,18 @@ def load_estimator(saved: SavedModel):
     return sio.load(saved.path, trusted=sio.get_untrusted_types(file=saved.path))
 
 
-def write_table(warehouse: Path, table: str, frame: pd.DataFrame) -> int:
+def write_table(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:
     """Replace ml.<table> with `frame` (one transaction); returns the rows written."""
-    with duckdb.connect(str(warehouse)) as con:
-        con.execute(f"create schema if not exists {ML_SCHEMA}")
-        con.execute("begin transaction")
-        con.execute(f"create or replace table {ML_SCHEMA}.{table} as select * from frame")
-        con.execute("commit")
+    con.execute(f"create schema if not exists {ML_SCHEMA}")
+    con.execute("begin transaction")
+    con.execute(f"create or replace table {ML_SCHEMA}.{table} as select * from frame")
+    con.execute("commit")
     return len(frame)
 
 
-def read_sql(warehouse: Path, sql: str, params: list | None = None) -> pd.DataFrame:
-    """Read features from the marts (read-only connection)."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return con.execute(sql, params or []).df()
+def read_sql(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
+    """Read features from the marts."""
+    return con.execute(sql, params or []).df()
 
 
 def ml_tables(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -38,8 +38,9 @@ def _load(tmp_path, landing):
     warehouse = tmp_path / "w.duckdb"
     first = min(p.name[3:] for p in (landing / "incidents").iterdir())
     last = max(p.name[3:] for p in (landing / "incidents").iterdir())
-    for source in ("incidents", "grids"):
-        ingest_source(warehouse, landing, source, pd.Timestamp(first).date(), pd.Timestamp(last).date(), b"k" * 32)
+    with duckdb.connect(str(warehouse)) as con:
+        for source in ("incidents", "grids"):
+            ingest_source(con, landing, source, pd.Timestamp(first).date(), pd.Timestamp(last).date(), b"k" * 32)
     return duckdb.connect(str(warehouse), read_only=True)
 
 

@@ -165,9 +165,10 @@ def test_dashboards_reading_during_publishes_never_fail(world, tmp_path, monkeyp
     for reader in readers:
         reader.start()
     tables = [f"marts.{t}" for t in ("fct_incidents", "mart_grid_daily", "dim_grids", "dim_kpis")]
-    for _ in range(6):
-        publish_snapshot(data / "warehouse.duckdb", data / "serving", tables)
-        time.sleep(0.05)
+    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as con:
+        for _ in range(6):
+            publish_snapshot(con, data / "serving", tables)
+            time.sleep(0.05)
     done.set()
     for reader in readers:
         reader.join()
@@ -183,12 +184,14 @@ def _pseudonym_key(monkeypatch):
 def test_old_snapshots_are_pruned_only_when_no_reader_can_be_on_them(world, tmp_path, monkeypatch):
     data = _copy_world(world, tmp_path, monkeypatch)
     tables = ["marts.dim_kpis"]
-    for _ in range(5):
-        publish_snapshot(data / "warehouse.duckdb", data / "serving", tables)
+    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as con:
+        for _ in range(5):
+            publish_snapshot(con, data / "serving", tables)
     versions = sorted(p for p in (data / "serving").iterdir() if p.is_dir())
     assert len(versions) == 7   # two from the world, five new: all still young
     for old in versions:
         os.utime(old, (time.time() - 3600, time.time() - 3600))
-    publish_snapshot(data / "warehouse.duckdb", data / "serving", tables)
+    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as con:
+        publish_snapshot(con, data / "serving", tables)
     remaining = sorted(p.name for p in (data / "serving").iterdir() if p.is_dir())
     assert len(remaining) == 3 and (data / "serving" / "CURRENT").read_text() == remaining[-1]

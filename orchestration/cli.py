@@ -147,9 +147,7 @@ def cmd_flow_backtest(args) -> None:
             raise SystemExit(f"no warehouse at {warehouse.file}: run `gridsight materialize` first, "
                              "or pass --melbourne")
         # the warehouse's own zones: ml.flow_backtest is the daily assets' table, so only the file is written
-        with warehouse.connect(read_only=True) as con:
-            series = flow_ml.zone_series(con)
-        dataset, calendar, table = "demo", "china", None
+        series, dataset, calendar, table = flow_ml.zone_series(warehouse), "demo", "china", None
     say(f"{dataset}: {series['zone_id'].nunique()} zones, {series['ts'].min()} … {series['ts'].max()}, "
         f"{int(series['count'].notna().sum()):,} hourly counts; {args.origins} origins {args.step_weeks} week(s) apart")
     result = flow_ml.backtest_table(series, dataset, calendar, args.origins, args.step_weeks, progress=say)
@@ -157,10 +155,9 @@ def cmd_flow_backtest(args) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     result.to_csv(out, index=False)
     if table and warehouse.file.exists():
-        with warehouse.connect() as con:
-            write_table(con, table, result)
-            say(f"wrote ml.{table}")
-            published = flow_ml.publish_if_built(con, paths.serving)
+        write_table(warehouse, table, result)
+        say(f"wrote ml.{table}")
+        published = flow_ml.publish_if_built(warehouse, paths.serving)
         if published:
             say(f"published serving snapshot {published} (the foot-traffic page shows it)")
     print(result.to_string(index=False, float_format=lambda v: f"{v:.3f}"), flush=True)

@@ -9,24 +9,27 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
 import pandas as pd
 
 from models_ml import flow_backtest, flow_forecast
 from orchestration.ml_store import load_estimator, read_sql, save_model, write_table
 
+if TYPE_CHECKING:
+    from orchestration.defs.resources import Warehouse
+
 MODEL_NAME = "flow_forecast"
 BACKTEST_ORIGINS = 4
 
 
-def zone_series(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return read_sql(con, "select zone_id, hour_start as ts, case when is_complete then cast(count_in as double) "
+def zone_series(warehouse: Warehouse) -> pd.DataFrame:
+    return read_sql(warehouse, "select zone_id, hour_start as ts, case when is_complete then cast(count_in as double) "
                                "end as count from marts.fct_foot_traffic_hourly order by zone_id, hour_start")
 
 
-def zone_capacity(con: duckdb.DuckDBPyConnection) -> pd.Series:
-    frame = read_sql(con, "select zone_id, safe_capacity from staging.stg_foot_traffic__zones")
+def zone_capacity(warehouse: Warehouse) -> pd.Series:
+    frame = read_sql(warehouse, "select zone_id, safe_capacity from staging.stg_foot_traffic__zones")
     return frame.set_index("zone_id")["safe_capacity"]
 
 
@@ -51,12 +54,12 @@ def load(saved) -> flow_forecast.FlowForecaster:
     return flow_forecast.FlowForecaster.from_info(load_estimator(saved), saved.info)
 
 
-def forecast(con: duckdb.DuckDBPyConnection, saved, series: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def forecast(warehouse: Warehouse, saved, series: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The next 168 h from the midnight after the last count; (forecast rows, crowding alerts)."""
     model = load(saved)
     origin = pd.to_datetime(series["ts"]).max().normalize() + pd.Timedelta(days=1)
     out = model.predict(series, origin)
-    capacity = zone_capacity(con)
+    capacity = zone_capacity(warehouse)
     out["safe_capacity"] = out["zone_id"].map(capacity).astype("Int64")
     out["origin"] = origin
     out["model_version"] = saved.version
@@ -76,27 +79,29 @@ def backtest_table(series: pd.DataFrame, dataset: str, calendar: str, n_origins:
     return metrics
 
 
-def backtested_version(con: duckdb.DuckDBPyConnection, table: str = "flow_backtest") -> str | None:
+def backtested_version(warehouse: Warehouse, table: str = "flow_backtest") -> str | None:
     """The model version ml.<table> was computed for (None if there is none yet)."""
-    exists = con.execute("select count(*) from information_schema.tables where table_schema = 'ml' "
-                         "and table_name = ?", [table]).fetchone()[0]
-    if not exists:
-        return None
-    row = con.execute(f"select any_value(model_version) from ml.{table}").fetchone()
+    with warehouse.connect(read_only=True) as con:
+        exists = con.execute("select count(*) from information_schema.tables where table_schema = 'ml' "
+                             "and table_name = ?", [table]).fetchone()[0]
+        if not exists:
+            return None
+        row = con.execute(f"select any_value(model_version) from ml.{table}").fetchone()
     return row[0] if row else None
 
 
-def publish_if_built(con: duckdb.DuckDBPyConnection, serving: Path) -> str | None:
+def publish_if_built(warehouse: Warehouse, serving: Path) -> str | None:
     """Publish a new serving snapshot (every mart and ml.* table) if the warehouse holds built marts."""
     from orchestration.serving import publish_snapshot
 
-    marts = [f"marts.{name}" for (name,) in con.execute(
-        "select table_name from information_schema.tables where table_schema = 'marts' order by 1").fetchall()]
-    built = con.execute("select count(*) from information_schema.tables where table_schema = 'intermediate' "
-                        "and table_name = 'int_data_period'").fetchone()[0]
+    with warehouse.connect(read_only=True) as con:
+        marts = [f"marts.{name}" for (name,) in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts' order by 1").fetchall()]
+        built = con.execute("select count(*) from information_schema.tables where table_schema = 'intermediate' "
+                            "and table_name = 'int_data_period'").fetchone()[0]
     if not marts or not built:
         return None
-    return publish_snapshot(con, serving, marts)["version"]
+    return publish_snapshot(warehouse, serving, marts)["version"]
 
 
 __all__ = ["MODEL_NAME", "backtest_table", "backtested_version", "forecast", "train", "window_fingerprint",

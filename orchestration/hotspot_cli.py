@@ -34,8 +34,7 @@ def run(chicago: Path | None, cell_m: float, weeks: int, out: Path | None, progr
         if not warehouse.file.exists():
             raise SystemExit(f"[hotspot-backtest] no warehouse at {warehouse.file}: "
                              "run `gridsight demo` or `gridsight materialize` first")
-        with warehouse.connect(read_only=True) as con:
-            inputs = from_warehouse(con)
+        inputs = from_warehouse(warehouse)
         progress(f"[hotspot-backtest] {warehouse.file}: {len(inputs.events):,} disputes in {len(inputs.grids)} grids")
     panel, weekly = hf.build_panel(inputs.daily, inputs.grids, inputs.population)
     try:

@@ -14,31 +14,33 @@ import shutil
 import time
 import uuid
 from pathlib import Path
-
-import duckdb
+from typing import TYPE_CHECKING
 
 from orchestration.ml_store import ml_tables
+
+if TYPE_CHECKING:
+    from orchestration.defs.resources import Warehouse
 
 KEEP_VERSIONS = 3
 # A snapshot is removed only when it is old enough that no page can still be reading it.
 PRUNE_AFTER_SECONDS = 15 * 60
 
 
-def publish_snapshot(con: duckdb.DuckDBPyConnection, serving: Path, tables: list[str]) -> dict:
-    """Copy `schema.table` tables and every ml.* table of the warehouse `con` is open on to a new snapshot
-    folder, then point CURRENT at it."""
+def publish_snapshot(warehouse: Warehouse, serving: Path, tables: list[str]) -> dict:
+    """Copy `schema.table` tables and every ml.* table to a new snapshot folder, then point CURRENT at it."""
     # Names sort in publishing order (microseconds), with a random tail against clashes.
     version = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:6]}"
     target = serving / version
     target.mkdir(parents=True)
     manifest = {"version": version, "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 "tables": {}}
-    for qualified in [*tables, *ml_tables(con)]:
-        name = qualified.replace(".", "__")
-        path = target / f"{name}.parquet"
-        con.execute(f"copy (select * from {qualified}) to '{path}' (format parquet, compression zstd)")
-        manifest["tables"][name] = con.execute(f"select count(*) from {qualified}").fetchone()[0]
-    period = con.execute("select first_day, last_day from intermediate.int_data_period").fetchone()
+    with warehouse.connect(read_only=True) as con:
+        for qualified in [*tables, *ml_tables(con)]:
+            name = qualified.replace(".", "__")
+            path = target / f"{name}.parquet"
+            con.execute(f"copy (select * from {qualified}) to '{path}' (format parquet, compression zstd)")
+            manifest["tables"][name] = con.execute(f"select count(*) from {qualified}").fetchone()[0]
+        period = con.execute("select first_day, last_day from intermediate.int_data_period").fetchone()
     manifest["first_day"], manifest["as_of"] = (d.isoformat() if d else None for d in period)
     (target / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     pointer = serving / f".CURRENT.{version}"

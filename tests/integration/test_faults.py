@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from orchestration.defs.resources import Warehouse
 from orchestration.runner import error_text, materialize_range
 from orchestration.serving import publish_snapshot
 from tests.conftest import REPO, WORLD_END, WORLD_START, warehouse_fingerprint
@@ -165,10 +166,9 @@ def test_dashboards_reading_during_publishes_never_fail(world, tmp_path, monkeyp
     for reader in readers:
         reader.start()
     tables = [f"marts.{t}" for t in ("fct_incidents", "mart_grid_daily", "dim_grids", "dim_kpis")]
-    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as con:
-        for _ in range(6):
-            publish_snapshot(con, data / "serving", tables)
-            time.sleep(0.05)
+    for _ in range(6):
+        publish_snapshot(Warehouse(path=str(data / "warehouse.duckdb")), data / "serving", tables)
+        time.sleep(0.05)
     done.set()
     for reader in readers:
         reader.join()
@@ -184,14 +184,12 @@ def _pseudonym_key(monkeypatch):
 def test_old_snapshots_are_pruned_only_when_no_reader_can_be_on_them(world, tmp_path, monkeypatch):
     data = _copy_world(world, tmp_path, monkeypatch)
     tables = ["marts.dim_kpis"]
-    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as con:
-        for _ in range(5):
-            publish_snapshot(con, data / "serving", tables)
+    for _ in range(5):
+        publish_snapshot(Warehouse(path=str(data / "warehouse.duckdb")), data / "serving", tables)
     versions = sorted(p for p in (data / "serving").iterdir() if p.is_dir())
     assert len(versions) == 7   # two from the world, five new: all still young
     for old in versions:
         os.utime(old, (time.time() - 3600, time.time() - 3600))
-    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as con:
-        publish_snapshot(con, data / "serving", tables)
+    publish_snapshot(Warehouse(path=str(data / "warehouse.duckdb")), data / "serving", tables)
     remaining = sorted(p.name for p in (data / "serving").iterdir() if p.is_dir())
     assert len(remaining) == 3 and (data / "serving" / "CURRENT").read_text() == remaining[-1]

@@ -13,12 +13,13 @@ HOURLY = dg.AssetKey(["marts", "fct_foot_traffic_hourly"])
 MODEL = dg.AssetKey(["ml", "flow_model"])
 
 
-def _out_of_date(saved: SavedModel | None, series: pd.DataFrame) -> str | None:
-    """A saved model can score these data when it knows every zone, was trained on this world's period, and
+def usable(saved: SavedModel | None, series: pd.DataFrame) -> bool:
+    """A saved model can score these data: it knows every zone, was trained on this world's period, and
     no late delivery has changed the counts of its training window since (that retrains at once)."""
-    return out_of_date(saved, pd.to_datetime(series["ts"]).max().date(), known={"zones": series["zone_id"].unique()},
-                       fingerprint=("window_fingerprint", lambda info: flow_ml.window_fingerprint(
-                           series, info["train_start"], info["train_end"])))
+    return not out_of_date(saved, pd.to_datetime(series["ts"]).max().date(),
+                           known={"zones": series["zone_id"].unique()},
+                           fingerprint=("window_fingerprint", lambda info: flow_ml.window_fingerprint(
+                               series, info["train_start"], info["train_end"])))
 
 
 @dg.asset(key=MODEL, deps=[HOURLY], group_name="ml", pool=WAREHOUSE_POOL, kinds={"sklearn"})
@@ -26,12 +27,11 @@ def flow_model(context: dg.AssetExecutionContext, config: ModelTraining, gridsig
                warehouse: Warehouse) -> dg.MaterializeResult:
     """Hourly flow forecaster (gradient boosting, 168 h ahead) saved with its version and training window."""
     paths = gridsight.paths
-    with warehouse.connect(read_only=True) as con:
-        series = flow_ml.zone_series(con)
+    series = flow_ml.zone_series(warehouse)
     if series["count"].notna().sum() == 0:
         return skipped(context, "no foot-traffic counts in the warehouse: the flow model is not trained")
     saved = latest_model(paths.models, flow_ml.MODEL_NAME)
-    if config.retrain or _out_of_date(saved, series):
+    if config.retrain or not usable(saved, series):
         try:
             saved, _model = flow_ml.train(paths.models, series)
         except ValueError as exc:   # too little history: a warning, not a failed daily run
@@ -51,14 +51,13 @@ def flow_forecast(context: dg.AssetExecutionContext, gridsight: GridsightData,
     """ml.flow_forecast: q10/q50/q90 per zone for the next 168 hours; ml.flow_crowding_alerts: the hours
     whose upper bound exceeds the zone's safe capacity."""
     paths = gridsight.paths
-    with warehouse.connect() as con:
-        series = flow_ml.zone_series(con)
-        saved = latest_model(paths.models, flow_ml.MODEL_NAME)
-        if _out_of_date(saved, series):
-            return skipped(context, "no flow model fits these data: no forecast")
-        out, alerts = flow_ml.forecast(con, saved, series)
-        write_table(con, "flow_forecast", out)
-        write_table(con, "flow_crowding_alerts", alerts)
+    series = flow_ml.zone_series(warehouse)
+    saved = latest_model(paths.models, flow_ml.MODEL_NAME)
+    if saved is None or not usable(saved, series):
+        return skipped(context, "no flow model fits these data: no forecast")
+    out, alerts = flow_ml.forecast(warehouse, saved, series)
+    write_table(warehouse, "flow_forecast", out)
+    write_table(warehouse, "flow_crowding_alerts", alerts)
     context.log.info(f"flow forecast from {out['origin'].iloc[0]:%Y-%m-%d}: {len(out)} rows, "
                      f"{len(alerts)} crowding alerts")
     return dg.MaterializeResult(metadata={"rows": len(out), "crowding_alerts": len(alerts),
@@ -75,14 +74,13 @@ def flow_backtest(context: dg.AssetExecutionContext, gridsight: GridsightData,
     saved = latest_model(paths.models, flow_ml.MODEL_NAME)
     if saved is None:
         return skipped(context, "no flow model: no backtest")
-    with warehouse.connect() as con:
-        if flow_ml.backtested_version(con) == saved.version:
-            context.log.info(f"flow backtest of model {saved.version} is current")
-            return dg.MaterializeResult(metadata={"model_version": saved.version, "recomputed": False})
-        series = flow_ml.zone_series(con)
-        table = flow_ml.backtest_table(series, "demo", "china", flow_ml.BACKTEST_ORIGINS,
-                                       model_version=saved.version, progress=context.log.info)
-        write_table(con, "flow_backtest", table)
+    if flow_ml.backtested_version(warehouse) == saved.version:
+        context.log.info(f"flow backtest of model {saved.version} is current")
+        return dg.MaterializeResult(metadata={"model_version": saved.version, "recomputed": False})
+    series = flow_ml.zone_series(warehouse)
+    table = flow_ml.backtest_table(series, "demo", "china", flow_ml.BACKTEST_ORIGINS, model_version=saved.version,
+                                   progress=context.log.info)
+    write_table(warehouse, "flow_backtest", table)
     overall = table[table["zone_id"] == "ALL"].set_index("method")
     context.log.info("flow backtest: " + "; ".join(
         f"{m} MASE {r.mase:.3f} WAPE {r.wape:.3f} coverage {r.coverage_80:.3f}" for m, r in overall.iterrows()))

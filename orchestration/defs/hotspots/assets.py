@@ -14,7 +14,6 @@
 import datetime as dt
 
 import dagster as dg
-import duckdb
 import pandas as pd
 
 from models_ml import hotspot_backtest as hb
@@ -36,8 +35,8 @@ BACKTEST_COLUMNS = ["model_trained_through", "model_design", "origin", "target_s
                     "pai_20", "pei_20"]
 
 
-def _inputs(con: duckdb.DuckDBPyConnection):
-    inputs = from_warehouse(con)
+def _inputs(warehouse: Warehouse):
+    inputs = from_warehouse(warehouse)
     panel, weekly = hf.build_panel(inputs.daily, inputs.grids, inputs.population)
     return inputs, panel, weekly
 
@@ -49,8 +48,7 @@ def hotspot_model(context: dg.AssetExecutionContext, config: ModelTraining, grid
     """The dispute model trained on every complete week (skops file with version and training window)."""
     paths = gridsight.paths
     try:
-        with warehouse.connect(read_only=True) as con:
-            inputs, panel, weekly = _inputs(con)
+        inputs, panel, weekly = _inputs(warehouse)
     except ValueError as error:   # a new installation: no complete week yet
         return skipped(context, f"hotspot model not trained: {error}")
     data_through = weekly.week_ends[-1]
@@ -97,14 +95,13 @@ def hotspot_scores(context: dg.AssetExecutionContext, gridsight: GridsightData,
     saved = latest_model(paths.models, MODEL_NAME)
     if saved is None:
         return skipped(context, "no hotspot scores: no model has been trained yet")
-    with warehouse.connect() as con:
-        inputs, panel, weekly = _inputs(con)
-        model = load_estimator(saved)
-        scores = hb.next_week_scores(panel, weekly, inputs.grids, inputs.events, model)
-        # the training window, not the version stamp: rescoring the same data gives the same table
-        scores.insert(0, "model_trained_through", _trained_through(saved))
-        scores["main_cause"] = scores["grid_id"].map(_main_causes(inputs.events, weekly.week_ends[-1]))
-        rows = write_table(con, "hotspot_scores", scores)
+    inputs, panel, weekly = _inputs(warehouse)
+    model = load_estimator(saved)
+    scores = hb.next_week_scores(panel, weekly, inputs.grids, inputs.events, model)
+    # the training window, not the version stamp: rescoring the same data gives the same table
+    scores.insert(0, "model_trained_through", _trained_through(saved))
+    scores["main_cause"] = scores["grid_id"].map(_main_causes(inputs.events, weekly.week_ends[-1]))
+    rows = write_table(warehouse, "hotspot_scores", scores)
     high = scores[scores["risk_tier"] == "high"]
     context.log.info(f"hotspot scores for {scores['week_start'].iloc[0]} … {scores['week_end'].iloc[0]}: "
                      f"{rows} grids, {len(high)} high-risk")
@@ -136,24 +133,23 @@ def hotspot_backtest(context: dg.AssetExecutionContext, gridsight: GridsightData
     saved = latest_model(paths.models, MODEL_NAME)
     if saved is None:
         return skipped(context, "no hotspot backtest: no model has been trained yet")
-    with warehouse.connect() as con:
-        if _backtested_for(con) == (_trained_through(saved), saved.info.get("design")):
-            context.log.info(f"hotspot backtest is current for model {saved.version}")
-            return dg.MaterializeResult(metadata={"model_version": saved.version, "rerun": False})
-        inputs, panel, weekly = _inputs(con)
-        available = len(weekly.week_ends) - 1 - (hm.MIN_HISTORY_WEEKS + 8)
-        n_origins = min(BACKTEST_WEEKS, available)
-        if n_origins < hb.MIN_ORIGINS:
-            reason = (f"a backtest needs {hb.MIN_ORIGINS + hm.MIN_HISTORY_WEEKS + 9} complete weeks; "
-                      f"the warehouse has {len(weekly.week_ends)}")
-            context.log.warning(f"hotspot backtest skipped: {reason}")
-            write_table(con, "hotspot_backtest", _empty_backtest())
-            return dg.MaterializeResult(metadata={"model_version": saved.version, "rows": 0, "skipped": reason})
-        results = hb.backtest(panel, weekly, inputs.grids, inputs.events, n_origins=n_origins,
-                              train_weeks=TRAIN_WEEKS, refit_every=REFIT_EVERY, progress=context.log.info)
-        results.insert(0, "model_trained_through", _trained_through(saved))
-        results.insert(1, "model_design", saved.info.get("design"))
-        rows = write_table(con, "hotspot_backtest", results[BACKTEST_COLUMNS])
+    if _backtested_for(warehouse) == (_trained_through(saved), saved.info.get("design")):
+        context.log.info(f"hotspot backtest is current for model {saved.version}")
+        return dg.MaterializeResult(metadata={"model_version": saved.version, "rerun": False})
+    inputs, panel, weekly = _inputs(warehouse)
+    available = len(weekly.week_ends) - 1 - (hm.MIN_HISTORY_WEEKS + 8)
+    n_origins = min(BACKTEST_WEEKS, available)
+    if n_origins < hb.MIN_ORIGINS:
+        reason = (f"a backtest needs {hb.MIN_ORIGINS + hm.MIN_HISTORY_WEEKS + 9} complete weeks; "
+                  f"the warehouse has {len(weekly.week_ends)}")
+        context.log.warning(f"hotspot backtest skipped: {reason}")
+        write_table(warehouse, "hotspot_backtest", _empty_backtest())
+        return dg.MaterializeResult(metadata={"model_version": saved.version, "rows": 0, "skipped": reason})
+    results = hb.backtest(panel, weekly, inputs.grids, inputs.events, n_origins=n_origins,
+                          train_weeks=TRAIN_WEEKS, refit_every=REFIT_EVERY, progress=context.log.info)
+    results.insert(0, "model_trained_through", _trained_through(saved))
+    results.insert(1, "model_design", saved.info.get("design"))
+    rows = write_table(warehouse, "hotspot_backtest", results[BACKTEST_COLUMNS])
     means = hb.summary(results)
     best, best_pai = hb.best_baseline(results)
     context.log.info(f"hotspot backtest over {n_origins} weeks: model PAI@10% {means.loc['model', 'pai_10']:.2f}, "
@@ -175,11 +171,11 @@ def _trained_through(saved) -> dt.date:
     return dt.date.fromisoformat(saved.info["train_end"])
 
 
-def _backtested_for(con: duckdb.DuckDBPyConnection) -> tuple[dt.date, int] | None:
+def _backtested_for(warehouse: Warehouse) -> tuple[dt.date, int] | None:
     """The training end and design of the model the stored backtest was run for (None: no backtest yet,
     or one from before models had a design)."""
     try:
-        frame = read_sql(con, "select max(model_trained_through) as v, max(model_design) as d, count(*) as n "
+        frame = read_sql(warehouse, "select max(model_trained_through) as v, max(model_design) as d, count(*) as n "
                                     "from ml.hotspot_backtest")
     except Exception:   # noqa: BLE001 — no table yet, or one without model_design
         return None

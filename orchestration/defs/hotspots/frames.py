@@ -5,13 +5,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
 import numpy as np
 import pandas as pd
 
 from models_ml.hotspot_features import area_km2
 from orchestration.ml_store import read_sql
+
+if TYPE_CHECKING:
+    from orchestration.defs.resources import Warehouse
 
 
 @dataclass(frozen=True)
@@ -24,20 +27,20 @@ class HotspotInputs:
     outside: int = 0           # incidents in cells left out (none in the first year)
 
 
-def from_warehouse(con: duckdb.DuckDBPyConnection) -> HotspotInputs:
+def from_warehouse(warehouse: Warehouse) -> HotspotInputs:
     """L3 grids with a polygon (mobile grids have no place on the map) and their dispute history, in a fixed
     order so that the same warehouse content always gives the same scores."""
-    grids = read_sql(con, """
+    grids = read_sql(warehouse, """
         select grid_id, centroid_lat, centroid_lon, households, shops, geometry_geojson
         from marts.dim_grids
         where level = 'grid' and centroid_lat is not null
         order by grid_id""")
     grids["area_km2"] = [area_km2(g) for g in grids.pop("geometry_geojson")]
-    daily = read_sql(con, """
+    daily = read_sql(warehouse, """
         select grid_id, date_day, disputes_reported, device_alarms from marts.mart_grid_daily
         order by grid_id, date_day""")
-    population = read_sql(con, "select grid_id, residents, renters, floating from marts.mart_population_by_grid")
-    events = read_sql(con, """
+    population = read_sql(warehouse, "select grid_id, residents, renters, floating from marts.mart_population_by_grid")
+    events = read_sql(warehouse, """
         select reported_on as date_day, grid_id, lat, lon, category_l2 from marts.fct_incidents
         where is_dispute and lat is not null and lon is not null
         order by reported_at, case_id""")

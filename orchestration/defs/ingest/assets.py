@@ -29,9 +29,7 @@ def build_ingest_asset(source: str) -> dg.AssetsDefinition:
         start, end = partition_days(context)
         paths = gridsight.paths
         context.log.info(f"ingest {source}: {start} … {end}")
-        with warehouse.connect() as con:   # closed before dbt's subprocess opens the same file
-            loads = ingest_source(con, paths.landing, source, start, end, gridsight.pseudonym_key())
-        for load in loads:
+        for load in ingest_source(warehouse, paths.landing, source, start, end, gridsight.pseudonym_key()):
             context.log.info(f"ingest {source}: {load.table} {load.rows_loaded:,} loaded, "
                              f"{load.rows_quarantined:,} quarantined from {load.files} files")
             counts = {"files": load.files, "rows_in": load.rows_in, "rows_loaded": load.rows_loaded,

@@ -18,8 +18,7 @@ def build_serving_snapshot(upstream: Sequence[dg.AssetKey]) -> dg.AssetsDefiniti
     def serving_snapshot(context: dg.AssetExecutionContext, gridsight: GridsightData,
                          warehouse: Warehouse) -> dg.MaterializeResult:
         """Versioned Parquet copy of every mart and ml.* table, swapped in atomically for the dashboards."""
-        with warehouse.connect(read_only=True) as con:
-            manifest = publish_snapshot(con, gridsight.paths.serving, tables)
+        manifest = publish_snapshot(warehouse, gridsight.paths.serving, tables)
         context.log.info(f"published serving snapshot {manifest['version']} (data as of {manifest['as_of']})")
         return dg.MaterializeResult(metadata={"version": manifest["version"], "as_of": manifest["as_of"],
                                               "tables": len(manifest["tables"])})

@@ -15,7 +15,7 @@ $(BIN)/.installed: pyproject.toml
 install: $(BIN)/.installed
 
 dbt_project/target/manifest.json: $(BIN)/.installed $(shell find dbt_project/models dbt_project/seeds dbt_project/macros dbt_project/tests dbt_project/snapshots -type f) dbt_project/dbt_project.yml
-	cd dbt_project && ../$(BIN)/dbt parse --quiet --profiles-dir .
+	$(BIN)/python -m orchestration.dbt_project
 
 dbt-parse: dbt_project/target/manifest.json
 

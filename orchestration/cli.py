@@ -47,18 +47,11 @@ def cmd_simulate(args) -> None:
     print(f"[simulate] done in {time.monotonic() - began:.0f}s", flush=True)
 
 
-def ensure_dbt_manifest() -> None:
-    """A fresh clone has no dbt manifest; Dagster's dbt assets need one to load."""
-    if not (DBT_PROJECT_DIR / "target" / "manifest.json").exists():
-        dbt = Path(sys.executable).with_name("dbt")
-        subprocess.run([str(dbt), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
-                        "--profiles-dir", str(DBT_PROJECT_DIR)], check=True)
-
-
 def cmd_materialize(args) -> None:
+    from orchestration.dbt_project import prepare_manifest
     from orchestration.runner import materialize_range
 
-    ensure_dbt_manifest()
+    prepare_manifest()
     start, end = _default_range(args)
     began = time.monotonic()
     result = materialize_range(start, end, progress=lambda m: print(f"[materialize] {m}", flush=True),
@@ -111,7 +104,9 @@ def cmd_dagster(args) -> None:
     if not config.exists():
         config.write_text(DAGSTER_YAML, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(paths.dagster_home)
-    ensure_dbt_manifest()
+    from orchestration.dbt_project import prepare_manifest
+
+    prepare_manifest()
     dagster = str(Path(sys.executable).with_name("dagster"))
     os.execv(dagster, [dagster, "dev", "-m", "orchestration.definitions", "--port", str(args.port)])
 
@@ -137,9 +132,10 @@ def cmd_flow_backtest(args) -> None:
     """Rolling-origin backtest of the flow forecast vs seasonal naive: on real Melbourne counts (--melbourne)
     or on the warehouse's own zones. Prints the table, writes a CSV and ml.flow_backtest[_melbourne]."""
     from orchestration import flow_ml
+    from orchestration.defs.resources import Warehouse
     from orchestration.ml_store import write_table
 
-    paths = Paths.from_env()
+    paths, warehouse = Paths.from_env(), Warehouse()
     began = time.monotonic()
     say = lambda m: print(f"[flow-backtest] {m}", flush=True)  # noqa: E731
     if args.melbourne:
@@ -148,21 +144,21 @@ def cmd_flow_backtest(args) -> None:
         series = melbourne.series(melbourne.read_melbourne(Path(args.melbourne)))
         dataset, calendar, table = "melbourne", "weekday", "flow_backtest_melbourne"
     else:
-        if not paths.warehouse.exists():
-            raise SystemExit(f"no warehouse at {paths.warehouse}: run `gridsight materialize` first, "
+        if not warehouse.file.exists():
+            raise SystemExit(f"no warehouse at {warehouse.file}: run `gridsight materialize` first, "
                              "or pass --melbourne")
         # the warehouse's own zones: ml.flow_backtest is the daily assets' table, so only the file is written
-        series, dataset, calendar, table = flow_ml.zone_series(paths.warehouse), "demo", "china", None
+        series, dataset, calendar, table = flow_ml.zone_series(warehouse), "demo", "china", None
     say(f"{dataset}: {series['zone_id'].nunique()} zones, {series['ts'].min()} … {series['ts'].max()}, "
         f"{int(series['count'].notna().sum()):,} hourly counts; {args.origins} origins {args.step_weeks} week(s) apart")
     result = flow_ml.backtest_table(series, dataset, calendar, args.origins, args.step_weeks, progress=say)
     out = Path(args.out) if args.out else paths.root / "reports" / f"flow_backtest_{dataset}.csv"
     out.parent.mkdir(parents=True, exist_ok=True)
     result.to_csv(out, index=False)
-    if table and paths.warehouse.exists():
-        write_table(paths.warehouse, table, result)
+    if table and warehouse.file.exists():
+        write_table(warehouse, table, result)
         say(f"wrote ml.{table}")
-        published = flow_ml.publish_if_built(paths.warehouse, paths.serving)
+        published = flow_ml.publish_if_built(warehouse, paths.serving)
         if published:
             say(f"published serving snapshot {published} (the foot-traffic page shows it)")
     print(result.to_string(index=False, float_format=lambda v: f"{v:.3f}"), flush=True)

@@ -1,23 +1,20 @@
-"""The gridsight Dagster code location: `dagster dev` / `dagster definitions validate` load this."""
+"""The gridsight Dagster code location: `dagster dev` / `dagster definitions validate` load this. It gathers
+each area's assets (defs/<area>/assets.py, checks in checks.py), jobs and their schedules (schedules.py)
+and the shared resources (defs/resources.py)."""
 
 from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.defs.common import GridsightData
-from orchestration.defs.foot_traffic_ml.assets import flow_assets, weekly_training, weekly_training_schedule
-from orchestration.defs.hotspots.assets import hotspot_assets, hotspot_training_job, hotspot_weekly_schedule
+from orchestration.defs.foot_traffic_ml.assets import flow_assets
+from orchestration.defs.foot_traffic_ml.schedules import flow_weekly_training, flow_weekly_training_schedule
+from orchestration.defs.hotspots.assets import hotspot_assets
+from orchestration.defs.hotspots.schedules import hotspot_weekly_training, hotspot_weekly_training_schedule
 from orchestration.defs.ingest.assets import ingest_assets
 from orchestration.defs.publish.assets import build_serving_snapshot
-from orchestration.defs.transform.assets import dbt_resource, gridsight_dbt, mart_keys
-
-everything = dg.define_asset_job(
-    "materialize_everything", selection=dg.AssetSelection.all(),
-    description="Ingest every source for the partition range, build the dbt project, publish a snapshot.")
-
-daily_schedule = dg.build_schedule_from_partitioned_job(everything, hour_of_day=2, minute_of_hour=30,
-                                                        name="daily_materialization")
-
+from orchestration.defs.publish.schedules import materialize_everything, materialize_everything_schedule
+from orchestration.defs.resources import gridsight_resources
+from orchestration.defs.transform.assets import gridsight_dbt, mart_keys
 
 # Model assets (training, scoring, backtests) write ml.* tables; publish waits for them.
 ml_assets: list[dg.AssetsDefinition] = [*flow_assets, *hotspot_assets]
@@ -28,7 +25,7 @@ serving_snapshot = build_serving_snapshot([*mart_keys(), *(key for a in ml_asset
 def defs() -> dg.Definitions:
     return dg.Definitions(
         assets=[*ingest_assets, gridsight_dbt, *ml_assets, serving_snapshot],
-        jobs=[everything, weekly_training, hotspot_training_job],
-        schedules=[daily_schedule, weekly_training_schedule, hotspot_weekly_schedule],
-        resources={"gridsight": GridsightData(), "dbt": dbt_resource()},
+        jobs=[materialize_everything, flow_weekly_training, hotspot_weekly_training],
+        schedules=[materialize_everything_schedule, flow_weekly_training_schedule, hotspot_weekly_training_schedule],
+        resources=gridsight_resources(),
     )

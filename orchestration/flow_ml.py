@@ -9,23 +9,26 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
 import pandas as pd
 
 from models_ml import flow_backtest, flow_forecast
 from orchestration.ml_store import load_estimator, read_sql, save_model, write_table
 
+if TYPE_CHECKING:
+    from orchestration.defs.resources import Warehouse
+
 MODEL_NAME = "flow_forecast"
 BACKTEST_ORIGINS = 4
 
 
-def zone_series(warehouse: Path) -> pd.DataFrame:
+def zone_series(warehouse: Warehouse) -> pd.DataFrame:
     return read_sql(warehouse, "select zone_id, hour_start as ts, case when is_complete then cast(count_in as double) "
                                "end as count from marts.fct_foot_traffic_hourly order by zone_id, hour_start")
 
 
-def zone_capacity(warehouse: Path) -> pd.Series:
+def zone_capacity(warehouse: Warehouse) -> pd.Series:
     frame = read_sql(warehouse, "select zone_id, safe_capacity from staging.stg_foot_traffic__zones")
     return frame.set_index("zone_id")["safe_capacity"]
 
@@ -51,19 +54,7 @@ def load(saved) -> flow_forecast.FlowForecaster:
     return flow_forecast.FlowForecaster.from_info(load_estimator(saved), saved.info)
 
 
-def usable(saved, series: pd.DataFrame) -> bool:
-    """A saved model can score these data: it knows every zone, was trained on this world's period, and
-    no late delivery has changed the counts of its training window since (that retrains at once)."""
-    if saved is None:
-        return False
-    zones = set(series["zone_id"].unique())
-    last = pd.to_datetime(series["ts"]).max().date()
-    window = window_fingerprint(series, saved.info["train_start"], saved.info["train_end"])
-    return (zones <= set(saved.info.get("zones", [])) and dt.date.fromisoformat(saved.info["train_end"]) <= last
-            and saved.info.get("window_fingerprint") == window)
-
-
-def forecast(warehouse: Path, saved, series: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def forecast(warehouse: Warehouse, saved, series: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The next 168 h from the midnight after the last count; (forecast rows, crowding alerts)."""
     model = load(saved)
     origin = pd.to_datetime(series["ts"]).max().normalize() + pd.Timedelta(days=1)
@@ -88,9 +79,9 @@ def backtest_table(series: pd.DataFrame, dataset: str, calendar: str, n_origins:
     return metrics
 
 
-def backtested_version(warehouse: Path, table: str = "flow_backtest") -> str | None:
+def backtested_version(warehouse: Warehouse, table: str = "flow_backtest") -> str | None:
     """The model version ml.<table> was computed for (None if there is none yet)."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with warehouse.connect(read_only=True) as con:
         exists = con.execute("select count(*) from information_schema.tables where table_schema = 'ml' "
                              "and table_name = ?", [table]).fetchone()[0]
         if not exists:
@@ -99,11 +90,11 @@ def backtested_version(warehouse: Path, table: str = "flow_backtest") -> str | N
     return row[0] if row else None
 
 
-def publish_if_built(warehouse: Path, serving: Path) -> str | None:
+def publish_if_built(warehouse: Warehouse, serving: Path) -> str | None:
     """Publish a new serving snapshot (every mart and ml.* table) if the warehouse holds built marts."""
     from orchestration.serving import publish_snapshot
 
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with warehouse.connect(read_only=True) as con:
         marts = [f"marts.{name}" for (name,) in con.execute(
             "select table_name from information_schema.tables where table_schema = 'marts' order by 1").fetchall()]
         built = con.execute("select count(*) from information_schema.tables where table_schema = 'intermediate' "
@@ -113,5 +104,5 @@ def publish_if_built(warehouse: Path, serving: Path) -> str | None:
     return publish_snapshot(warehouse, serving, marts)["version"]
 
 
-__all__ = ["MODEL_NAME", "backtest_table", "backtested_version", "forecast", "train", "usable", "write_table",
-           "zone_series"]
+__all__ = ["MODEL_NAME", "backtest_table", "backtested_version", "forecast", "train", "window_fingerprint",
+           "write_table", "zone_series"]

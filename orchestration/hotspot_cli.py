@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from gridsight.settings import Paths
 from models_ml import hotspot_backtest as hb
 from models_ml import hotspot_features as hf
 from orchestration.defs.hotspots.assets import REFIT_EVERY, TRAIN_WEEKS
 from orchestration.defs.hotspots.frames import from_point_csv, from_warehouse
+from orchestration.defs.resources import Warehouse
 
 COLUMNS = ["pai_10", "hit_rate_10", "pei_10", "pai_20", "hit_rate_20", "pei_20", "poisson_deviance", "weeks"]
 
@@ -30,12 +30,12 @@ def run(chicago: Path | None, cell_m: float, weeks: int, out: Path | None, progr
                  f"{cell_m:.0f} m ({inputs.dropped} rows without date or location, {inputs.outside} in cells "
                  "without any incident in the first year left out)")
     else:
-        warehouse = Paths.from_env().warehouse
-        if not warehouse.exists():
-            raise SystemExit(f"[hotspot-backtest] no warehouse at {warehouse}: "
+        warehouse = Warehouse()
+        if not warehouse.file.exists():
+            raise SystemExit(f"[hotspot-backtest] no warehouse at {warehouse.file}: "
                              "run `gridsight demo` or `gridsight materialize` first")
         inputs = from_warehouse(warehouse)
-        progress(f"[hotspot-backtest] {warehouse}: {len(inputs.events):,} disputes in {len(inputs.grids)} grids")
+        progress(f"[hotspot-backtest] {warehouse.file}: {len(inputs.events):,} disputes in {len(inputs.grids)} grids")
     panel, weekly = hf.build_panel(inputs.daily, inputs.grids, inputs.population)
     try:
         results = hb.backtest(panel, weekly, inputs.grids, inputs.events, n_origins=weeks, train_weeks=TRAIN_WEEKS,

@@ -11,12 +11,16 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
 
 from data_contracts.specs import SOURCES, FileContract, contracts_for
 from data_contracts.validate import ContractError, check, read_landing_file
+
+if TYPE_CHECKING:
+    from orchestration.defs.resources import Warehouse
 
 META_DDL = """
 create schema if not exists raw;
@@ -117,15 +121,16 @@ def _record_landing(con: duckdb.DuckDBPyConnection, landing: Path, source: str) 
                 "select *, current_localtimestamp() as scanned_at from files")
 
 
-def ingest_source(warehouse: Path, landing: Path, source: str, start: dt.date, end: dt.date, key: bytes
+def ingest_source(warehouse: Warehouse, landing: Path, source: str, start: dt.date, end: dt.date, key: bytes
                   ) -> list[TableLoad]:
     """Load every landing file of `source` dated start..end (inclusive) into the warehouse.
 
-    All files are read and checked before anything is written; the write is one transaction."""
+    All files are read and checked before anything is written; the write is one transaction, and the
+    connection is closed before this returns (dbt's subprocess opens the same file next)."""
     days = list(pd.date_range(start, end, freq="D").date)
     checks = [(contract, *_read_range(landing, contract, days, key)) for contract in contracts_for(source)]
     results = []
-    with duckdb.connect(str(warehouse)) as con:
+    with warehouse.connect() as con:
         for contract, _, _ in checks:
             ensure_tables(con, contract)
         con.execute("begin transaction")

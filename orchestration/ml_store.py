@@ -12,9 +12,13 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
+
+if TYPE_CHECKING:
+    from orchestration.defs.resources import Warehouse
 
 ML_SCHEMA = "ml"
 
@@ -61,9 +65,9 @@ def load_estimator(saved: SavedModel):
     return sio.load(saved.path, trusted=sio.get_untrusted_types(file=saved.path))
 
 
-def write_table(warehouse: Path, table: str, frame: pd.DataFrame) -> int:
+def write_table(warehouse: Warehouse, table: str, frame: pd.DataFrame) -> int:
     """Replace ml.<table> with `frame` (one transaction); returns the rows written."""
-    with duckdb.connect(str(warehouse)) as con:
+    with warehouse.connect() as con:
         con.execute(f"create schema if not exists {ML_SCHEMA}")
         con.execute("begin transaction")
         con.execute(f"create or replace table {ML_SCHEMA}.{table} as select * from frame")
@@ -71,9 +75,9 @@ def write_table(warehouse: Path, table: str, frame: pd.DataFrame) -> int:
     return len(frame)
 
 
-def read_sql(warehouse: Path, sql: str, params: list | None = None) -> pd.DataFrame:
+def read_sql(warehouse: Warehouse, sql: str, params: list | None = None) -> pd.DataFrame:
     """Read features from the marts (read-only connection)."""
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with warehouse.connect(read_only=True) as con:
         return con.execute(sql, params or []).df()
 
 

@@ -14,17 +14,19 @@ import shutil
 import time
 import uuid
 from pathlib import Path
-
-import duckdb
+from typing import TYPE_CHECKING
 
 from orchestration.ml_store import ml_tables
+
+if TYPE_CHECKING:
+    from orchestration.defs.resources import Warehouse
 
 KEEP_VERSIONS = 3
 # A snapshot is removed only when it is old enough that no page can still be reading it.
 PRUNE_AFTER_SECONDS = 15 * 60
 
 
-def publish_snapshot(warehouse: Path, serving: Path, tables: list[str]) -> dict:
+def publish_snapshot(warehouse: Warehouse, serving: Path, tables: list[str]) -> dict:
     """Copy `schema.table` tables and every ml.* table to a new snapshot folder, then point CURRENT at it."""
     # Names sort in publishing order (microseconds), with a random tail against clashes.
     version = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:6]}"
@@ -32,7 +34,7 @@ def publish_snapshot(warehouse: Path, serving: Path, tables: list[str]) -> dict:
     target.mkdir(parents=True)
     manifest = {"version": version, "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 "tables": {}}
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with warehouse.connect(read_only=True) as con:
         for qualified in [*tables, *ml_tables(con)]:
             name = qualified.replace(".", "__")
             path = target / f"{name}.parquet"

@@ -47,11 +47,6 @@ def warehouse_fingerprint(warehouse: Path) -> dict:
     return out
 
 
-def ensure_dbt_manifest() -> None:
-    subprocess.run([str(Path(sys.executable).with_name("dbt")), "parse", "--quiet", "--profiles-dir", "."],
-                   cwd=REPO / "dbt_project", check=True)
-
-
 @pytest.fixture(scope="session")
 def world(tmp_path_factory) -> World:
     """Simulate one street for 60 days, materialize everything twice through Dagster."""
@@ -61,9 +56,10 @@ def world(tmp_path_factory) -> World:
     mp = pytest.MonkeyPatch()
     mp.setenv("GRIDSIGHT_DATA_DIR", str(data_dir))
     mp.setenv("GRIDSIGHT_PSEUDONYM_KEY", "test-key-not-secret")
-    ensure_dbt_manifest()
+    from orchestration.dbt_project import prepare_manifest
     from orchestration.runner import materialize_range
 
+    prepare_manifest()
     truth = simulate(data_dir, WorldConfig.small(WORLD_START, WORLD_END), progress=lambda _m: None)
     first = materialize_range(WORLD_START, WORLD_END, progress=lambda _m: None)
     after_first = warehouse_fingerprint(data_dir / "warehouse.duckdb")
@@ -105,7 +101,9 @@ def la311(tmp_path_factory) -> RealSample:
     if not LA311.exists():
         pytest.skip(f"real sample not found at {LA311}")
     data_dir = tmp_path_factory.mktemp("gridsight-la311")
-    ensure_dbt_manifest()
+    from orchestration.dbt_project import prepare_manifest
+
+    prepare_manifest()
     env = {**os.environ, "GRIDSIGHT_DATA_DIR": str(data_dir), "GRIDSIGHT_PSEUDONYM_KEY": "test-key-not-secret"}
     done = subprocess.run([sys.executable, "-m", "orchestration.cli", "import", "csv", "--mapping", "la311",
                            str(LA311), "--materialize"], env=env, cwd=REPO, capture_output=True, text=True)

@@ -10,6 +10,7 @@ import pytest
 from data_contracts.importers import open311
 from data_contracts.importers.landing import import_frame, read_csv
 from data_contracts.importers.mapping import Mapping, MappingError
+from orchestration.defs.resources import Warehouse
 from orchestration.ingest import ingest_source
 
 REQUESTS = [
@@ -35,12 +36,12 @@ def landing(tmp_path):
 
 
 def _load(tmp_path, landing):
-    warehouse = tmp_path / "w.duckdb"
+    warehouse = Warehouse(path=str(tmp_path / "w.duckdb"))
     first = min(p.name[3:] for p in (landing / "incidents").iterdir())
     last = max(p.name[3:] for p in (landing / "incidents").iterdir())
     for source in ("incidents", "grids"):
         ingest_source(warehouse, landing, source, pd.Timestamp(first).date(), pd.Timestamp(last).date(), b"k" * 32)
-    return duckdb.connect(str(warehouse), read_only=True)
+    return duckdb.connect(str(warehouse.file), read_only=True)
 
 
 def _read_cases(landing) -> pd.DataFrame:

@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from orchestration.defs.resources import Warehouse
 from orchestration.runner import error_text, materialize_range
 from orchestration.serving import publish_snapshot
 from tests.conftest import REPO, WORLD_END, WORLD_START, warehouse_fingerprint
@@ -166,7 +167,7 @@ def test_dashboards_reading_during_publishes_never_fail(world, tmp_path, monkeyp
         reader.start()
     tables = [f"marts.{t}" for t in ("fct_incidents", "mart_grid_daily", "dim_grids", "dim_kpis")]
     for _ in range(6):
-        publish_snapshot(data / "warehouse.duckdb", data / "serving", tables)
+        publish_snapshot(Warehouse(path=str(data / "warehouse.duckdb")), data / "serving", tables)
         time.sleep(0.05)
     done.set()
     for reader in readers:
@@ -184,11 +185,11 @@ def test_old_snapshots_are_pruned_only_when_no_reader_can_be_on_them(world, tmp_
     data = _copy_world(world, tmp_path, monkeypatch)
     tables = ["marts.dim_kpis"]
     for _ in range(5):
-        publish_snapshot(data / "warehouse.duckdb", data / "serving", tables)
+        publish_snapshot(Warehouse(path=str(data / "warehouse.duckdb")), data / "serving", tables)
     versions = sorted(p for p in (data / "serving").iterdir() if p.is_dir())
     assert len(versions) == 7   # two from the world, five new: all still young
     for old in versions:
         os.utime(old, (time.time() - 3600, time.time() - 3600))
-    publish_snapshot(data / "warehouse.duckdb", data / "serving", tables)
+    publish_snapshot(Warehouse(path=str(data / "warehouse.duckdb")), data / "serving", tables)
     remaining = sorted(p.name for p in (data / "serving").iterdir() if p.is_dir())
     assert len(remaining) == 3 and (data / "serving" / "CURRENT").read_text() == remaining[-1]

@@ -62,8 +62,8 @@ def test_a_model_of_an_earlier_design_is_retrained_not_loaded(world, tmp_path, m
     import dagster as dg
 
     from models_ml.hotspot_model import MODEL_DESIGN
-    from orchestration.defs.common import GridsightData
     from orchestration.defs.hotspots.assets import hotspot_assets
+    from orchestration.defs.resources import gridsight_resources
 
     data_dir = tmp_path / "data"
     shutil.copytree(world.data_dir, data_dir, ignore=shutil.ignore_patterns("logs", "dagster_home", "serving"))
@@ -71,7 +71,7 @@ def test_a_model_of_an_earlier_design_is_retrained_not_loaded(world, tmp_path, m
     meta = old.path.with_suffix(".json")
     meta.write_text(json.dumps({**old.info, "design": MODEL_DESIGN - 1}), encoding="utf-8")
     monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(data_dir))
-    result = dg.materialize(hotspot_assets, resources={"gridsight": GridsightData()})
+    result = dg.materialize(hotspot_assets, resources=gridsight_resources())
     assert result.success
     new = latest_model(data_dir / "models", "hotspot")
     assert new.version != old.version and new.info["design"] == MODEL_DESIGN

@@ -7,13 +7,14 @@ from pathlib import Path
 import dagster as dg
 
 from data_contracts.specs import CONTRACTS
-from tests.conftest import REPO, ensure_dbt_manifest
+from orchestration.dbt_project import prepare_manifest
+from tests.conftest import REPO
 
 BIN = Path(sys.executable).parent
 
 
 def _defs() -> dg.Definitions:
-    ensure_dbt_manifest()
+    prepare_manifest()
     from orchestration.definitions import defs
 
     return defs()
@@ -46,7 +47,7 @@ def test_every_warehouse_writer_is_in_one_pool_and_ingest_is_daily():
 
 
 def test_daily_schedule():
-    schedule = _defs().resolve_schedule_def("daily_materialization")
+    schedule = _defs().resolve_schedule_def("materialize_everything_schedule")
     assert schedule.cron_schedule == "30 2 * * *"
     assert schedule.execution_timezone == "Asia/Shanghai"
 

@@ -9,9 +9,9 @@ FLOW = {dg.AssetKey(["ml", name]) for name in ("flow_model", "flow_forecast", "f
 
 def test_weekly_training_retrains_backtests_forecasts_and_publishes():
     defs = _defs()
-    schedule = defs.resolve_schedule_def("weekly_flow_training")
+    schedule = defs.resolve_schedule_def("flow_weekly_training_schedule")
     assert schedule.cron_schedule == "0 4 * * 1" and schedule.execution_timezone == "Asia/Shanghai"
-    job = defs.resolve_job_def("weekly_flow_training")
+    job = defs.resolve_job_def("flow_weekly_training")
     keys = set(job.asset_layer.selected_asset_keys)
     assert FLOW | {dg.AssetKey(["serving", "snapshot"])} == keys
 

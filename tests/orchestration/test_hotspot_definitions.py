@@ -2,13 +2,13 @@
 
 import dagster as dg
 
-from tests.conftest import ensure_dbt_manifest
+from orchestration.dbt_project import prepare_manifest
 
 HOTSPOT_KEYS = {dg.AssetKey(["ml", n]) for n in ("hotspot_model", "hotspot_scores", "hotspot_backtest")}
 
 
 def _defs() -> dg.Definitions:
-    ensure_dbt_manifest()
+    prepare_manifest()
     from orchestration.definitions import defs
 
     return defs()
@@ -28,7 +28,7 @@ def test_hotspot_assets_write_in_the_pool_and_publish_waits_for_them():
 
 def test_weekly_training_schedule_retrains_and_publishes():
     defs = _defs()
-    schedule = defs.resolve_schedule_def("hotspot_weekly_training")
+    schedule = defs.resolve_schedule_def("hotspot_weekly_training_schedule")
     assert schedule.cron_schedule == "30 4 * * 1" and schedule.execution_timezone == "Asia/Shanghai"
     job = defs.resolve_job_def("hotspot_weekly_training")
     assert HOTSPOT_KEYS | {dg.AssetKey(["serving", "snapshot"])} == set(job.asset_layer.executable_asset_keys)

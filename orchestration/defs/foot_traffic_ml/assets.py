@@ -2,31 +2,36 @@
 daily 7-day forecast with crowding alerts, and the rolling-origin backtest of each model version."""
 
 import dagster as dg
+import pandas as pd
 
-from gridsight.settings import TIMEZONE
 from orchestration import flow_ml
-from orchestration.defs.common import WAREHOUSE_POOL, GridsightData, skipped
-from orchestration.ml_store import latest_model, write_table
+from orchestration.defs.common import WAREHOUSE_POOL, ModelTraining, out_of_date, skipped
+from orchestration.defs.resources import GridsightData, Warehouse
+from orchestration.ml_store import SavedModel, latest_model, write_table
 
 HOURLY = dg.AssetKey(["marts", "fct_foot_traffic_hourly"])
 MODEL = dg.AssetKey(["ml", "flow_model"])
 
 
-class FlowTrainingConfig(dg.Config):
-    # the weekly schedule sets it; daily runs reuse the newest usable model (see flow_ml.usable)
-    retrain: bool = False
+def usable(saved: SavedModel | None, series: pd.DataFrame) -> bool:
+    """A saved model can score these data: it knows every zone, was trained on this world's period, and
+    no late delivery has changed the counts of its training window since (that retrains at once)."""
+    return not out_of_date(saved, pd.to_datetime(series["ts"]).max().date(),
+                           known={"zones": series["zone_id"].unique()},
+                           fingerprint=("window_fingerprint", lambda info: flow_ml.window_fingerprint(
+                               series, info["train_start"], info["train_end"])))
 
 
 @dg.asset(key=MODEL, deps=[HOURLY], group_name="ml", pool=WAREHOUSE_POOL, kinds={"sklearn"})
-def flow_model(context: dg.AssetExecutionContext, config: FlowTrainingConfig, gridsight: GridsightData
-               ) -> dg.MaterializeResult:
+def flow_model(context: dg.AssetExecutionContext, config: ModelTraining, gridsight: GridsightData,
+               warehouse: Warehouse) -> dg.MaterializeResult:
     """Hourly flow forecaster (gradient boosting, 168 h ahead) saved with its version and training window."""
     paths = gridsight.paths
-    series = flow_ml.zone_series(paths.warehouse)
+    series = flow_ml.zone_series(warehouse)
     if series["count"].notna().sum() == 0:
         return skipped(context, "no foot-traffic counts in the warehouse: the flow model is not trained")
     saved = latest_model(paths.models, flow_ml.MODEL_NAME)
-    if config.retrain or not flow_ml.usable(saved, series):
+    if config.retrain or not usable(saved, series):
         try:
             saved, _model = flow_ml.train(paths.models, series)
         except ValueError as exc:   # too little history: a warning, not a failed daily run
@@ -41,17 +46,18 @@ def flow_model(context: dg.AssetExecutionContext, config: FlowTrainingConfig, gr
 
 @dg.asset(key=["ml", "flow_forecast"], deps=[MODEL, HOURLY, dg.AssetKey(["staging", "stg_foot_traffic__zones"])],
           group_name="ml", pool=WAREHOUSE_POOL, kinds={"duckdb"})
-def flow_forecast(context: dg.AssetExecutionContext, gridsight: GridsightData) -> dg.MaterializeResult:
+def flow_forecast(context: dg.AssetExecutionContext, gridsight: GridsightData,
+                  warehouse: Warehouse) -> dg.MaterializeResult:
     """ml.flow_forecast: q10/q50/q90 per zone for the next 168 hours; ml.flow_crowding_alerts: the hours
     whose upper bound exceeds the zone's safe capacity."""
     paths = gridsight.paths
-    series = flow_ml.zone_series(paths.warehouse)
+    series = flow_ml.zone_series(warehouse)
     saved = latest_model(paths.models, flow_ml.MODEL_NAME)
-    if saved is None or not flow_ml.usable(saved, series):
+    if saved is None or not usable(saved, series):
         return skipped(context, "no flow model fits these data: no forecast")
-    out, alerts = flow_ml.forecast(paths.warehouse, saved, series)
-    write_table(paths.warehouse, "flow_forecast", out)
-    write_table(paths.warehouse, "flow_crowding_alerts", alerts)
+    out, alerts = flow_ml.forecast(warehouse, saved, series)
+    write_table(warehouse, "flow_forecast", out)
+    write_table(warehouse, "flow_crowding_alerts", alerts)
     context.log.info(f"flow forecast from {out['origin'].iloc[0]:%Y-%m-%d}: {len(out)} rows, "
                      f"{len(alerts)} crowding alerts")
     return dg.MaterializeResult(metadata={"rows": len(out), "crowding_alerts": len(alerts),
@@ -60,20 +66,21 @@ def flow_forecast(context: dg.AssetExecutionContext, gridsight: GridsightData) -
 
 @dg.asset(key=["ml", "flow_backtest"], deps=[MODEL, HOURLY], group_name="ml", pool=WAREHOUSE_POOL,
           kinds={"duckdb"})
-def flow_backtest(context: dg.AssetExecutionContext, gridsight: GridsightData) -> dg.MaterializeResult:
+def flow_backtest(context: dg.AssetExecutionContext, gridsight: GridsightData,
+                  warehouse: Warehouse) -> dg.MaterializeResult:
     """ml.flow_backtest: rolling-origin MASE (m = 168), WAPE and 80 % coverage per zone for the model
     and the seasonal-naive baseline, recomputed for each new model version."""
     paths = gridsight.paths
     saved = latest_model(paths.models, flow_ml.MODEL_NAME)
     if saved is None:
         return skipped(context, "no flow model: no backtest")
-    if flow_ml.backtested_version(paths.warehouse) == saved.version:
+    if flow_ml.backtested_version(warehouse) == saved.version:
         context.log.info(f"flow backtest of model {saved.version} is current")
         return dg.MaterializeResult(metadata={"model_version": saved.version, "recomputed": False})
-    series = flow_ml.zone_series(paths.warehouse)
+    series = flow_ml.zone_series(warehouse)
     table = flow_ml.backtest_table(series, "demo", "china", flow_ml.BACKTEST_ORIGINS, model_version=saved.version,
                                    progress=context.log.info)
-    write_table(paths.warehouse, "flow_backtest", table)
+    write_table(warehouse, "flow_backtest", table)
     overall = table[table["zone_id"] == "ALL"].set_index("method")
     context.log.info("flow backtest: " + "; ".join(
         f"{m} MASE {r.mase:.3f} WAPE {r.wape:.3f} coverage {r.coverage_80:.3f}" for m, r in overall.iterrows()))
@@ -82,11 +89,3 @@ def flow_backtest(context: dg.AssetExecutionContext, gridsight: GridsightData) -
 
 
 flow_assets = [flow_model, flow_forecast, flow_backtest]
-
-weekly_training = dg.define_asset_job(
-    "weekly_flow_training", selection=dg.AssetSelection.assets(*flow_assets).downstream(),
-    config={"ops": {"ml__flow_model": {"config": {"retrain": True}}}},
-    description="Retrain the foot-traffic model on the latest year, backtest it, re-forecast and publish.")
-
-weekly_training_schedule = dg.ScheduleDefinition(job=weekly_training, cron_schedule="0 4 * * 1",
-                                                 execution_timezone=TIMEZONE, name="weekly_flow_training")

@@ -2,8 +2,9 @@
 
 - ml/hotspot_model — trains the Poisson model on every complete week and saves it (skops) with its
   version and training window. The weekly schedule retrains on Monday; the daily run trains only when
-  no model exists yet, the newest one is more than a week behind the data or of an earlier design
-  (`MODEL_DESIGN`), or a late or corrected delivery changed the history it was trained on.
+  the saved model is out of date (`common.out_of_date`): none exists yet, the newest one is a week behind
+  the data or of an earlier design (`MODEL_DESIGN`), or a late or corrected delivery changed the history
+  it was trained on.
 - ml/hotspot_scores — every day: next week's expected disputes, rank, risk tier, reasons and suggested
   action per grid, from the newest model (ml.hotspot_scores).
 - ml/hotspot_backtest — the model against its baselines over the last 52 weeks (at least 26) whenever the
@@ -15,12 +16,12 @@ import datetime as dt
 import dagster as dg
 import pandas as pd
 
-from gridsight.settings import TIMEZONE
 from models_ml import hotspot_backtest as hb
 from models_ml import hotspot_features as hf
 from models_ml import hotspot_model as hm
-from orchestration.defs.common import WAREHOUSE_POOL, GridsightData, skipped
+from orchestration.defs.common import WAREHOUSE_POOL, ModelTraining, out_of_date, skipped
 from orchestration.defs.hotspots.frames import from_warehouse
+from orchestration.defs.resources import GridsightData, Warehouse
 from orchestration.ml_store import latest_model, load_estimator, read_sql, save_model, write_table
 
 MODEL_NAME = "hotspot"
@@ -34,32 +35,27 @@ BACKTEST_COLUMNS = ["model_trained_through", "model_design", "origin", "target_s
                     "pai_20", "pei_20"]
 
 
-class HotspotTraining(dg.Config):
-    retrain: bool = False   # the weekly schedule sets this; the daily run trains only when the model is stale
-
-
-def _inputs(gridsight: GridsightData):
-    inputs = from_warehouse(gridsight.paths.warehouse)
+def _inputs(warehouse: Warehouse):
+    inputs = from_warehouse(warehouse)
     panel, weekly = hf.build_panel(inputs.daily, inputs.grids, inputs.population)
     return inputs, panel, weekly
 
 
 @dg.asset(key=["ml", "hotspot_model"], deps=MART_DEPS, group_name="hotspots", pool=WAREHOUSE_POOL,
           kinds={"sklearn"})
-def hotspot_model(context: dg.AssetExecutionContext, config: HotspotTraining,
-                  gridsight: GridsightData) -> dg.MaterializeResult:
+def hotspot_model(context: dg.AssetExecutionContext, config: ModelTraining, gridsight: GridsightData,
+                  warehouse: Warehouse) -> dg.MaterializeResult:
     """The dispute model trained on every complete week (skops file with version and training window)."""
     paths = gridsight.paths
     try:
-        inputs, panel, weekly = _inputs(gridsight)
+        inputs, panel, weekly = _inputs(warehouse)
     except ValueError as error:   # a new installation: no complete week yet
         return skipped(context, f"hotspot model not trained: {error}")
     data_through = weekly.week_ends[-1]
     current = latest_model(paths.models, MODEL_NAME)
-    fresh = (current is not None and current.info.get("design") == hm.MODEL_DESIGN
-             and dt.date.fromisoformat(current.info["train_end"]) > data_through - dt.timedelta(days=7)
-             and current.info.get("history") == history_fingerprint(inputs.daily, current.info["train_end"]))
-    if fresh and not config.retrain:
+    stale = out_of_date(current, data_through, design=hm.MODEL_DESIGN, max_lag_days=7,
+                        fingerprint=("history", lambda info: history_fingerprint(inputs.daily, info["train_end"])))
+    if not stale and not config.retrain:
         context.log.info(f"hotspot model {current.version} is current (trained through {current.info['train_end']})")
         return dg.MaterializeResult(metadata={"version": current.version, "retrained": False,
                                               "train_end": current.info["train_end"]})
@@ -92,19 +88,20 @@ def history_fingerprint(daily: pd.DataFrame, through: str) -> str:
 
 @dg.asset(key=["ml", "hotspot_scores"], deps=[hotspot_model, *MART_DEPS], group_name="hotspots",
           pool=WAREHOUSE_POOL, kinds={"duckdb"})
-def hotspot_scores(context: dg.AssetExecutionContext, gridsight: GridsightData) -> dg.MaterializeResult:
+def hotspot_scores(context: dg.AssetExecutionContext, gridsight: GridsightData,
+                   warehouse: Warehouse) -> dg.MaterializeResult:
     """Next week's expected disputes per grid with risk tier, reasons and suggested action."""
     paths = gridsight.paths
     saved = latest_model(paths.models, MODEL_NAME)
     if saved is None:
         return skipped(context, "no hotspot scores: no model has been trained yet")
-    inputs, panel, weekly = _inputs(gridsight)
+    inputs, panel, weekly = _inputs(warehouse)
     model = load_estimator(saved)
     scores = hb.next_week_scores(panel, weekly, inputs.grids, inputs.events, model)
     # the training window, not the version stamp: rescoring the same data gives the same table
     scores.insert(0, "model_trained_through", _trained_through(saved))
     scores["main_cause"] = scores["grid_id"].map(_main_causes(inputs.events, weekly.week_ends[-1]))
-    rows = write_table(paths.warehouse, "hotspot_scores", scores)
+    rows = write_table(warehouse, "hotspot_scores", scores)
     high = scores[scores["risk_tier"] == "high"]
     context.log.info(f"hotspot scores for {scores['week_start'].iloc[0]} … {scores['week_end'].iloc[0]}: "
                      f"{rows} grids, {len(high)} high-risk")
@@ -129,29 +126,30 @@ def _main_causes(events: pd.DataFrame, end: dt.date, weeks: int = 12) -> pd.Seri
 
 @dg.asset(key=["ml", "hotspot_backtest"], deps=[hotspot_model, *MART_DEPS], group_name="hotspots",
           pool=WAREHOUSE_POOL, kinds={"duckdb"})
-def hotspot_backtest(context: dg.AssetExecutionContext, gridsight: GridsightData) -> dg.MaterializeResult:
+def hotspot_backtest(context: dg.AssetExecutionContext, gridsight: GridsightData,
+                     warehouse: Warehouse) -> dg.MaterializeResult:
     """Model vs last week, 4- and 12-week means and kernel density: rolling origin over up to 52 weeks."""
     paths = gridsight.paths
     saved = latest_model(paths.models, MODEL_NAME)
     if saved is None:
         return skipped(context, "no hotspot backtest: no model has been trained yet")
-    if _backtested_for(paths.warehouse) == (_trained_through(saved), saved.info.get("design")):
+    if _backtested_for(warehouse) == (_trained_through(saved), saved.info.get("design")):
         context.log.info(f"hotspot backtest is current for model {saved.version}")
         return dg.MaterializeResult(metadata={"model_version": saved.version, "rerun": False})
-    inputs, panel, weekly = _inputs(gridsight)
+    inputs, panel, weekly = _inputs(warehouse)
     available = len(weekly.week_ends) - 1 - (hm.MIN_HISTORY_WEEKS + 8)
     n_origins = min(BACKTEST_WEEKS, available)
     if n_origins < hb.MIN_ORIGINS:
         reason = (f"a backtest needs {hb.MIN_ORIGINS + hm.MIN_HISTORY_WEEKS + 9} complete weeks; "
                   f"the warehouse has {len(weekly.week_ends)}")
         context.log.warning(f"hotspot backtest skipped: {reason}")
-        write_table(paths.warehouse, "hotspot_backtest", _empty_backtest())
+        write_table(warehouse, "hotspot_backtest", _empty_backtest())
         return dg.MaterializeResult(metadata={"model_version": saved.version, "rows": 0, "skipped": reason})
     results = hb.backtest(panel, weekly, inputs.grids, inputs.events, n_origins=n_origins,
                           train_weeks=TRAIN_WEEKS, refit_every=REFIT_EVERY, progress=context.log.info)
     results.insert(0, "model_trained_through", _trained_through(saved))
     results.insert(1, "model_design", saved.info.get("design"))
-    rows = write_table(paths.warehouse, "hotspot_backtest", results[BACKTEST_COLUMNS])
+    rows = write_table(warehouse, "hotspot_backtest", results[BACKTEST_COLUMNS])
     means = hb.summary(results)
     best, best_pai = hb.best_baseline(results)
     context.log.info(f"hotspot backtest over {n_origins} weeks: model PAI@10% {means.loc['model', 'pai_10']:.2f}, "
@@ -173,7 +171,7 @@ def _trained_through(saved) -> dt.date:
     return dt.date.fromisoformat(saved.info["train_end"])
 
 
-def _backtested_for(warehouse) -> tuple[dt.date, int] | None:
+def _backtested_for(warehouse: Warehouse) -> tuple[dt.date, int] | None:
     """The training end and design of the model the stored backtest was run for (None: no backtest yet,
     or one from before models had a design)."""
     try:
@@ -187,13 +185,3 @@ def _backtested_for(warehouse) -> tuple[dt.date, int] | None:
 
 
 hotspot_assets = [hotspot_model, hotspot_scores, hotspot_backtest]
-
-hotspot_training_job = dg.define_asset_job(
-    "hotspot_weekly_training",
-    selection=dg.AssetSelection.assets(*hotspot_assets) | dg.AssetSelection.keys(["serving", "snapshot"]),
-    config={"ops": {"ml__hotspot_model": {"config": {"retrain": True}}}},
-    description="Retrain the dispute-hotspot model, rescore next week, rerun the backtest, publish.")
-
-hotspot_weekly_schedule = dg.ScheduleDefinition(
-    name="hotspot_weekly_training", job=hotspot_training_job, cron_schedule="30 4 * * 1",
-    execution_timezone=TIMEZONE)

@@ -5,12 +5,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from models_ml.hotspot_features import area_km2
 from orchestration.ml_store import read_sql
+
+if TYPE_CHECKING:
+    from orchestration.defs.resources import Warehouse
 
 
 @dataclass(frozen=True)
@@ -23,7 +27,7 @@ class HotspotInputs:
     outside: int = 0           # incidents in cells left out (none in the first year)
 
 
-def from_warehouse(warehouse: Path) -> HotspotInputs:
+def from_warehouse(warehouse: Warehouse) -> HotspotInputs:
     """L3 grids with a polygon (mobile grids have no place on the map) and their dispute history, in a fixed
     order so that the same warehouse content always gives the same scores."""
     grids = read_sql(warehouse, """

@@ -4,7 +4,8 @@ from collections.abc import Sequence
 
 import dagster as dg
 
-from orchestration.defs.common import WAREHOUSE_POOL, GridsightData
+from orchestration.defs.common import WAREHOUSE_POOL
+from orchestration.defs.resources import GridsightData, Warehouse
 from orchestration.serving import publish_snapshot
 
 
@@ -14,10 +15,10 @@ def build_serving_snapshot(upstream: Sequence[dg.AssetKey]) -> dg.AssetsDefiniti
 
     @dg.asset(key=["serving", "snapshot"], deps=list(upstream), group_name="serving",
               pool=WAREHOUSE_POOL, kinds={"parquet"})
-    def serving_snapshot(context: dg.AssetExecutionContext, gridsight: GridsightData) -> dg.MaterializeResult:
+    def serving_snapshot(context: dg.AssetExecutionContext, gridsight: GridsightData,
+                         warehouse: Warehouse) -> dg.MaterializeResult:
         """Versioned Parquet copy of every mart and ml.* table, swapped in atomically for the dashboards."""
-        paths = gridsight.paths
-        manifest = publish_snapshot(paths.warehouse, paths.serving, tables)
+        manifest = publish_snapshot(warehouse, gridsight.paths.serving, tables)
         context.log.info(f"published serving snapshot {manifest['version']} (data as of {manifest['as_of']})")
         return dg.MaterializeResult(metadata={"version": manifest["version"], "as_of": manifest["as_of"],
                                               "tables": len(manifest["tables"])})

@@ -1,8 +1,6 @@
 """The dbt project as Dagster assets: staging → intermediate → marts; dbt data tests become checks."""
 
-import sys
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -10,8 +8,6 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.dbt_project import dbt_project
 from orchestration.defs.common import WAREHOUSE_POOL
-
-DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 
 
 class GridsightTranslator(DagsterDbtTranslator):
@@ -25,10 +21,6 @@ class GridsightTranslator(DagsterDbtTranslator):
         if node["resource_type"] == "source":
             return spec.replace_attributes(key=key)
         return spec.replace_attributes(key=key, group_name=node["schema"])
-
-
-def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=GridsightTranslator(),

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from data_contracts.specs import PII_OUTPUTS
-from tests.conftest import ensure_dbt_manifest
+from orchestration.dbt_project import prepare_manifest
 
 REPO = Path(__file__).resolve().parents[2]
 PAGES = REPO / "dashboards" / "pages"
@@ -24,7 +24,7 @@ SHARED_MODULES = ("dashboards.data", "dashboards.access", "dashboards.i18n", "da
 
 @pytest.fixture(scope="module")
 def manifest() -> dict:
-    ensure_dbt_manifest()
+    prepare_manifest()
     return json.loads((REPO / "dbt_project" / "target" / "manifest.json").read_text(encoding="utf-8"))
 
 

@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 export GRIDSIGHT_DATA_DIR ?= $(CURDIR)/data
 
-.PHONY: demo test install browser lint dbt-parse validate clean
+.PHONY: demo test test-fast install browser lint dbt-parse validate clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ browser:
 ## The whole test suite
 test: install dbt-parse browser
 	$(BIN)/python -m pytest -q
+
+## The unit layer, under a minute: every test not marked slow (see tests/README.md)
+test-fast: install dbt-parse
+	$(BIN)/python -m pytest -q -m "not slow"
 
 ## Python (ruff) and the dbt project's SQL (sqlfluff, DuckDB dialect, dbt templater; style in .sqlfluff)
 lint: install

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -12,6 +13,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 WORLD_START, WORLD_END = dt.date(2026, 1, 1), dt.date(2026, 3, 1)   # 60 days, includes Spring Festival eve
+# The real public samples: ../shared/realdata next to the repository, or GRIDSIGHT_REALDATA (e.g. in a worktree)
+REALDATA = Path(os.environ.get("GRIDSIGHT_REALDATA", REPO.parent / "shared" / "realdata"))
+PSEUDONYM_KEY = "test-key-not-secret"
 
 
 @dataclass
@@ -55,7 +59,7 @@ def world(tmp_path_factory) -> World:
     data_dir = tmp_path_factory.mktemp("gridsight-data")
     mp = pytest.MonkeyPatch()
     mp.setenv("GRIDSIGHT_DATA_DIR", str(data_dir))
-    mp.setenv("GRIDSIGHT_PSEUDONYM_KEY", "test-key-not-secret")
+    mp.setenv("GRIDSIGHT_PSEUDONYM_KEY", PSEUDONYM_KEY)
     from orchestration.dbt_project import prepare_manifest
     from orchestration.runner import materialize_range
 
@@ -81,8 +85,7 @@ def marts(world):
     con.close()
 
 
-
-LA311 = REPO.parent / "shared" / "realdata" / "la311_2020-01_seed_hackforla.csv"
+LA311 = REALDATA / "la311_2020-01_seed_hackforla.csv"
 
 
 @dataclass
@@ -96,16 +99,25 @@ class RealSample:
 def la311(tmp_path_factory) -> RealSample:
     """The real LA 311 sample through `gridsight import csv --mapping la311 --materialize` (the CLI, in a
     subprocess: its days predate the default partition calendar)."""
-    import os
-
     if not LA311.exists():
         pytest.skip(f"real sample not found at {LA311}")
     data_dir = tmp_path_factory.mktemp("gridsight-la311")
     from orchestration.dbt_project import prepare_manifest
 
     prepare_manifest()
-    env = {**os.environ, "GRIDSIGHT_DATA_DIR": str(data_dir), "GRIDSIGHT_PSEUDONYM_KEY": "test-key-not-secret"}
+    env = {**os.environ, "GRIDSIGHT_DATA_DIR": str(data_dir), "GRIDSIGHT_PSEUDONYM_KEY": PSEUDONYM_KEY}
     done = subprocess.run([sys.executable, "-m", "orchestration.cli", "import", "csv", "--mapping", "la311",
                            str(LA311), "--materialize"], env=env, cwd=REPO, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     return RealSample(data_dir, LA311, done.stdout)
+
+
+SESSION_WORLDS = {"world", "la311"}
+
+
+def pytest_collection_modifyitems(items):
+    """A test that needs a session-built world is slow, marked in its file or not: `-m "not slow"` never
+    builds one."""
+    for item in items:
+        if SESSION_WORLDS & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

@@ -8,104 +8,14 @@ outside localhost, and the language toggle switches the page to English. Screens
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import time
-import urllib.request
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from orchestration.cli import dashboard_command
+from tests.browser.conftest import LOCAL_HOSTS, expected_polygons, map_paths, screenshot
+from tests.conftest import REPO
 
-REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(world):
-    """`streamlit run dashboards/app.py` on a free port, reading the world's data folder."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not installed (run ./scripts/install_browser.sh as root with apt)")
-    port = _free_port()
-    env = {**os.environ, "GRIDSIGHT_DATA_DIR": str(world.data_dir)}
-    process = subprocess.Popen(dashboard_command(port), cwd=REPO, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    url = f"http://localhost:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not become healthy (exit code {process.poll()})")
-            time.sleep(0.5)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-@pytest.fixture
-def requested() -> list[str]:
-    """Every URL the browser requested."""
-    return []
-
-
-@pytest.fixture
-def page(server, requested):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_page(viewport={"width": 1600, "height": 1400})
-        page.set_default_timeout(60_000)
-        page.on("request", lambda request: requested.append(request.url))
-        yield page
-        browser.close()
-
-
-def expected_polygons(data_dir: Path) -> int:
-    import duckdb
-
-    serving = data_dir / "serving"
-    table = serving / (serving / "CURRENT").read_text(encoding="utf-8").strip() / "marts__dim_grids.parquet"
-    with duckdb.connect() as con:
-        return con.execute("select count(*) from read_parquet(?) "
-                           "where level = 'grid' and geometry_geojson is not null", [str(table)]).fetchone()[0]
-
-
-def map_paths(page) -> dict:
-    """Polygons drawn in the choropleth layer, with their bounding boxes and the map frame's."""
-    return page.evaluate("""() => {
-        const chart = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
-            .find(c => c.querySelector('.choroplethlayer'));
-        const frame = chart.querySelector('.main-svg').getBoundingClientRect();
-        const paths = [...chart.querySelectorAll('.choroplethlayer path')].map(p => {
-            const box = p.getBoundingClientRect();
-            return {width: box.width, height: box.height};
-        });
-        return {frame: {width: frame.width, height: frame.height}, paths};
-    }""")
+pytestmark = pytest.mark.slow   # a streamlit server and headless Chromium on the session world
 
 
 # One metric per KPI of the catalogue, plus the scorecard's overall score
@@ -127,12 +37,6 @@ def wait_for_page(page, title: str) -> dict:
         pass  # counted and reported below
     page.wait_for_timeout(1500)  # let plotly finish its layout before measuring and shooting
     return map_paths(page)
-
-
-def screenshot(page, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(path), full_page=True)
-    assert path.stat().st_size > 50_000, f"{path} is suspiciously small"
 
 
 def test_cockpit_renders_offline_map_kpis_and_switches_language(world, server, page, requested):

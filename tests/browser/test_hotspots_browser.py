@@ -3,18 +3,14 @@ map draws one (non-inverted) polygon per scored grid, and nothing is fetched fro
 
 from urllib.parse import urlparse
 
-from tests.browser.test_cockpit_browser import (  # noqa: F401 — fixtures
-    LOCAL_HOSTS,
-    expected_polygons,
-    map_paths,
-    page,
-    requested,
-    screenshot,
-    server,
-)
+import pytest
+
+from tests.browser.conftest import LOCAL_HOSTS, expected_polygons, map_paths, screenshot
+
+pytestmark = pytest.mark.slow   # a streamlit server and headless Chromium on the session world
 
 
-def test_hotspot_map_draws_offline(world, server, page, requested):  # noqa: F811
+def test_hotspot_map_draws_offline(world, server, page, requested):
     from playwright.sync_api import expect
 
     page.goto(server)

@@ -6,11 +6,14 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import duckdb
+import pytest
 
-from tests.browser.test_cockpit_browser import LOCAL_HOSTS, map_paths, page, requested, screenshot, server  # noqa: F401
+from tests.browser.conftest import LOCAL_HOSTS, map_paths, screenshot
+
+pytestmark = pytest.mark.slow   # a streamlit server and headless Chromium on the session world
 
 
-def test_population_page_renders_offline(world, server, page, requested):  # noqa: F811
+def test_population_page_renders_offline(world, server, page, requested):
     from playwright.sync_api import expect
 
     page.goto(server)

@@ -7,13 +7,11 @@ app.py. The banner, which app.py draws, is therefore only visible on the first r
 real server (checked in a browser) shows it above every page.
 """
 
-import base64
 import datetime as dt
 import json
 import shutil
 
 import duckdb
-import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -21,44 +19,20 @@ from streamlit.testing.v1 import AppTest
 from dashboards.i18n import LABELS
 from dashboards.staleness import source_status
 from gridsight.settings import today
-from tests.conftest import REPO, WORLD_END
+from tests.conftest import WORLD_END
+from tests.dashboards.conftest import frame_with, metrics, open_app, plotted, switch_page
 
-APP = str(REPO / "dashboards" / "app.py")
-PAGE = "pages/data_quality.py"
 LATE = dt.date(2026, 11, 23)
 DAILY = ["人口房屋", "事件工单", "物联设备", "商圈客流"]
 
 
 def run_app(data_dir, monkeypatch, on: dt.date, lang: str = "zh") -> AppTest:
     """First run of the app (the cockpit, under the banner) with `on` as today."""
-    monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(data_dir))
-    monkeypatch.setenv("GRIDSIGHT_TODAY", on.isoformat())
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.session_state["lang"] = lang
-    app.run()
-    assert not app.exception, app.exception
-    return app
+    return open_app(monkeypatch, data_dir, today=on, lang=lang)
 
 
 def open_page(app: AppTest) -> AppTest:
-    app.switch_page(PAGE).run()
-    assert not app.exception, app.exception
-    return app
-
-
-def frame_with(app: AppTest, column: str) -> pd.DataFrame:
-    return next(d.value for d in app.dataframe if column in d.value.columns)
-
-
-def metrics(app: AppTest) -> dict:
-    return {m.label: m.value for m in app.metric}
-
-
-def plotted(values) -> list:
-    """A plotly trace's x or y, decoded if plotly sent it as a base64 typed array."""
-    if isinstance(values, dict) and "bdata" in values:
-        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
-    return list(values)
+    return switch_page(app, "data_quality")
 
 
 @pytest.fixture
@@ -69,6 +43,7 @@ def quality(world, monkeypatch) -> AppTest:
 # --- against the small world ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_every_partition_reconciles(quality, marts):
     assert metrics(quality)["未对平的分区"] == "0"
     start = WORLD_END - dt.timedelta(days=29)
@@ -85,6 +60,7 @@ def test_every_partition_reconciles(quality, marts):
     assert shown[0][1] == WORLD_END
 
 
+@pytest.mark.slow
 def test_freshness_table_lists_the_five_sources_all_fresh_on_the_last_day(quality, marts):
     sources = marts.execute("select name_zh, last_landed_on, files_landed from marts.mart_source_freshness "
                             "order by source_name").fetchall()
@@ -97,11 +73,13 @@ def test_freshness_table_lists_the_five_sources_all_fresh_on_the_last_day(qualit
     assert not quality.warning
 
 
+@pytest.mark.slow
 def test_no_banner_while_the_data_is_fresh(world, monkeypatch):
     cockpit = run_app(world.data_dir, monkeypatch, WORLD_END + dt.timedelta(days=2))   # stale_after_days = 2
     assert not cockpit.warning
 
 
+@pytest.mark.slow
 def test_banner_on_the_cockpit_names_the_stale_daily_sources(world, monkeypatch):
     cockpit = run_app(world.data_dir, monkeypatch, LATE)
     assert len(cockpit.warning) == 1
@@ -117,12 +95,14 @@ def test_banner_on_the_cockpit_names_the_stale_daily_sources(world, monkeypatch)
     assert str(LATE) in page.caption[0].value
 
 
+@pytest.mark.slow
 def test_banner_in_english(world, monkeypatch):
     banner = run_app(world.data_dir, monkeypatch, LATE, lang="en").warning[0].value
     assert banner.startswith("These data sources need attention")
     assert f"Incidents: Stale, last landed {WORLD_END}" in banner and "Grids" not in banner
 
 
+@pytest.mark.slow
 def test_quarantine_by_rule_equals_the_warehouse(quality, marts):
     for days, label in ((30, "近30天"), (0, "全部")):
         quality.selectbox(key="quality_period__zh").set_value(days).run()
@@ -144,6 +124,7 @@ def test_quarantine_by_rule_equals_the_warehouse(quality, marts):
             assert quality.success[0].value == "所选周期内没有被隔离的数据。"
 
 
+@pytest.mark.slow
 def test_table_selector_narrows_the_contract_chart(quality, marts):
     quality.selectbox(key="quality_table__zh").set_value("incident_cases").run()
     chart = json.loads(quality.get("plotly_chart")[0].proto.spec)
@@ -184,6 +165,7 @@ def doctored(world, tmp_path, **tables: pd.DataFrame):
     return tmp_path
 
 
+@pytest.mark.slow
 def test_unknown_sources_stray_files_quarantine_and_unbalanced_partitions(world, tmp_path, monkeypatch, marts):
     freshness = marts.execute("select * from marts.mart_source_freshness").df()
     freshness.loc[freshness["source_name"] == "devices", "unexpected_files"] = 2

@@ -7,22 +7,12 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import REPO, WORLD_END
-from tests.dashboards.test_data_quality import frame_with, metrics, plotted
-
-APP = str(REPO / "dashboards" / "app.py")
-PAGE = "pages/foot_traffic.py"
+from tests.conftest import WORLD_END
+from tests.dashboards.conftest import frame_with, metrics, open_app, plotted, switch_page
 
 
 def open_page(data_dir, monkeypatch, lang="zh") -> AppTest:
-    monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(data_dir))
-    monkeypatch.setenv("GRIDSIGHT_TODAY", WORLD_END.isoformat())
-    app = AppTest.from_file(APP, default_timeout=60)
-    app.session_state["lang"] = lang
-    app.run()
-    app.switch_page(PAGE).run()
-    assert not app.exception, app.exception
-    return app
+    return switch_page(open_app(monkeypatch, data_dir, today=WORLD_END, lang=lang), "foot_traffic")
 
 
 @pytest.fixture
@@ -35,6 +25,7 @@ def figures(app: AppTest) -> list[dict]:
     return [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
 
 
+@pytest.mark.slow
 def test_hourly_chart_shows_forecast_band_and_gaps(page, marts):
     hourly = figures(page)[0]
     names = [trace.get("name") for trace in hourly["data"]]
@@ -50,6 +41,7 @@ def test_hourly_chart_shows_forecast_band_and_gaps(page, marts):
     assert sum(1 for v in actual if v is not None and not (isinstance(v, float) and np.isnan(v))) == expected
 
 
+@pytest.mark.slow
 def test_heat_ranking_table_equals_the_mart(page, marts):
     holiday = page.selectbox(key="ft_holiday_zh")
     assert holiday.value[0] == "spring_festival"          # newest holiday first
@@ -61,6 +53,7 @@ def test_heat_ranking_table_equals_the_mart(page, marts):
     assert [r[2] for r in shown] == pytest.approx([r[2] for r in expected])
 
 
+@pytest.mark.slow
 def test_crowding_alerts_and_backtest_metrics(page, marts):
     alerts = marts.execute("select count(*), count(distinct zone_id) from ml.flow_crowding_alerts").fetchone()
     shown = metrics(page)
@@ -72,6 +65,7 @@ def test_crowding_alerts_and_backtest_metrics(page, marts):
     assert len(table) == len(marts.execute("select * from ml.flow_backtest").df())
 
 
+@pytest.mark.slow
 def test_page_in_english(page):
     page.session_state["lang"] = "en"
     app = page.run()

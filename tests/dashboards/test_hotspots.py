@@ -7,26 +7,19 @@ import shutil
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from tests.conftest import REPO
+from tests.dashboards.conftest import metrics as _metrics
+from tests.dashboards.conftest import open_app
 
-PAGE = str(REPO / "dashboards" / "pages" / "hotspots.py")
+PAGE = REPO / "dashboards" / "pages" / "hotspots.py"
 
 
 def _run(monkeypatch, data_dir, lang="zh"):
-    monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(data_dir))
-    app = AppTest.from_file(PAGE, default_timeout=60)
-    app.session_state["lang"] = lang
-    app.run()
-    assert not app.exception, app.exception
-    return app
+    return open_app(monkeypatch, data_dir, script=PAGE, lang=lang)
 
 
-def _metrics(app) -> dict:
-    return {m.label: m.value for m in app.metric}
-
-
+@pytest.mark.slow
 def test_next_week_risk_ranked_with_reasons_and_actions(world, marts, monkeypatch):
     app = _run(monkeypatch, world.data_dir)
     scores = marts.execute("""
@@ -52,6 +45,7 @@ def test_next_week_risk_ranked_with_reasons_and_actions(world, marts, monkeypatc
     assert any("历史数据不足" in i.value for i in app.info)
 
 
+@pytest.mark.slow
 def test_english(world, monkeypatch):
     app = _run(monkeypatch, world.data_dir, lang="en")
     assert app.title[0].value == "Dispute hotspot forecast"
@@ -85,6 +79,7 @@ def with_backtest(world, tmp_path):
     return tmp_path, results
 
 
+@pytest.mark.slow
 def test_model_against_each_baseline(with_backtest, monkeypatch):
     data_dir, results = with_backtest
     app = _run(monkeypatch, data_dir)

@@ -10,21 +10,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import REPO, WORLD_END
+from tests.dashboards.conftest import APP, open_app, switch_page
+from tests.dashboards.conftest import metrics as _metrics
 
-APP = str(REPO / "dashboards" / "app.py")
+pytestmark = pytest.mark.slow   # the session world's snapshot
 
 
 @pytest.fixture
 def page(world, monkeypatch):
-    monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(world.data_dir))
-    app = AppTest.from_file(APP, default_timeout=60).run()
-    app.switch_page("pages/incidents.py").run()
-    assert not app.exception, app.exception
-    return app
-
-
-def _metrics(app) -> dict:
-    return {m.label: m.value for m in app.metric}
+    return switch_page(open_app(monkeypatch, world.data_dir), "incidents")
 
 
 # Each table is told apart by a column only it has (AppTest does not expose dataframe keys)

@@ -1,43 +1,30 @@
 """Population page for a leader, the household visit list for a grid worker (own grid only, masked,
 audited), access enforced in the data layer, and the admin's audit log page."""
 
-import base64
 import io
 import json
 
 import duckdb
-import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboards import access
 from dashboards.data import Access, current_snapshot, query
-from tests.conftest import REPO
+from tests.dashboards.conftest import APP, open_app, switch_page
+from tests.dashboards.conftest import plotted as _values
 
-APP = str(REPO / "dashboards" / "app.py")
+pytestmark = pytest.mark.slow   # the session world's snapshot
+
 WORKER, WORKER_GRID = "worker_c01_g01", "D01-S01-C01-G01"
 
 
 @pytest.fixture
 def as_user(world, monkeypatch):
-    monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(world.data_dir))
-
     def open_page(user_id: str, page: str) -> AppTest:
-        monkeypatch.setenv(access.USER_ENV, user_id)
-        app = AppTest.from_file(APP, default_timeout=60).run()
-        app.switch_page(f"pages/{page}.py").run()
-        assert not app.exception, app.exception
-        return app
+        return switch_page(open_app(monkeypatch, world.data_dir, user=user_id), page)
 
     return open_page
-
-
-def _values(array) -> list:
-    """A plotly array as Python values (plotly sends numeric arrays base64-encoded)."""
-    if isinstance(array, dict) and "bdata" in array:
-        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
-    return list(array)
 
 
 def _audit(world) -> list[dict]:

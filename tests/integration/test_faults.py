@@ -17,7 +17,9 @@ import pytest
 from orchestration.defs.resources import Warehouse
 from orchestration.runner import error_text, materialize_range
 from orchestration.serving import publish_snapshot
-from tests.conftest import REPO, WORLD_END, WORLD_START, warehouse_fingerprint
+from tests.conftest import PSEUDONYM_KEY, REPO, WORLD_END, WORLD_START, warehouse_fingerprint
+
+pytestmark = pytest.mark.slow   # the session world (Dagster + dbt, twice)
 
 LATE_DAY = "2026-02-10"
 MARTS = ["marts.fct_incidents", "marts.mart_grid_daily", "marts.fct_foot_traffic_hourly", "marts.fct_device_daily",
@@ -178,7 +180,7 @@ def test_dashboards_reading_during_publishes_never_fail(world, tmp_path, monkeyp
 
 @pytest.fixture(autouse=True)
 def _pseudonym_key(monkeypatch):
-    monkeypatch.setenv("GRIDSIGHT_PSEUDONYM_KEY", "test-key-not-secret")
+    monkeypatch.setenv("GRIDSIGHT_PSEUDONYM_KEY", PSEUDONYM_KEY)
 
 
 def test_old_snapshots_are_pruned_only_when_no_reader_can_be_on_them(world, tmp_path, monkeypatch):

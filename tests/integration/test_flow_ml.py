@@ -12,6 +12,8 @@ import pytest
 from models_ml.calendar import calendar_frame
 from tests.conftest import WORLD_END
 
+pytestmark = pytest.mark.slow   # the session world (Dagster + dbt, twice)
+
 
 @pytest.fixture(scope="module")
 def landed_counts(world) -> pd.DataFrame:

@@ -5,9 +5,12 @@ import datetime as dt
 
 import duckdb
 import pandas as pd
+import pytest
 
 from orchestration.ml_store import latest_model
 from tests.conftest import WORLD_END
+
+pytestmark = pytest.mark.slow   # the session world (Dagster + dbt, twice)
 
 
 def test_scores_every_mapped_grid_for_the_week_after_the_data(world, marts):

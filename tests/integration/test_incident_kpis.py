@@ -7,6 +7,8 @@ import pytest
 
 from tests.conftest import WORLD_END
 
+pytestmark = pytest.mark.slow   # the session world (Dagster + dbt, twice)
+
 RATES = ["closure_rate", "verified_closure_rate", "on_time_rate", "in_grid_rate", "reopen_rate",
          "satisfied_share", "mediation_success_rate"]
 HOURS = ["accept_hours_median", "accept_hours_p90", "resolve_hours_median", "resolve_hours_p90"]

@@ -11,6 +11,8 @@ import pytest
 
 from tests.conftest import WORLD_END, WORLD_START
 
+pytestmark = pytest.mark.slow   # the session world (Dagster + dbt, twice)
+
 ID_NUMBER = r"(^|[^0-9])[1-9][0-9]{5}(19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx]([^0-9]|$)"
 MOBILE = r"(^|[^0-9])1[3-9][0-9]{9}([^0-9]|$)"
 

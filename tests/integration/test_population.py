@@ -9,6 +9,8 @@ import pytest
 
 from tests.conftest import WORLD_END, WORLD_START
 
+pytestmark = pytest.mark.slow   # the session world (Dagster + dbt, twice)
+
 RENTERS_ON = """
     select coalesce(sum(renters), 0)
     from snapshots.snap_household_versions

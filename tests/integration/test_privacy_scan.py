@@ -12,6 +12,8 @@ import pytest
 
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.slow   # the session world (Dagster + dbt, twice)
+
 ID_NUMBER = re.compile(r"(?<![0-9])[1-9][0-9]{5}(19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx]"
                        r"(?![0-9])")
 # Not after a decimal point: dbt's run results hold timings such as 0.17138671875.

@@ -10,6 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.slow   # the real LA 311 sample through the CLI and dbt
+
 
 @pytest.fixture(scope="module")
 def source_rows(la311):

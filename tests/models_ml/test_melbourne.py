@@ -5,9 +5,9 @@ import pytest
 
 from models_ml import melbourne
 from orchestration import cli
-from tests.conftest import REPO
+from tests.conftest import REALDATA
 
-MELBOURNE = REPO.parent / "shared" / "realdata" / "melbourne_pedestrian_hourly_2015_2016_tsibble.csv"
+MELBOURNE = REALDATA / "melbourne_pedestrian_hourly_2015_2016_tsibble.csv"
 pytestmark = pytest.mark.skipif(not MELBOURNE.exists(), reason=f"real data not found at {MELBOURNE}")
 
 
@@ -36,6 +36,7 @@ def test_adapter_rejects_a_file_of_another_shape(tmp_path):
         melbourne.read_melbourne(other)
 
 
+@pytest.mark.slow   # trains and backtests on the whole real year through the CLI (~25 s)
 def test_cli_backtest_on_melbourne_beats_seasonal_naive(tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("GRIDSIGHT_DATA_DIR", raising=False)
     out = tmp_path / "melbourne.csv"

@@ -5,19 +5,13 @@ import sys
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from data_contracts.specs import CONTRACTS
-from orchestration.dbt_project import prepare_manifest
 from tests.conftest import REPO
+from tests.orchestration.conftest import load_definitions as _defs
 
 BIN = Path(sys.executable).parent
-
-
-def _defs() -> dg.Definitions:
-    prepare_manifest()
-    from orchestration.definitions import defs
-
-    return defs()
 
 
 def test_asset_keys_snapshot():
@@ -52,6 +46,7 @@ def test_daily_schedule():
     assert schedule.execution_timezone == "Asia/Shanghai"
 
 
+@pytest.mark.slow   # loads the code location in a `dagster` subprocess (`make validate`)
 def test_dagster_definitions_validate():
     result = subprocess.run([str(BIN / "dagster"), "definitions", "validate", "-m", "orchestration.definitions"],
                             cwd=REPO, capture_output=True, text=True)
@@ -59,6 +54,7 @@ def test_dagster_definitions_validate():
     assert "Validation successful" in result.stderr + result.stdout
 
 
+@pytest.mark.slow   # a `dbt parse` subprocess
 def test_dbt_parse():
     result = subprocess.run([str(BIN / "dbt"), "parse", "--profiles-dir", "."], cwd=REPO / "dbt_project",
                             capture_output=True, text=True)

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from tests.orchestration.test_definitions import _defs
+from tests.orchestration.conftest import load_definitions as _defs
 
 FLOW = {dg.AssetKey(["ml", name]) for name in ("flow_model", "flow_forecast", "flow_backtest")}
 

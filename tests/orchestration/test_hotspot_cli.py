@@ -4,9 +4,9 @@ import pandas as pd
 import pytest
 
 from orchestration.cli import main
-from tests.conftest import REPO
+from tests.conftest import REALDATA
 
-CHICAGO = REPO.parent / "shared" / "realdata" / "chicago_aggravated_assaults_2010_2015.csv"
+CHICAGO = REALDATA / "chicago_aggravated_assaults_2010_2015.csv"
 
 
 @pytest.mark.skipif(not CHICAGO.exists(), reason="../shared/realdata is not next to the repository")

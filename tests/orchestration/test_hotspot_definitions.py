@@ -2,16 +2,9 @@
 
 import dagster as dg
 
-from orchestration.dbt_project import prepare_manifest
+from tests.orchestration.conftest import load_definitions as _defs
 
 HOTSPOT_KEYS = {dg.AssetKey(["ml", n]) for n in ("hotspot_model", "hotspot_scores", "hotspot_backtest")}
-
-
-def _defs() -> dg.Definitions:
-    prepare_manifest()
-    from orchestration.definitions import defs
-
-    return defs()
 
 
 def test_hotspot_assets_write_in_the_pool_and_publish_waits_for_them():

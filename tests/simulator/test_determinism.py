@@ -5,6 +5,7 @@ import hashlib
 import re
 
 import pandas as pd
+import pytest
 
 from data_contracts.privacy import id_check_character
 from simulator import WorldConfig, simulate
@@ -51,6 +52,7 @@ def test_register_has_valid_id_numbers_and_mobiles(tmp_path):
     assert (households["tier"] == expected).all()
 
 
+@pytest.mark.slow   # two weeks of the full-size default world (~17 s)
 def test_default_world_is_calibrated(tmp_path):
     """The default world's size and the shares the seed articles report (a short range keeps it quick)."""
     truth = simulate(tmp_path, WorldConfig(dt.date(2026, 3, 2), dt.date(2026, 3, 15)), progress=lambda _m: None)

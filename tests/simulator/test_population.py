@@ -10,6 +10,8 @@ from data_contracts.privacy import id_check_character
 from simulator import population
 from simulator.world import build_world
 
+pytestmark = pytest.mark.slow   # two years of the default world's register (~20 s)
+
 # 华茂1958: 6,215 floating residents registered, 3,245 rentals registered, 3,654 deregistered
 HUAMAO = {"floating_registered": 6215, "rentals_registered": 3245, "floating_deregistered": 3654}
 

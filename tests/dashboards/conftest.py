@@ -1,0 +1,57 @@
+"""Dashboard tests: the Streamlit app under AppTest on a data folder, and readers of what a page shows."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import REPO
+
+APP = REPO / "dashboards" / "app.py"
+
+
+def open_app(monkeypatch, data_dir: Path, *, script: Path = APP, lang: str | None = None,
+            today: dt.date | None = None, user: str | None = None) -> AppTest:
+    """First run of the app (or of one page script on its own) reading `data_dir`, as `user` in `lang` with
+    `today` pinned; fails on an exception."""
+    from dashboards import access
+
+    monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(data_dir))
+    if today is not None:
+        monkeypatch.setenv("GRIDSIGHT_TODAY", today.isoformat())
+    if user is not None:
+        monkeypatch.setenv(access.USER_ENV, user)
+    app = AppTest.from_file(str(script), default_timeout=60)
+    if lang is not None:
+        app.session_state["lang"] = lang
+    app.run()
+    assert not app.exception, app.exception
+    return app
+
+
+def switch_page(app: AppTest, page: str) -> AppTest:
+    """Switch to `pages/<page>.py` and run it; fails on an exception."""
+    app.switch_page(f"pages/{page}.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
+def metrics(app: AppTest) -> dict:
+    return {m.label: m.value for m in app.metric}
+
+
+def frame_with(app: AppTest, column: str) -> pd.DataFrame:
+    """The first table shown that has `column`."""
+    return next(d.value for d in app.dataframe if column in d.value.columns)
+
+
+def plotted(values) -> list:
+    """A plotly trace's x or y, decoded if plotly sent it as a base64 typed array."""
+    if isinstance(values, dict) and "bdata" in values:
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return list(values)

@@ -11,7 +11,7 @@ import pytest
 
 from gridsight.settings import Paths
 from orchestration.docs_cli import build_docs, docs_server
-from tests.browser.test_cockpit_browser import CHROMIUM, CHROMIUM_ARGS, LOCAL_HOSTS
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, LOCAL_HOSTS
 
 
 @pytest.fixture(scope="module")

@@ -134,9 +134,9 @@ def cmd_calendar_seed(args) -> None:
 
 def cmd_flow_backtest(args) -> None:
     """Rolling-origin backtest of the flow forecast vs seasonal naive: on real Melbourne counts (--melbourne)
-    or on the warehouse's own zones. Prints the table, writes a CSV and ml.flow_backtest[_melbourne]."""
+    or on the warehouse's own zones. Prints the table and writes a CSV; a Melbourne backtest also reaches
+    the foot-traffic page through ml.flow_backtest_melbourne and the mart_flow_backtest mart."""
     from orchestration import flow_ml
-    from orchestration.ml_store import write_table
 
     paths = Paths.from_env()
     began = time.monotonic()
@@ -145,23 +145,22 @@ def cmd_flow_backtest(args) -> None:
         from models_ml import melbourne
 
         series = melbourne.series(melbourne.read_melbourne(Path(args.melbourne)))
-        dataset, calendar, table = "melbourne", "weekday", "flow_backtest_melbourne"
+        dataset, calendar = "melbourne", "weekday"
     else:
         if not paths.warehouse.exists():
             raise SystemExit(f"no warehouse at {paths.warehouse}: run `gridsight materialize` first, "
                              "or pass --melbourne")
         # the warehouse's own zones: ml.flow_backtest is the daily assets' table, so only the file is written
-        series, dataset, calendar, table = flow_ml.zone_series(paths.warehouse), "demo", "china", None
+        series, dataset, calendar = flow_ml.zone_series(paths.warehouse), "demo", "china"
     say(f"{dataset}: {series['zone_id'].nunique()} zones, {series['ts'].min()} … {series['ts'].max()}, "
         f"{int(series['count'].notna().sum()):,} hourly counts; {args.origins} origins {args.step_weeks} week(s) apart")
     result = flow_ml.backtest_table(series, dataset, calendar, args.origins, args.step_weeks, progress=say)
     out = Path(args.out) if args.out else paths.root / "reports" / f"flow_backtest_{dataset}.csv"
     out.parent.mkdir(parents=True, exist_ok=True)
     result.to_csv(out, index=False)
-    if table and paths.warehouse.exists():
-        write_table(paths.warehouse, table, result)
-        say(f"wrote ml.{table}")
-        published = flow_ml.publish_if_built(paths.warehouse, paths.serving)
+    if args.melbourne and paths.warehouse.exists():
+        published = flow_ml.publish_melbourne_backtest(paths.warehouse, paths.serving, result)
+        say("wrote ml.flow_backtest_melbourne")
         if published:
             say(f"published serving snapshot {published} (the foot-traffic page shows it)")
     print(result.to_string(index=False, float_format=lambda v: f"{v:.3f}"), flush=True)

@@ -1,5 +1,5 @@
 """Where trained models and their outputs live: model files with a version and training window, and
-the ml.* tables (predictions, backtests) that publish copies to the serving snapshot.
+the ml.* tables (predictions, backtests), dbt sources that the ml marts the pages read are built on.
 
 Models are saved with skops (no pickle): data/models/<name>/<version>.skops plus <version>.json with
 the training window and whatever the trainer records (features, metrics). The newest version is the
@@ -15,6 +15,8 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+
+from orchestration.dbt_catalog import ml_columns
 
 ML_SCHEMA = "ml"
 
@@ -62,7 +64,12 @@ def load_estimator(saved: SavedModel):
 
 
 def write_table(warehouse: Path, table: str, frame: pd.DataFrame) -> int:
-    """Replace ml.<table> with `frame` (one transaction); returns the rows written."""
+    """Replace ml.<table> with `frame` (one transaction); returns the rows written. The frame must have
+    exactly the columns the table's dbt source declares (the contract the ml marts build on)."""
+    declared = ml_columns(table)
+    if set(frame.columns) != set(declared):
+        raise ValueError(f"ml.{table}: columns {sorted(frame.columns)} differ from the declared {declared}")
+    frame = frame[declared]
     with duckdb.connect(str(warehouse)) as con:
         con.execute(f"create schema if not exists {ML_SCHEMA}")
         con.execute("begin transaction")
@@ -72,13 +79,6 @@ def write_table(warehouse: Path, table: str, frame: pd.DataFrame) -> int:
 
 
 def read_sql(warehouse: Path, sql: str, params: list | None = None) -> pd.DataFrame:
-    """Read features from the marts (read-only connection)."""
+    """Read model inputs from the marts (read-only connection)."""
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return con.execute(sql, params or []).df()
-
-
-def ml_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Every ml.* table in the warehouse, as schema.table."""
-    rows = con.execute("select table_name from information_schema.tables where table_schema = ? "
-                       "order by table_name", [ML_SCHEMA]).fetchall()
-    return [f"{ML_SCHEMA}.{name}" for (name,) in rows]

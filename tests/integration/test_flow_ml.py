@@ -126,12 +126,13 @@ def test_backtest_metrics_match_an_independent_seasonal_naive(marts, complete_ho
 
 
 def test_ml_tables_reach_the_serving_snapshot(world, marts):
+    """Through the marts over them (mart_<table>), which is all a snapshot publishes."""
     folder = world.data_dir / "serving" / (world.data_dir / "serving" / "CURRENT").read_text()
     manifest = json.loads((folder / "manifest.json").read_text())
     for table in ("flow_forecast", "flow_backtest", "flow_crowding_alerts"):
         rows = marts.execute(f"select count(*) from ml.{table}").fetchone()[0]
-        assert manifest["tables"][f"ml__{table}"] == rows
-        parquet = folder / f"ml__{table}.parquet"
+        assert manifest["tables"][f"marts__mart_{table}"] == rows
+        parquet = folder / f"marts__mart_{table}.parquet"
         published = duckdb.sql(f"select count(*) from read_parquet('{parquet}')").fetchall()[0][0]
         assert published == rows
     assert manifest["tables"]["marts__mart_district_heat"] > 0

@@ -10,6 +10,7 @@ from orchestration.ml_store import latest_model, write_table
 
 HOURLY = dg.AssetKey(["marts", "fct_foot_traffic_hourly"])
 MODEL = dg.AssetKey(["ml", "flow_model"])
+ZONES = dg.AssetKey(["marts", "dim_zones"])
 
 
 class FlowTrainingConfig(dg.Config):
@@ -39,23 +40,28 @@ def flow_model(context: dg.AssetExecutionContext, config: FlowTrainingConfig, gr
                                           "train_end": saved.info["train_end"]})
 
 
-@dg.asset(key=["ml", "flow_forecast"], deps=[MODEL, HOURLY, dg.AssetKey(["staging", "stg_foot_traffic__zones"])],
-          group_name="ml", pool=WAREHOUSE_POOL, kinds={"duckdb"})
-def flow_forecast(context: dg.AssetExecutionContext, gridsight: GridsightData) -> dg.MaterializeResult:
+FORECAST, ALERTS = dg.AssetKey(["ml", "flow_forecast"]), dg.AssetKey(["ml", "flow_crowding_alerts"])
+
+
+@dg.multi_asset(specs=[dg.AssetSpec(key, deps=[MODEL, HOURLY, ZONES], group_name="ml", kinds={"duckdb"})
+                       for key in (FORECAST, ALERTS)], pool=WAREHOUSE_POOL)
+def flow_forecast(context: dg.AssetExecutionContext, gridsight: GridsightData):
     """ml.flow_forecast: q10/q50/q90 per zone for the next 168 hours; ml.flow_crowding_alerts: the hours
     whose upper bound exceeds the zone's safe capacity."""
     paths = gridsight.paths
     series = flow_ml.zone_series(paths.warehouse)
     saved = latest_model(paths.models, flow_ml.MODEL_NAME)
     if saved is None or not flow_ml.usable(saved, series):
-        return skipped(context, "no flow model fits these data: no forecast")
+        skip = skipped(context, "no flow model fits these data: no forecast")
+        yield from (dg.MaterializeResult(asset_key=key, metadata=skip.metadata) for key in (FORECAST, ALERTS))
+        return
     out, alerts = flow_ml.forecast(paths.warehouse, saved, series)
     write_table(paths.warehouse, "flow_forecast", out)
     write_table(paths.warehouse, "flow_crowding_alerts", alerts)
     context.log.info(f"flow forecast from {out['origin'].iloc[0]:%Y-%m-%d}: {len(out)} rows, "
                      f"{len(alerts)} crowding alerts")
-    return dg.MaterializeResult(metadata={"rows": len(out), "crowding_alerts": len(alerts),
-                                          "model_version": saved.version})
+    yield dg.MaterializeResult(asset_key=FORECAST, metadata={"rows": len(out), "model_version": saved.version})
+    yield dg.MaterializeResult(asset_key=ALERTS, metadata={"rows": len(alerts), "model_version": saved.version})
 
 
 @dg.asset(key=["ml", "flow_backtest"], deps=[MODEL, HOURLY], group_name="ml", pool=WAREHOUSE_POOL,
@@ -86,7 +92,8 @@ flow_assets = [flow_model, flow_forecast, flow_backtest]
 weekly_training = dg.define_asset_job(
     "weekly_flow_training", selection=dg.AssetSelection.assets(*flow_assets).downstream(),
     config={"ops": {"ml__flow_model": {"config": {"retrain": True}}}},
-    description="Retrain the foot-traffic model on the latest year, backtest it, re-forecast and publish.")
+    description="Retrain the foot-traffic model on the latest year, backtest it, re-forecast, rebuild the "
+                "foot-traffic forecast marts and publish.")
 
 weekly_training_schedule = dg.ScheduleDefinition(job=weekly_training, cron_schedule="0 4 * * 1",
                                                  execution_timezone=TIMEZONE, name="weekly_flow_training")

@@ -163,7 +163,7 @@ def hotspot_backtest(context: dg.AssetExecutionContext, gridsight: GridsightData
 
 def _empty_backtest() -> pd.DataFrame:
     frame = pd.DataFrame({c: pd.Series(dtype="float64") for c in BACKTEST_COLUMNS})
-    frame["model"] = frame["model"].astype("object")
+    frame["model"] = frame["model"].astype("string")
     for c in ("model_trained_through", "origin", "target_start", "target_end"):
         frame[c] = pd.Series(dtype="datetime64[us]")
     return frame
@@ -190,9 +190,10 @@ hotspot_assets = [hotspot_model, hotspot_scores, hotspot_backtest]
 
 hotspot_training_job = dg.define_asset_job(
     "hotspot_weekly_training",
-    selection=dg.AssetSelection.assets(*hotspot_assets) | dg.AssetSelection.keys(["serving", "snapshot"]),
+    selection=dg.AssetSelection.assets(*hotspot_assets).downstream(),
     config={"ops": {"ml__hotspot_model": {"config": {"retrain": True}}}},
-    description="Retrain the dispute-hotspot model, rescore next week, rerun the backtest, publish.")
+    description="Retrain the dispute-hotspot model, rescore next week, rerun the backtest, rebuild the "
+                "hotspot marts, publish.")
 
 hotspot_weekly_schedule = dg.ScheduleDefinition(
     name="hotspot_weekly_training", job=hotspot_training_job, cron_schedule="30 4 * * 1",

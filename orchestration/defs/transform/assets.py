@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from orchestration.dbt_project import dbt_project
 from orchestration.defs.common import WAREHOUSE_POOL
@@ -16,7 +16,8 @@ DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 
 class GridsightTranslator(DagsterDbtTranslator):
     """Every node is keyed <schema>/<name>: dbt sources raw.* and quarantine.* are the ingest assets'
-    outputs; meta.* (ingest records shared by all ingest assets) stay external."""
+    outputs, ml.* the model assets' outputs (their source tests are those assets' checks); meta.* (ingest
+    records shared by all ingest assets) stay external."""
 
     def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project) -> dg.AssetSpec:
         spec = super().get_asset_spec(manifest, unique_id, project)
@@ -31,7 +32,10 @@ def dbt_resource() -> DbtCliResource:
     return DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=GridsightTranslator(),
+TRANSLATOR = GridsightTranslator(DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True))
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=TRANSLATOR,
             pool=WAREHOUSE_POOL)
 def gridsight_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     # Not partitioned: models are rebuilt over the whole warehouse, so one dbt build after the ingest of
@@ -40,5 +44,5 @@ def gridsight_dbt(context: dg.AssetExecutionContext, dbt: DbtCliResource):
 
 
 def mart_keys() -> list[dg.AssetKey]:
-    """The marts the dashboards read (everything dbt builds in the marts schema)."""
+    """Everything dbt builds in the marts schema (publish waits for all of them)."""
     return [key for key in gridsight_dbt.keys if key.path[0] == "marts"]

@@ -9,7 +9,7 @@ from orchestration.defs.foot_traffic_ml.assets import flow_assets, weekly_traini
 from orchestration.defs.hotspots.assets import hotspot_assets, hotspot_training_job, hotspot_weekly_schedule
 from orchestration.defs.ingest.assets import ingest_assets
 from orchestration.defs.publish.assets import build_serving_snapshot
-from orchestration.defs.transform.assets import dbt_resource, gridsight_dbt, mart_keys
+from orchestration.defs.transform.assets import dbt_asset_defs, dbt_resource, mart_keys
 
 everything = dg.define_asset_job(
     "materialize_everything", selection=dg.AssetSelection.all(),
@@ -19,7 +19,7 @@ daily_schedule = dg.build_schedule_from_partitioned_job(everything, hour_of_day=
                                                         name="daily_materialization")
 
 
-# Model assets (training, scoring, backtests) write ml.* tables; publish waits for them.
+# Model assets (training, scoring, backtests) write the ml.* sources of the ml marts; publish waits for both.
 ml_assets: list[dg.AssetsDefinition] = [*flow_assets, *hotspot_assets]
 serving_snapshot = build_serving_snapshot([*mart_keys(), *(key for a in ml_assets for key in a.keys)])
 
@@ -27,7 +27,7 @@ serving_snapshot = build_serving_snapshot([*mart_keys(), *(key for a in ml_asset
 @dg.definitions
 def defs() -> dg.Definitions:
     return dg.Definitions(
-        assets=[*ingest_assets, gridsight_dbt, *ml_assets, serving_snapshot],
+        assets=[*ingest_assets, *dbt_asset_defs, *ml_assets, serving_snapshot],
         jobs=[everything, weekly_training, hotspot_training_job],
         schedules=[daily_schedule, weekly_training_schedule, hotspot_weekly_schedule],
         resources={"gridsight": GridsightData(), "dbt": dbt_resource()},

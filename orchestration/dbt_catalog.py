@@ -28,9 +28,9 @@ def published_marts(nodes: dict | None = None) -> dict[str, str]:
     return dict(sorted(out.items()))
 
 
-def ml_columns(table: str) -> list[str]:
-    """The declared columns of ml.<table>, in order."""
+def ml_columns(table: str) -> dict[str, str]:
+    """The declared columns of ml.<table> and their types, in order."""
     for source in manifest()["sources"].values():
         if source["source_name"] == "ml" and source["name"] == table:
-            return list(source["columns"])
+            return {name: column["data_type"] for name, column in source["columns"].items()}
     raise KeyError(f"ml.{table} is not declared in dbt_project/models/staging/ml/_ml__sources.yml")

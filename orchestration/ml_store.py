@@ -65,15 +65,16 @@ def load_estimator(saved: SavedModel):
 
 def write_table(warehouse: Path, table: str, frame: pd.DataFrame) -> int:
     """Replace ml.<table> with `frame` (one transaction); returns the rows written. The frame must have
-    exactly the columns the table's dbt source declares (the contract the ml marts build on)."""
+    exactly the columns the table's dbt source declares, and is stored with the declared types (the
+    contract the ml marts build on)."""
     declared = ml_columns(table)
     if set(frame.columns) != set(declared):
-        raise ValueError(f"ml.{table}: columns {sorted(frame.columns)} differ from the declared {declared}")
-    frame = frame[declared]
+        raise ValueError(f"ml.{table}: columns {sorted(frame.columns)} differ from the declared {list(declared)}")
+    select = ", ".join(f'cast("{name}" as {kind}) as "{name}"' for name, kind in declared.items())
     with duckdb.connect(str(warehouse)) as con:
         con.execute(f"create schema if not exists {ML_SCHEMA}")
         con.execute("begin transaction")
-        con.execute(f"create or replace table {ML_SCHEMA}.{table} as select * from frame")
+        con.execute(f"create or replace table {ML_SCHEMA}.{table} as select {select} from frame")
         con.execute("commit")
     return len(frame)
 

@@ -1,8 +1,8 @@
 -- The hotspot backtest week by week: each origin's metrics for the model and each baseline.
 select
-    origin,
-    target_start,
-    target_end,
+    cast(origin as date) as origin,
+    cast(target_start as date) as target_start,
+    cast(target_end as date) as target_end,
     model,
     model = 'model' as is_model,
     n_grids,
@@ -14,5 +14,5 @@ select
     hit_rate_20,
     pai_20,
     pei_20,
-    model_trained_through
+    cast(model_trained_through as date) as model_trained_through
 from {{ source('ml', 'hotspot_backtest') }}

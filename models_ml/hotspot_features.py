@@ -7,7 +7,7 @@ forecast made on any weekday is for the full seven days ahead. Partial weeks at 
 Inputs (column names as in the marts):
 - daily: grid_id, date_day, disputes_reported, and optionally device_alarms (mart_grid_daily)
 - grids: grid_id, centroid_lat, centroid_lon, and optionally households, shops, area_km2 (dim_grids)
-- population: grid_id, residents, renters, floating (mart_population_by_grid), optional
+- population: grid_id, residents, renter_share, floating_share (mart_population_by_grid), optional
 Any area data with an id and a centroid works, e.g. a regular grid of cells over a city.
 """
 
@@ -138,11 +138,9 @@ def static_features(grids: pd.DataFrame, population: pd.DataFrame | None = None)
     area = grids["area_km2"].to_numpy(float) if "area_km2" in grids else np.full(len(grids), np.nan)
     if population is not None and not population.empty:
         pop = population.set_index("grid_id").reindex(out["grid_id"])
-        residents = pop["residents"].fillna(0).to_numpy(float)
-        out["residents"] = residents
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out["renter_share"] = np.where(residents > 0, pop["renters"].fillna(0).to_numpy(float) / residents, 0.0)
-            out["floating_share"] = np.where(residents > 0, pop["floating"].fillna(0).to_numpy(float) / residents, 0.0)
+        out["residents"] = pop["residents"].fillna(0).to_numpy(float)
+        out["renter_share"] = pop["renter_share"].fillna(0).to_numpy(float)   # a grid without residents: 0
+        out["floating_share"] = pop["floating_share"].fillna(0).to_numpy(float)
     else:
         out["residents"] = out["renter_share"] = out["floating_share"] = np.nan
     with np.errstate(divide="ignore", invalid="ignore"):

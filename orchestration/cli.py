@@ -130,10 +130,10 @@ def cmd_calendar_seed(args) -> None:
 
 def cmd_flow_backtest(args) -> None:
     """Rolling-origin backtest of the flow forecast vs seasonal naive: on real Melbourne counts (--melbourne)
-    or on the warehouse's own zones. Prints the table, writes a CSV and ml.flow_backtest[_melbourne]."""
+    or on the warehouse's own zones. Prints the table and writes a CSV; a Melbourne backtest also reaches
+    the foot-traffic page through ml.flow_backtest_melbourne and the mart_flow_backtest mart."""
     from orchestration import flow_ml
     from orchestration.defs.resources import Warehouse
-    from orchestration.ml_store import write_table
 
     paths, warehouse = Paths.from_env(), Warehouse()
     began = time.monotonic()
@@ -142,23 +142,22 @@ def cmd_flow_backtest(args) -> None:
         from models_ml import melbourne
 
         series = melbourne.series(melbourne.read_melbourne(Path(args.melbourne)))
-        dataset, calendar, table = "melbourne", "weekday", "flow_backtest_melbourne"
+        dataset, calendar = "melbourne", "weekday"
     else:
         if not warehouse.file.exists():
             raise SystemExit(f"no warehouse at {warehouse.file}: run `gridsight materialize` first, "
                              "or pass --melbourne")
         # the warehouse's own zones: ml.flow_backtest is the daily assets' table, so only the file is written
-        series, dataset, calendar, table = flow_ml.zone_series(warehouse), "demo", "china", None
+        series, dataset, calendar = flow_ml.zone_series(warehouse), "demo", "china"
     say(f"{dataset}: {series['zone_id'].nunique()} zones, {series['ts'].min()} … {series['ts'].max()}, "
         f"{int(series['count'].notna().sum()):,} hourly counts; {args.origins} origins {args.step_weeks} week(s) apart")
     result = flow_ml.backtest_table(series, dataset, calendar, args.origins, args.step_weeks, progress=say)
     out = Path(args.out) if args.out else paths.root / "reports" / f"flow_backtest_{dataset}.csv"
     out.parent.mkdir(parents=True, exist_ok=True)
     result.to_csv(out, index=False)
-    if table and warehouse.file.exists():
-        write_table(warehouse, table, result)
-        say(f"wrote ml.{table}")
-        published = flow_ml.publish_if_built(warehouse, paths.serving)
+    if args.melbourne and warehouse.file.exists():
+        published = flow_ml.publish_melbourne_backtest(warehouse, paths.serving, result)
+        say("wrote ml.flow_backtest_melbourne")
         if published:
             say(f"published serving snapshot {published} (the foot-traffic page shows it)")
     print(result.to_string(index=False, float_format=lambda v: f"{v:.3f}"), flush=True)

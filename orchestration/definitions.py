@@ -14,9 +14,9 @@ from orchestration.defs.ingest.assets import ingest_assets
 from orchestration.defs.publish.assets import build_serving_snapshot
 from orchestration.defs.publish.schedules import materialize_everything, materialize_everything_schedule
 from orchestration.defs.resources import gridsight_resources
-from orchestration.defs.transform.assets import gridsight_dbt, mart_keys
+from orchestration.defs.transform.assets import dbt_asset_defs, mart_keys
 
-# Model assets (training, scoring, backtests) write ml.* tables; publish waits for them.
+# Model assets (training, scoring, backtests) write the ml.* sources of the ml marts; publish waits for both.
 ml_assets: list[dg.AssetsDefinition] = [*flow_assets, *hotspot_assets]
 serving_snapshot = build_serving_snapshot([*mart_keys(), *(key for a in ml_assets for key in a.keys)])
 
@@ -24,7 +24,7 @@ serving_snapshot = build_serving_snapshot([*mart_keys(), *(key for a in ml_asset
 @dg.definitions
 def defs() -> dg.Definitions:
     return dg.Definitions(
-        assets=[*ingest_assets, gridsight_dbt, *ml_assets, serving_snapshot],
+        assets=[*ingest_assets, *dbt_asset_defs, *ml_assets, serving_snapshot],
         jobs=[materialize_everything, flow_weekly_training, hotspot_weekly_training],
         schedules=[materialize_everything_schedule, flow_weekly_training_schedule, hotspot_weekly_training_schedule],
         resources=gridsight_resources(),

@@ -1,5 +1,5 @@
 """The foot-traffic forecast's work, outside Dagster so the assets and the CLI share it: read the zone
-series from the marts, train and save the model, forecast 168 h with crowding alerts, backtest.
+series and capacities from the marts, train and save the model, forecast 168 h with crowding alerts, backtest.
 
 The series is people in per zone and hour from marts.fct_foot_traffic_hourly; an hour that is not
 complete (a counter out or reset) is a gap (NaN), never a zero.
@@ -29,7 +29,7 @@ def zone_series(warehouse: Warehouse) -> pd.DataFrame:
 
 
 def zone_capacity(warehouse: Warehouse) -> pd.Series:
-    frame = read_sql(warehouse, "select zone_id, safe_capacity from staging.stg_foot_traffic__zones")
+    frame = read_sql(warehouse, "select zone_id, safe_capacity from marts.dim_zones")
     return frame.set_index("zone_id")["safe_capacity"]
 
 
@@ -90,19 +90,22 @@ def backtested_version(warehouse: Warehouse, table: str = "flow_backtest") -> st
     return row[0] if row else None
 
 
-def publish_if_built(warehouse: Warehouse, serving: Path) -> str | None:
-    """Publish a new serving snapshot (every mart and ml.* table) if the warehouse holds built marts."""
+def publish_melbourne_backtest(warehouse: Warehouse, serving: Path, table: pd.DataFrame) -> str | None:
+    """Write a CLI backtest on real Melbourne counts to ml.flow_backtest_melbourne, rebuild the marts
+    over it (mart_flow_backtest and what reads it) and publish a snapshot, if the warehouse holds built
+    marts; returns the snapshot version, or None when only the table was written."""
+    from orchestration.defs.resources import dbt_resource
     from orchestration.serving import publish_snapshot
 
+    write_table(warehouse, "flow_backtest_melbourne", table)
     with warehouse.connect(read_only=True) as con:
-        marts = [f"marts.{name}" for (name,) in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts' order by 1").fetchall()]
-        built = con.execute("select count(*) from information_schema.tables where table_schema = 'intermediate' "
-                            "and table_name = 'int_data_period'").fetchone()[0]
-    if not marts or not built:
+        built = con.execute("select count(*) from information_schema.tables where table_schema = 'marts' "
+                            "and table_name = 'mart_data_period'").fetchone()[0]
+    if not built:
         return None
-    return publish_snapshot(warehouse, serving, marts)["version"]
+    dbt_resource().cli(["build", "--select", "source:ml.flow_backtest_melbourne+"]).wait()
+    return publish_snapshot(warehouse, serving)["version"]
 
 
-__all__ = ["MODEL_NAME", "backtest_table", "backtested_version", "forecast", "train", "window_fingerprint",
-           "write_table", "zone_series"]
+__all__ = ["MODEL_NAME", "backtest_table", "backtested_version", "forecast", "publish_melbourne_backtest", "train",
+           "window_fingerprint", "write_table", "zone_series"]

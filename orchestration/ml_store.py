@@ -1,5 +1,5 @@
 """Where trained models and their outputs live: model files with a version and training window, and
-the ml.* tables (predictions, backtests) that publish copies to the serving snapshot.
+the ml.* tables (predictions, backtests), dbt sources that the ml marts the pages read are built on.
 
 Models are saved with skops (no pickle): data/models/<name>/<version>.skops plus <version>.json with
 the training window and whatever the trainer records (features, metrics). The newest version is the
@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import duckdb
 import pandas as pd
+
+from orchestration.dbt_catalog import ml_columns
 
 if TYPE_CHECKING:
     from orchestration.defs.resources import Warehouse
@@ -66,23 +67,22 @@ def load_estimator(saved: SavedModel):
 
 
 def write_table(warehouse: Warehouse, table: str, frame: pd.DataFrame) -> int:
-    """Replace ml.<table> with `frame` (one transaction); returns the rows written."""
+    """Replace ml.<table> with `frame` (one transaction); returns the rows written. The frame must have
+    exactly the columns the table's dbt source declares, and is stored with the declared types (the
+    contract the ml marts build on)."""
+    declared = ml_columns(table)
+    if set(frame.columns) != set(declared):
+        raise ValueError(f"ml.{table}: columns {sorted(frame.columns)} differ from the declared {list(declared)}")
+    select = ", ".join(f'cast("{name}" as {kind}) as "{name}"' for name, kind in declared.items())
     with warehouse.connect() as con:
         con.execute(f"create schema if not exists {ML_SCHEMA}")
         con.execute("begin transaction")
-        con.execute(f"create or replace table {ML_SCHEMA}.{table} as select * from frame")
+        con.execute(f"create or replace table {ML_SCHEMA}.{table} as select {select} from frame")
         con.execute("commit")
     return len(frame)
 
 
 def read_sql(warehouse: Warehouse, sql: str, params: list | None = None) -> pd.DataFrame:
-    """Read features from the marts (read-only connection)."""
+    """Read model inputs from the marts (read-only connection)."""
     with warehouse.connect(read_only=True) as con:
         return con.execute(sql, params or []).df()
-
-
-def ml_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Every ml.* table in the warehouse, as schema.table."""
-    rows = con.execute("select table_name from information_schema.tables where table_schema = ? "
-                       "order by table_name", [ML_SCHEMA]).fetchall()
-    return [f"{ML_SCHEMA}.{name}" for (name,) in rows]

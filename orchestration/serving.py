@@ -1,5 +1,9 @@
 """Versioned Parquet serving snapshots with an atomically swapped CURRENT pointer.
 
+A snapshot holds exactly the dbt models that declare an access scope in their yml
+(`config: meta: access`, see orchestration/dbt_catalog.py), nothing else: model outputs reach the
+pages through the ml marts built on them, and a table nobody declared is never published.
+
 Layout: serving/<version>/<schema>__<table>.parquet, serving/<version>/manifest.json, serving/CURRENT
 (the version name). Dashboards read only this folder, so a running pipeline never blocks a page: a
 reader sees the old snapshot or the new one, never a half-written one.
@@ -16,7 +20,7 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from orchestration.ml_store import ml_tables
+from orchestration.dbt_catalog import published_marts
 
 if TYPE_CHECKING:
     from orchestration.defs.resources import Warehouse
@@ -26,8 +30,14 @@ KEEP_VERSIONS = 3
 PRUNE_AFTER_SECONDS = 15 * 60
 
 
-def publish_snapshot(warehouse: Warehouse, serving: Path, tables: list[str]) -> dict:
-    """Copy `schema.table` tables and every ml.* table to a new snapshot folder, then point CURRENT at it."""
+def publish_snapshot(warehouse: Warehouse, serving: Path, tables: list[str] | None = None) -> dict:
+    """Copy the declared marts (or `tables`, a subset of them) to a new snapshot folder, then point
+    CURRENT at it."""
+    declared = published_marts()
+    tables = list(declared) if tables is None else tables
+    undeclared = sorted(set(tables) - set(declared))
+    if undeclared:
+        raise ValueError(f"not published, no `config: meta: access` in their yml: {', '.join(undeclared)}")
     # Names sort in publishing order (microseconds), with a random tail against clashes.
     version = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:6]}"
     target = serving / version
@@ -35,12 +45,12 @@ def publish_snapshot(warehouse: Warehouse, serving: Path, tables: list[str]) -> 
     manifest = {"version": version, "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 "tables": {}}
     with warehouse.connect(read_only=True) as con:
-        for qualified in [*tables, *ml_tables(con)]:
+        for qualified in tables:
             name = qualified.replace(".", "__")
             path = target / f"{name}.parquet"
             con.execute(f"copy (select * from {qualified}) to '{path}' (format parquet, compression zstd)")
             manifest["tables"][name] = con.execute(f"select count(*) from {qualified}").fetchone()[0]
-        period = con.execute("select first_day, last_day from intermediate.int_data_period").fetchone()
+        period = con.execute("select first_day, last_day from marts.mart_data_period").fetchone()
     manifest["first_day"], manifest["as_of"] = (d.isoformat() if d else None for d in period)
     (target / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     pointer = serving / f".CURRENT.{version}"

@@ -5,11 +5,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboards import foot_traffic
-from dashboards.components.grid_map import FONT
-from dashboards.components.page import page_snapshot
+from dashboards.components.grid_map import PLOTLY_CONFIG
+from dashboards.components.page import chart_layout, page_snapshot
 from dashboards.components.remembered import remembered
 from dashboards.i18n import code_label, lang, t
+from dashboards.queries import foot_traffic
 
 snapshot = page_snapshot("page_foot_traffic")
 zones = foot_traffic.zones(snapshot)
@@ -22,14 +22,15 @@ names_col = f"zone_name_{lang()}"
 # Crowding: forecast hours whose 90 % upper bound exceeds the zone's safe capacity.
 st.subheader(t("ft_alerts_title"))
 alerts = foot_traffic.crowding_alerts(snapshot)
-loads = foot_traffic.peak_load(snapshot)
+totals = foot_traffic.alert_totals(snapshot)
+peak = foot_traffic.peak_zone(snapshot)
 cols = st.columns(3)
-cols[0].metric(t("ft_alert_hours"), f"{len(alerts):,}")
-cols[1].metric(t("ft_alert_zones"), f"{alerts['zone_id'].nunique() if len(alerts) else 0}")
-if len(loads):
-    top = loads.sort_values("peak_load", ascending=False).iloc[0]
+cols[0].metric(t("ft_alert_hours"), f"{totals['alert_hours']:,}")
+cols[1].metric(t("ft_alert_zones"), f"{totals['alert_zones']}")
+if len(peak):
+    top = peak.iloc[0]
     cols[2].metric(t("ft_peak_load"), f"{top['peak_load']:.0%}",
-                   help=t("ft_peak_load_help", zone=names[top["zone_id"]]))
+                   help=t("ft_peak_load_help", zone=top[names_col]))
 if alerts.empty:
     st.success(t("ft_no_alerts"))
 else:
@@ -61,9 +62,8 @@ if len(ahead):
 figure.add_scatter(x=history["hour_start"], y=history["count_in"], mode="lines", connectgaps=False,
                    line=dict(color="#444"), name=t("ft_actual"))
 figure.add_hline(y=capacity, line=dict(color="#d62728", dash="dash"), annotation_text=t("ft_capacity"))
-figure.update_layout(height=380, margin=dict(l=0, r=0, t=10, b=0), font_family=FONT, yaxis_title=t("ft_people_in"),
-                     legend=dict(orientation="h", y=1.12), hovermode="x unified")
-st.plotly_chart(figure, width="stretch", key="ft_hourly")
+chart_layout(figure, 380).update_layout(yaxis_title=t("ft_people_in"), hovermode="x unified")
+st.plotly_chart(figure, config=PLOTLY_CONFIG, width="stretch", key="ft_hourly")
 gaps = int(history["count_in"].isna().sum()) if len(history) else 0
 if len(ahead):
     st.caption(t("ft_model_caption", version=ahead["model_version"].iloc[0], start=ahead["train_start"].iloc[0],
@@ -82,8 +82,8 @@ else:
     district = f"district_name_{lang()}"
     bars = go.Figure(go.Bar(x=ranking[district], y=ranking["visitors_per_day"], name=t("ft_per_day"),
                             text=[f"{u:+.0%}" if pd.notna(u) else "" for u in ranking["uplift"]]))
-    bars.update_layout(height=300, margin=dict(l=0, r=0, t=10, b=0), font_family=FONT, yaxis_title=t("ft_per_day"))
-    st.plotly_chart(bars, width="stretch", key="ft_heat")
+    chart_layout(bars, 300).update_layout(yaxis_title=t("ft_per_day"))
+    st.plotly_chart(bars, config=PLOTLY_CONFIG, width="stretch", key="ft_heat")
     st.dataframe(ranking[["heat_rank", district, "visitors_per_day", "ordinary_per_day", "uplift", "days_observed"]]
                  .rename(columns={"heat_rank": t("ft_rank"), district: t("ft_district"),
                                   "visitors_per_day": t("ft_per_day"), "ordinary_per_day": t("ft_ordinary"),
@@ -108,24 +108,24 @@ else:
 # How far to trust the forecast: rolling-origin backtest, model vs seasonal naive.
 st.subheader(t("ft_trust_title"))
 st.caption(t("ft_trust_help"))
-for table, label in (("flow_backtest", "ft_demo_backtest"), ("flow_backtest_melbourne", "ft_real_backtest")):
-    metrics = foot_traffic.backtest(snapshot, table)
+for dataset, label in (("demo", "ft_demo_backtest"), ("melbourne", "ft_real_backtest")):
+    metrics = foot_traffic.backtest(snapshot, dataset)
     if metrics.empty:
-        if table == "flow_backtest":
+        if dataset == "demo":
             st.info(t("ft_no_backtest"))
         continue
     st.markdown(f"**{t(label)}**")
-    overall = metrics[metrics["zone_id"] == "ALL"].set_index("method")
-    if {"model", "seasonal_naive"} <= set(overall.index):
-        m, b = overall.loc["model"], overall.loc["seasonal_naive"]
+    summary = foot_traffic.backtest_summary(snapshot, dataset)
+    if len(summary):
+        m = summary.iloc[0]
         c = st.columns(3)
-        c[0].metric(t("ft_mase"), f"{m['mase']:.3f}", f"{m['mase'] - b['mase']:+.3f} {t('ft_vs_naive')}",
+        c[0].metric(t("ft_mase"), f"{m['model_mase']:.3f}", f"{m['mase_vs_naive']:+.3f} {t('ft_vs_naive')}",
                     delta_color="inverse")
-        c[1].metric(t("ft_wape"), f"{m['wape']:.1%}", f"{(m['wape'] - b['wape']) * 100:+.1f} pp {t('ft_vs_naive')}",
+        c[1].metric(t("ft_wape"), f"{m['model_wape']:.1%}", f"{m['wape_vs_naive'] * 100:+.1f} pp {t('ft_vs_naive')}",
                     delta_color="inverse")
-        c[2].metric(t("ft_coverage"), f"{m['coverage_80']:.1%}", f"{t('ft_naive')} {b['coverage_80']:.1%}",
+        c[2].metric(t("ft_coverage"), f"{m['model_coverage_80']:.1%}", f"{t('ft_naive')} {m['naive_coverage_80']:.1%}",
                     delta_color="off")
-    zone_name = metrics["zone_id"].map(lambda z: names.get(z, t("ft_all_zones") if z == "ALL" else z))
+    zone_name = metrics[names_col].fillna(metrics["zone_id"].where(~metrics["is_all_zones"], t("ft_all_zones")))
     view = metrics.assign(method=metrics["method"].map(lambda code: code_label("ft_method", code)), zone_id=zone_name)
     st.dataframe(view[["zone_id", "method", "mase", "wape", "coverage_80", "hours_scored", "origins"]].rename(
         columns={"zone_id": t("ft_zone"), "method": t("ft_method"), "mase": t("ft_mase"), "wape": t("ft_wape"),
@@ -133,4 +133,4 @@ for table, label in (("flow_backtest", "ft_demo_backtest"), ("flow_backtest_melb
         hide_index=True, width="stretch",
         column_config={t("ft_mase"): st.column_config.NumberColumn(format="%.3f"),
                        t("ft_wape"): st.column_config.NumberColumn(format="percent"),
-                       t("ft_coverage"): st.column_config.NumberColumn(format="percent")}, key=f"ft_bt_{table}")
+                       t("ft_coverage"): st.column_config.NumberColumn(format="percent")}, key=f"ft_bt_{dataset}")

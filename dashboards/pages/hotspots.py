@@ -6,28 +6,18 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboards.components.export import audited_download
-from dashboards.components.grid_map import FONT, PLOTLY_CONFIG, grid_map
-from dashboards.components.page import page_snapshot
+from dashboards.components.grid_map import PLOTLY_CONFIG, grid_map
+from dashboards.components.page import chart_layout, page_snapshot
 from dashboards.components.remembered import remembered
-from dashboards.data import has_table, query
 from dashboards.i18n import code_label, lang, name_column, t
+from dashboards.queries import hotspots
 
 MODELS = ["model", "last_week", "mean_4w", "mean_12w", "kde"]
 METRICS = ["pai_10", "hit_rate_10", "pei_10", "pai_20", "hit_rate_20", "pei_20", "poisson_deviance"]
 
 snapshot = page_snapshot("hotspots_title", as_of_caption=False)
-if not has_table(snapshot, "hotspot_scores"):
-    st.info(t("hotspots_none"))
-    st.stop()
-
 name = name_column()
-scores = query(snapshot, """
-    select s.*, g.name_zh, g.name_en, g.community_name_zh, g.community_name_en, g.geometry_geojson,
-           c.l2_name_zh as cause_zh, c.l2_name_en as cause_en
-    from hotspot_scores as s
-    join dim_grids as g using (grid_id)
-    left join dim_categories as c on c.category_l2 = s.main_cause
-    order by s.rank""")
+scores = hotspots.scores(snapshot)
 if scores.empty:
     st.info(t("hotspots_none"))
     st.stop()
@@ -47,18 +37,18 @@ scores["reasons"] = scores.apply(reason_text, axis=1)
 scores["tier"] = [code_label("tier", v) for v in scores["risk_tier"]]
 scores[f"cause_{lang()}"] = scores[f"cause_{lang()}"].fillna("")
 scores["action_label"] = [code_label("action", v) if isinstance(v, str) else "" for v in scores["action"]]
-backtest = query(snapshot, "select * from hotspot_backtest order by origin, model") \
-    if has_table(snapshot, "hotspot_backtest") else None
-has_backtest = backtest is not None and not backtest.empty
+backtest = hotspots.backtest_weeks(snapshot)
+has_backtest = not backtest.empty
+outlook = hotspots.outlook(snapshot)
 
 cols = st.columns(4)
-cols[0].metric(t("hotspots_expected"), f"{scores['expected_disputes'].sum():.1f}")
-cols[1].metric(t("hotspots_high"), f"{(scores['risk_tier'] == 'high').sum()}")
+cols[0].metric(t("hotspots_expected"), f"{outlook['expected_disputes']:.1f}")
+cols[1].metric(t("hotspots_high"), f"{outlook['high_risk_grids']}")
 if has_backtest:
-    means = backtest.groupby("model")["pai_10"].mean()
-    best = means.drop("model").idxmax()
-    cols[2].metric(t("hotspots_model_pai"), f"{means['model']:.2f}", help=t("pai_help"))
-    cols[3].metric(t("hotspots_best_baseline", name=code_label("bl", best)), f"{means[best]:.2f}")
+    summary = hotspots.backtest_summary(snapshot)
+    best = summary.index[summary["is_best_baseline"]][0]
+    cols[2].metric(t("hotspots_model_pai"), f"{summary.loc['model', 'pai_10']:.2f}", help=t("pai_help"))
+    cols[3].metric(t("hotspots_best_baseline", name=code_label("bl", best)), f"{summary.loc[best, 'pai_10']:.2f}")
 
 map_column, list_column = st.columns([3, 2])
 with map_column:
@@ -96,12 +86,10 @@ for model in MODELS:
     part = backtest[backtest["model"] == model]
     figure.add_scatter(x=part["target_start"], y=part[metric], mode="lines", name=code_label("bl", model),
                        line={"width": 3 if model == "model" else 1.5})
-figure.update_layout(height=380, margin=dict(l=0, r=0, t=40, b=0), font_family=FONT,
-                     legend={"orientation": "h", "y": 1.12, "x": 0},
-                     yaxis_title=code_label("metric", metric), xaxis_title=t("hotspots_week"))
-st.plotly_chart(figure, width="stretch", key="backtest_chart")
-table = backtest.groupby("model")[METRICS].mean().reindex(MODELS).round(3)
+chart_layout(figure, 380).update_layout(yaxis_title=code_label("metric", metric), xaxis_title=t("hotspots_week"))
+st.plotly_chart(figure, config=PLOTLY_CONFIG, width="stretch", key="backtest_chart")
+table = summary[METRICS].reindex(MODELS).round(3)
 table.index = [code_label("bl", m) for m in table.index]
 table.columns = [code_label("metric", m) for m in table.columns]
-st.caption(t("hotspots_backtest_caption", weeks=backtest["origin"].nunique()))
+st.caption(t("hotspots_backtest_caption", weeks=summary.loc["model", "weeks"]))
 st.dataframe(table, width="stretch", key="backtest_table")

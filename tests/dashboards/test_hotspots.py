@@ -54,10 +54,16 @@ def test_english(world, monkeypatch):
 
 
 @pytest.fixture
-def with_backtest(world, tmp_path):
-    """The world's snapshot plus a real backtest of a simulated district (the session world is too short)."""
+def with_backtest(world, tmp_path, monkeypatch):
+    """The world's warehouse with a real backtest of a simulated district (the session world is too short),
+    through the hotspot marts into a new snapshot."""
     from models_ml import hotspot_backtest as hb
     from models_ml import hotspot_features as hf
+    from models_ml.hotspot_model import MODEL_DESIGN
+    from orchestration.dbt_catalog import ml_columns
+    from orchestration.defs.transform.assets import dbt_resource
+    from orchestration.ml_store import write_table
+    from orchestration.serving import publish_snapshot
     from simulator import disputes
     from simulator.world import build_world
     from tests.models_ml.test_hotspot_backtest import END, START, frames
@@ -67,15 +73,14 @@ def with_backtest(world, tmp_path):
     daily, area, population, events = frames(grids, arrivals, START, END)
     panel, weekly = hf.build_panel(daily, area, population)
     results = hb.backtest(panel, weekly, area, events, n_origins=26, refit_every=13)
-    version = (world.data_dir / "serving" / "CURRENT").read_text()
-    target = tmp_path / "serving" / version
-    shutil.copytree(world.data_dir / "serving" / version, target)
-    (tmp_path / "serving" / "CURRENT").write_text(version)
+    shutil.copytree(world.data_dir, tmp_path, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("logs", "dagster_home", "serving"))
+    monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(tmp_path))
     results.insert(0, "model_trained_through", END)
-    results.to_parquet(target / "ml__hotspot_backtest.parquet")
-    manifest = json.loads((target / "manifest.json").read_text())
-    manifest["tables"]["ml__hotspot_backtest"] = len(results)
-    (target / "manifest.json").write_text(json.dumps(manifest))
+    results.insert(1, "model_design", MODEL_DESIGN)
+    write_table(tmp_path / "warehouse.duckdb", "hotspot_backtest", results[list(ml_columns("hotspot_backtest"))])
+    dbt_resource().cli(["build", "--select", "source:ml.hotspot_backtest+"]).wait()
+    publish_snapshot(tmp_path / "warehouse.duckdb", tmp_path / "serving")
     return tmp_path, results
 
 

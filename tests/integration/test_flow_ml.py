@@ -128,12 +128,39 @@ def test_backtest_metrics_match_an_independent_seasonal_naive(marts, complete_ho
 
 
 def test_ml_tables_reach_the_serving_snapshot(world, marts):
+    """Through the marts over them (mart_<table>), which is all a snapshot publishes."""
     folder = world.data_dir / "serving" / (world.data_dir / "serving" / "CURRENT").read_text()
     manifest = json.loads((folder / "manifest.json").read_text())
     for table in ("flow_forecast", "flow_backtest", "flow_crowding_alerts"):
         rows = marts.execute(f"select count(*) from ml.{table}").fetchone()[0]
-        assert manifest["tables"][f"ml__{table}"] == rows
-        parquet = folder / f"ml__{table}.parquet"
+        assert manifest["tables"][f"marts__mart_{table}"] == rows
+        parquet = folder / f"marts__mart_{table}.parquet"
         published = duckdb.sql(f"select count(*) from read_parquet('{parquet}')").fetchall()[0][0]
         assert published == rows
     assert manifest["tables"]["marts__mart_district_heat"] > 0
+
+
+def test_a_real_data_backtest_reaches_the_page_through_its_mart(world, tmp_path, monkeypatch):
+    """`gridsight flow-backtest --melbourne` writes ml.flow_backtest_melbourne, rebuilds mart_flow_backtest
+    over it and publishes: the page shows the real-data section, and the snapshot holds no ml.* table."""
+    import shutil
+
+    from orchestration import flow_ml
+    from tests.dashboards.test_foot_traffic import open_page
+
+    data = tmp_path / "data"
+    shutil.copytree(world.data_dir, data, ignore=shutil.ignore_patterns("logs", "dagster_home"))
+    monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(data))
+    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as con:
+        demo = con.execute("select * from ml.flow_backtest").df()
+    real = demo.assign(dataset="melbourne", model_version=None,
+                       zone_id=demo["zone_id"].where(demo["zone_id"] == "ALL", "sensor-" + demo["zone_id"]))
+    version = flow_ml.publish_melbourne_backtest(data / "warehouse.duckdb", data / "serving", real)
+    folder = data / "serving" / version
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert not [name for name in manifest["tables"] if name.startswith("ml__")]
+    published = pd.read_parquet(folder / "marts__mart_flow_backtest.parquet")
+    assert (published["dataset"] == "melbourne").sum() == len(real)
+    assert (published["dataset"] == "demo").sum() == len(demo)
+    app = open_page(data, monkeypatch)
+    assert any("墨尔本" in m.value for m in app.markdown)

@@ -1,5 +1,5 @@
 """Dispute hotspots through the real stack: the daily materialization of the session world trains the
-model, scores next week into ml.hotspot_scores, and the serving snapshot carries the ml.hotspot_* tables."""
+model, scores next week into ml.hotspot_scores, and the serving snapshot carries them through the hotspot marts."""
 
 import datetime as dt
 
@@ -49,11 +49,13 @@ def test_short_history_gives_an_empty_backtest_not_a_failure(world, marts):
 def test_serving_snapshot_carries_the_hotspot_tables(world, marts):
     version = (world.data_dir / "serving" / "CURRENT").read_text()
     folder = world.data_dir / "serving" / version
-    served = duckdb.sql(f"select grid_id, expected_disputes from '{folder / 'ml__hotspot_scores.parquet'}'").df()
+    parquet = folder / "marts__mart_hotspot_scores.parquet"
+    served = duckdb.sql(f"select grid_id, expected_disputes from '{parquet}'").df()
     warehouse = marts.execute("select grid_id, expected_disputes from ml.hotspot_scores").df()
     pd.testing.assert_frame_equal(served.sort_values("grid_id").reset_index(drop=True),
                                   warehouse.sort_values("grid_id").reset_index(drop=True))
-    assert (folder / "ml__hotspot_backtest.parquet").exists()
+    assert (folder / "marts__mart_hotspot_backtest.parquet").exists()
+    assert (folder / "marts__mart_hotspot_backtest_summary.parquet").exists()
 
 
 def test_a_model_of_an_earlier_design_is_retrained_not_loaded(world, tmp_path, monkeypatch):

@@ -30,8 +30,8 @@ def frames(grids, arrivals, start, end):
         "shops": [g.shops for g in l3], "area_km2": [hf.area_km2(json.dumps(g.geometry())) for g in l3]})
     population = pd.DataFrame({"grid_id": [g.grid_id for g in l3],
                                "residents": [2.4 * g.households for g in l3],
-                               "renters": [2.4 * g.households * g.renter_share for g in l3],
-                               "floating": [2.4 * g.households * g.renter_share * 0.8 for g in l3]})
+                               "renter_share": [g.renter_share for g in l3],
+                               "floating_share": [g.renter_share * 0.8 for g in l3]})
     return daily, area, population, arrivals[["date_day", "lat", "lon"]]
 
 

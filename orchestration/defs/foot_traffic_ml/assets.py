@@ -11,6 +11,7 @@ from orchestration.ml_store import SavedModel, latest_model, write_table
 
 HOURLY = dg.AssetKey(["marts", "fct_foot_traffic_hourly"])
 MODEL = dg.AssetKey(["ml", "flow_model"])
+ZONES = dg.AssetKey(["marts", "dim_zones"])
 
 
 def usable(saved: SavedModel | None, series: pd.DataFrame) -> bool:
@@ -44,24 +45,28 @@ def flow_model(context: dg.AssetExecutionContext, config: ModelTraining, gridsig
                                           "train_end": saved.info["train_end"]})
 
 
-@dg.asset(key=["ml", "flow_forecast"], deps=[MODEL, HOURLY, dg.AssetKey(["staging", "stg_foot_traffic__zones"])],
-          group_name="ml", pool=WAREHOUSE_POOL, kinds={"duckdb"})
-def flow_forecast(context: dg.AssetExecutionContext, gridsight: GridsightData,
-                  warehouse: Warehouse) -> dg.MaterializeResult:
+FORECAST, ALERTS = dg.AssetKey(["ml", "flow_forecast"]), dg.AssetKey(["ml", "flow_crowding_alerts"])
+
+
+@dg.multi_asset(specs=[dg.AssetSpec(key, deps=[MODEL, HOURLY, ZONES], group_name="ml", kinds={"duckdb"})
+                       for key in (FORECAST, ALERTS)], pool=WAREHOUSE_POOL)
+def flow_forecast(context: dg.AssetExecutionContext, gridsight: GridsightData, warehouse: Warehouse):
     """ml.flow_forecast: q10/q50/q90 per zone for the next 168 hours; ml.flow_crowding_alerts: the hours
     whose upper bound exceeds the zone's safe capacity."""
     paths = gridsight.paths
     series = flow_ml.zone_series(warehouse)
     saved = latest_model(paths.models, flow_ml.MODEL_NAME)
     if saved is None or not usable(saved, series):
-        return skipped(context, "no flow model fits these data: no forecast")
+        skip = skipped(context, "no flow model fits these data: no forecast")
+        yield from (dg.MaterializeResult(asset_key=key, metadata=skip.metadata) for key in (FORECAST, ALERTS))
+        return
     out, alerts = flow_ml.forecast(warehouse, saved, series)
     write_table(warehouse, "flow_forecast", out)
     write_table(warehouse, "flow_crowding_alerts", alerts)
     context.log.info(f"flow forecast from {out['origin'].iloc[0]:%Y-%m-%d}: {len(out)} rows, "
                      f"{len(alerts)} crowding alerts")
-    return dg.MaterializeResult(metadata={"rows": len(out), "crowding_alerts": len(alerts),
-                                          "model_version": saved.version})
+    yield dg.MaterializeResult(asset_key=FORECAST, metadata={"rows": len(out), "model_version": saved.version})
+    yield dg.MaterializeResult(asset_key=ALERTS, metadata={"rows": len(alerts), "model_version": saved.version})
 
 
 @dg.asset(key=["ml", "flow_backtest"], deps=[MODEL, HOURLY], group_name="ml", pool=WAREHOUSE_POOL,

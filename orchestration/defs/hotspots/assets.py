@@ -19,6 +19,7 @@ import pandas as pd
 from models_ml import hotspot_backtest as hb
 from models_ml import hotspot_features as hf
 from models_ml import hotspot_model as hm
+from orchestration.dbt_catalog import ml_columns
 from orchestration.defs.common import WAREHOUSE_POOL, ModelTraining, out_of_date, skipped
 from orchestration.defs.hotspots.frames import from_warehouse
 from orchestration.defs.resources import GridsightData, Warehouse
@@ -30,9 +31,6 @@ MART_DEPS = [dg.AssetKey(["marts", m]) for m in ("dim_grids", "mart_grid_daily",
 BACKTEST_WEEKS = 52
 REFIT_EVERY = 4          # the backtest refits the model every 4 origins (features are always as of the origin)
 TRAIN_WEEKS = 104        # training window: the last two years of weeks
-BACKTEST_COLUMNS = ["model_trained_through", "model_design", "origin", "target_start", "target_end", "model",
-                    "n_grids", "disputes", "poisson_deviance", "hit_rate_10", "pai_10", "pei_10", "hit_rate_20",
-                    "pai_20", "pei_20"]
 
 
 def _inputs(warehouse: Warehouse):
@@ -143,13 +141,13 @@ def hotspot_backtest(context: dg.AssetExecutionContext, gridsight: GridsightData
         reason = (f"a backtest needs {hb.MIN_ORIGINS + hm.MIN_HISTORY_WEEKS + 9} complete weeks; "
                   f"the warehouse has {len(weekly.week_ends)}")
         context.log.warning(f"hotspot backtest skipped: {reason}")
-        write_table(warehouse, "hotspot_backtest", _empty_backtest())
+        write_table(warehouse, "hotspot_backtest", pd.DataFrame(columns=list(ml_columns("hotspot_backtest"))))
         return dg.MaterializeResult(metadata={"model_version": saved.version, "rows": 0, "skipped": reason})
     results = hb.backtest(panel, weekly, inputs.grids, inputs.events, n_origins=n_origins,
                           train_weeks=TRAIN_WEEKS, refit_every=REFIT_EVERY, progress=context.log.info)
     results.insert(0, "model_trained_through", _trained_through(saved))
     results.insert(1, "model_design", saved.info.get("design"))
-    rows = write_table(warehouse, "hotspot_backtest", results[BACKTEST_COLUMNS])
+    rows = write_table(warehouse, "hotspot_backtest", results[list(ml_columns("hotspot_backtest"))])
     means = hb.summary(results)
     best, best_pai = hb.best_baseline(results)
     context.log.info(f"hotspot backtest over {n_origins} weeks: model PAI@10% {means.loc['model', 'pai_10']:.2f}, "
@@ -157,14 +155,6 @@ def hotspot_backtest(context: dg.AssetExecutionContext, gridsight: GridsightData
     return dg.MaterializeResult(metadata={"model_version": saved.version, "rows": rows, "weeks": n_origins,
                                           "model_pai_10": float(means.loc["model", "pai_10"]),
                                           "best_baseline": best, "best_baseline_pai_10": best_pai})
-
-
-def _empty_backtest() -> pd.DataFrame:
-    frame = pd.DataFrame({c: pd.Series(dtype="float64") for c in BACKTEST_COLUMNS})
-    frame["model"] = frame["model"].astype("object")
-    for c in ("model_trained_through", "origin", "target_start", "target_end"):
-        frame[c] = pd.Series(dtype="datetime64[us]")
-    return frame
 
 
 def _trained_through(saved) -> dt.date:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 class HotspotInputs:
     daily: pd.DataFrame        # grid_id, date_day, disputes_reported, device_alarms
     grids: pd.DataFrame        # grid_id, centroid_lat, centroid_lon, households, shops, area_km2
-    population: pd.DataFrame   # grid_id, residents, renters, floating
+    population: pd.DataFrame   # grid_id, residents, renter_share, floating_share
     events: pd.DataFrame       # date_day, grid_id, lat, lon, category_l2 of every dispute
     dropped: int = 0           # input rows left out (no usable date or location)
     outside: int = 0           # incidents in cells left out (none in the first year)
@@ -39,7 +39,8 @@ def from_warehouse(warehouse: Warehouse) -> HotspotInputs:
     daily = read_sql(warehouse, """
         select grid_id, date_day, disputes_reported, device_alarms from marts.mart_grid_daily
         order by grid_id, date_day""")
-    population = read_sql(warehouse, "select grid_id, residents, renters, floating from marts.mart_population_by_grid")
+    population = read_sql(warehouse, "select grid_id, residents, renter_share, floating_share "
+                                     "from marts.mart_population_by_grid")
     events = read_sql(warehouse, """
         select reported_on as date_day, grid_id, lat, lon, category_l2 from marts.fct_incidents
         where is_dispute and lat is not null and lon is not null
@@ -83,6 +84,6 @@ def from_point_csv(path: Path, cell_m: float = 1000.0, min_events: int = 1) -> H
     span = pd.DataFrame({"grid_id": keep[0], "date_day": [points["date_day"].min(), points["date_day"].max()],
                          "disputes_reported": 0})
     daily = pd.concat([counts, span], ignore_index=True)
-    return HotspotInputs(daily, cells, pd.DataFrame(columns=["grid_id", "residents", "renters", "floating"]),
+    return HotspotInputs(daily, cells, pd.DataFrame(columns=["grid_id", "residents", "renter_share", "floating_share"]),
                          points[["date_day", "lat", "lon"]].reset_index(drop=True), dropped=int((~ok).sum()),
                          outside=outside)

@@ -1,4 +1,4 @@
-"""Publish the marts and ml.* tables the dashboards read as a new serving snapshot."""
+"""Publish the marts that declare an access scope as a new serving snapshot."""
 
 from collections.abc import Sequence
 
@@ -10,15 +10,15 @@ from orchestration.serving import publish_snapshot
 
 
 def build_serving_snapshot(upstream: Sequence[dg.AssetKey]) -> dg.AssetsDefinition:
-    """The serving snapshot asset, published after every asset in `upstream` (marts and ml outputs)."""
-    tables = [".".join(k.path) for k in upstream if k.path[0] == "marts"]
+    """The serving snapshot asset, published after every asset in `upstream` (marts and model outputs)."""
 
     @dg.asset(key=["serving", "snapshot"], deps=list(upstream), group_name="serving",
               pool=WAREHOUSE_POOL, kinds={"parquet"})
     def serving_snapshot(context: dg.AssetExecutionContext, gridsight: GridsightData,
                          warehouse: Warehouse) -> dg.MaterializeResult:
-        """Versioned Parquet copy of every mart and ml.* table, swapped in atomically for the dashboards."""
-        manifest = publish_snapshot(warehouse, gridsight.paths.serving, tables)
+        """Versioned Parquet copy of every mart that declares `config: meta: access`, swapped in atomically
+        for the dashboards."""
+        manifest = publish_snapshot(warehouse, gridsight.paths.serving)
         context.log.info(f"published serving snapshot {manifest['version']} (data as of {manifest['as_of']})")
         return dg.MaterializeResult(metadata={"version": manifest["version"], "as_of": manifest["as_of"],
                                               "tables": len(manifest["tables"])})

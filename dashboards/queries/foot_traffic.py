@@ -1,4 +1,4 @@
-"""Foot-traffic figures for the foot-traffic page: zones, the hourly series with its gaps, the 7-day
+"""The foot-traffic page's queries: zones, the hourly series with its gaps, the 7-day
 forecast band, crowding alerts, the holiday heat ranking and the model-vs-baseline backtest."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import pandas as pd
 from dashboards.data import Snapshot, has_table, query
 
 HISTORY_DAYS = 14
-BACKTEST_TABLES = ("flow_backtest", "flow_backtest_melbourne")   # the demo world; real Melbourne counts
+BACKTEST_DATASETS = ("demo", "melbourne")   # the warehouse's zones; real Melbourne counts (CLI)
 
 
 def zones(snapshot: Snapshot) -> pd.DataFrame:
@@ -30,29 +30,33 @@ def hourly(snapshot: Snapshot, zone_id: str, days: int = HISTORY_DAYS) -> pd.Dat
 
 
 def forecast(snapshot: Snapshot, zone_id: str) -> pd.DataFrame:
-    if not has_table(snapshot, "flow_forecast"):
+    if not has_table(snapshot, "mart_flow_forecast"):
         return pd.DataFrame(columns=["ts", "q10", "q50", "q90", "safe_capacity", "model_version", "train_start",
                                      "train_end"])
     return query(snapshot, "select ts, q10, q50, q90, safe_capacity, model_version, train_start, train_end "
-                           "from flow_forecast where zone_id = ? order by ts", (zone_id,))
+                           "from mart_flow_forecast where zone_id = ? order by ts", (zone_id,))
 
 
 def crowding_alerts(snapshot: Snapshot) -> pd.DataFrame:
     """Forecast hours whose upper bound exceeds the zone's safe capacity, with zone names."""
-    if not has_table(snapshot, "flow_crowding_alerts"):
+    if not has_table(snapshot, "mart_flow_crowding_alerts"):
         return pd.DataFrame()
-    return query(snapshot, "select a.*, z.zone_name_zh, z.zone_name_en from flow_crowding_alerts a join "
-                           "(select distinct zone_id, zone_name_zh, zone_name_en from mart_foot_traffic_daily) z "
-                           "using (zone_id) order by a.ts, a.zone_id")
+    return query(snapshot, "select * from mart_flow_crowding_alerts order by ts, zone_id")
 
 
-def peak_load(snapshot: Snapshot) -> pd.DataFrame:
-    """Per zone: the highest forecast upper bound over the next 7 days against the safe capacity."""
-    if not has_table(snapshot, "flow_forecast"):
+def alert_totals(snapshot: Snapshot) -> dict:
+    """Hours in crowding alert and the zones they concern, over the next 7 days."""
+    if not has_table(snapshot, "mart_flow_zone_outlook"):
+        return {"alert_hours": 0, "alert_zones": 0}
+    return query(snapshot, "select cast(coalesce(sum(alert_hours), 0) as bigint) as alert_hours, count(*) filter "
+                           "(where alert_hours > 0) as alert_zones from mart_flow_zone_outlook").to_dict("records")[0]
+
+
+def peak_zone(snapshot: Snapshot) -> pd.DataFrame:
+    """The zone whose forecast upper bound comes closest to (or most over) its safe capacity."""
+    if not has_table(snapshot, "mart_flow_zone_outlook"):
         return pd.DataFrame()
-    return query(snapshot, "select zone_id, max(q90) as peak_q90, any_value(safe_capacity) as safe_capacity, "
-                           "max(q90) / any_value(safe_capacity) as peak_load from flow_forecast group by zone_id "
-                           "order by zone_id")
+    return query(snapshot, "select * from mart_flow_zone_outlook order by peak_load desc, zone_id limit 1")
 
 
 def observed_crowding(snapshot: Snapshot, days: int = 30) -> pd.DataFrame:
@@ -74,8 +78,16 @@ def heat_ranking(snapshot: Snapshot, holiday: str, first_day) -> pd.DataFrame:
                  (holiday, first_day))
 
 
-def backtest(snapshot: Snapshot, table: str = "flow_backtest") -> pd.DataFrame:
-    """Backtest metrics (method, zone_id, mase, wape, coverage_80 …) or an empty frame."""
-    if table not in BACKTEST_TABLES or not has_table(snapshot, table):
+def backtest(snapshot: Snapshot, dataset: str = "demo") -> pd.DataFrame:
+    """Backtest metrics per zone and method of one dataset (overall first), or an empty frame."""
+    if not has_table(snapshot, "mart_flow_backtest"):
         return pd.DataFrame()
-    return query(snapshot, f"select * from {table} order by zone_id = 'ALL' desc, zone_id, method")
+    return query(snapshot, "select * from mart_flow_backtest where dataset = ? order by is_all_zones desc, zone_id, "
+                           "method", (dataset,))
+
+
+def backtest_summary(snapshot: Snapshot, dataset: str = "demo") -> pd.DataFrame:
+    """The model against seasonal naive over all zones of one dataset (one row, or none)."""
+    if not has_table(snapshot, "mart_flow_backtest_summary"):
+        return pd.DataFrame()
+    return query(snapshot, "select * from mart_flow_backtest_summary where dataset = ?", (dataset,))

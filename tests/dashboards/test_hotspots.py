@@ -61,7 +61,7 @@ def with_backtest(world, tmp_path, monkeypatch):
     from models_ml import hotspot_features as hf
     from models_ml.hotspot_model import MODEL_DESIGN
     from orchestration.dbt_catalog import ml_columns
-    from orchestration.defs.transform.assets import dbt_resource
+    from orchestration.defs.resources import Warehouse, dbt_resource
     from orchestration.ml_store import write_table
     from orchestration.serving import publish_snapshot
     from simulator import disputes
@@ -78,9 +78,10 @@ def with_backtest(world, tmp_path, monkeypatch):
     monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(tmp_path))
     results.insert(0, "model_trained_through", END)
     results.insert(1, "model_design", MODEL_DESIGN)
-    write_table(tmp_path / "warehouse.duckdb", "hotspot_backtest", results[list(ml_columns("hotspot_backtest"))])
+    warehouse = Warehouse(path=str(tmp_path / "warehouse.duckdb"))
+    write_table(warehouse, "hotspot_backtest", results[list(ml_columns("hotspot_backtest"))])
     dbt_resource().cli(["build", "--select", "source:ml.hotspot_backtest+"]).wait()
-    publish_snapshot(tmp_path / "warehouse.duckdb", tmp_path / "serving")
+    publish_snapshot(warehouse, tmp_path / "serving")
     return tmp_path, results
 
 

@@ -146,6 +146,7 @@ def test_a_real_data_backtest_reaches_the_page_through_its_mart(world, tmp_path,
     import shutil
 
     from orchestration import flow_ml
+    from orchestration.defs.resources import Warehouse
     from tests.dashboards.test_foot_traffic import open_page
 
     data = tmp_path / "data"
@@ -155,7 +156,8 @@ def test_a_real_data_backtest_reaches_the_page_through_its_mart(world, tmp_path,
         demo = con.execute("select * from ml.flow_backtest").df()
     real = demo.assign(dataset="melbourne", model_version=None,
                        zone_id=demo["zone_id"].where(demo["zone_id"] == "ALL", "sensor-" + demo["zone_id"]))
-    version = flow_ml.publish_melbourne_backtest(data / "warehouse.duckdb", data / "serving", real)
+    warehouse = Warehouse(path=str(data / "warehouse.duckdb"))
+    version = flow_ml.publish_melbourne_backtest(warehouse, data / "serving", real)
     folder = data / "serving" / version
     manifest = json.loads((folder / "manifest.json").read_text())
     assert not [name for name in manifest["tables"] if name.startswith("ml__")]

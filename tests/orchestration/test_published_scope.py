@@ -6,14 +6,15 @@ import re
 import pytest
 
 from orchestration.dbt_catalog import SCOPES, published_marts
-from tests.conftest import REPO, ensure_dbt_manifest
+from orchestration.dbt_project import prepare_manifest
+from tests.conftest import REPO
 
 MART_NAME = re.compile(r"\b(?:dim|fct|mart)_[a-z0-9_]+\b")
 
 
 @pytest.fixture(scope="module")
 def declared() -> dict[str, str]:
-    ensure_dbt_manifest()
+    prepare_manifest()
     return published_marts()
 
 
@@ -46,10 +47,12 @@ def test_an_unknown_scope_is_refused():
 
 
 def test_an_undeclared_table_is_not_published(tmp_path, declared):
+    from orchestration.defs.resources import Warehouse
     from orchestration.serving import publish_snapshot
 
     with pytest.raises(ValueError, match="ml.flow_backtest_melbourne"):
-        publish_snapshot(tmp_path / "warehouse.duckdb", tmp_path / "serving", ["ml.flow_backtest_melbourne"])
+        publish_snapshot(Warehouse(path=str(tmp_path / "warehouse.duckdb")), tmp_path / "serving",
+                         ["ml.flow_backtest_melbourne"])
     assert not (tmp_path / "serving").exists()
 
 

@@ -20,6 +20,17 @@ areas as (
     select * from {{ ref('int_area_grids') }}
 ),
 
+area_ids as (
+    select distinct area_level, area_id from areas
+),
+
+measures as (
+    -- the day measures some KPI sums: its numerator or its denominator
+    select numerator as measure from catalogue
+    union
+    select denominator from catalogue
+),
+
 windows as (
     select distinct
         window_start,
@@ -48,7 +59,7 @@ window_sums as (
         sum(d.value) filter (where d.date_day = w.window_end) as last_value
     from windows as w
     join daily as d on d.date_day between w.window_start and w.window_end
-    where d.measure in (select numerator from catalogue union select denominator from catalogue)
+    where d.measure in (select measure from measures)
     group by all
 ),
 
@@ -104,20 +115,20 @@ parts as (
         end as denominator,
         case k.aggregation when 'median' then q.median_value when 'p90' then q.p90_value end as quantile
     from windows as w
-    cross join (select distinct area_level, area_id from areas) as a
+    cross join area_ids as a
     cross join catalogue as k
     left join window_sums as n
-        on n.window_start = w.window_start and n.window_end = w.window_end and n.area_level = a.area_level
-        and n.area_id = a.area_id and n.measure = k.numerator
+        on w.window_start = n.window_start and w.window_end = n.window_end and a.area_level = n.area_level
+        and a.area_id = n.area_id and k.numerator = n.measure
     left join window_sums as d
-        on d.window_start = w.window_start and d.window_end = w.window_end and d.area_level = a.area_level
-        and d.area_id = a.area_id and d.measure = k.denominator
+        on w.window_start = d.window_start and w.window_end = d.window_end and a.area_level = d.area_level
+        and a.area_id = d.area_id and k.denominator = d.measure
     left join year_ago_sums as y
-        on y.window_start = w.window_start and y.window_end = w.window_end and y.area_level = a.area_level
-        and y.area_id = a.area_id and y.measure = k.numerator and k.aggregation = 'yoy'
+        on w.window_start = y.window_start and w.window_end = y.window_end and a.area_level = y.area_level
+        and a.area_id = y.area_id and k.numerator = y.measure and k.aggregation = 'yoy'
     left join window_quantiles as q
-        on q.window_start = w.window_start and q.window_end = w.window_end and q.area_level = a.area_level
-        and q.area_id = a.area_id and q.measure = k.numerator
+        on w.window_start = q.window_start and w.window_end = q.window_end and a.area_level = q.area_level
+        and a.area_id = q.area_id and k.numerator = q.measure
 )
 
 select

@@ -8,7 +8,7 @@ with period as (
 ),
 
 periods as (
-    select period_days, case when period_days <= 364 then 364 else 365 end as year_days
+    select p.period_days, case when p.period_days <= 364 then 364 else 365 end as year_days
     from (values (7), (30), (90), (365)) as p (period_days)
 ),
 
@@ -46,6 +46,12 @@ trailing_weeks as (
     from period
     cross join range(1, 53) as w
     where period.last_day - cast(7 * w.range + 6 as integer) >= period.first_day
+),
+
+windows as (
+    select * from shown
+    union all
+    select * from trailing_weeks
 )
 
 select
@@ -55,4 +61,4 @@ select
     window_start,
     window_end,
     window_start >= first_day as is_covered
-from (select * from shown union all select * from trailing_weeks)
+from windows

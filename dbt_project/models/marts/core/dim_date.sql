@@ -14,11 +14,11 @@ select
     extract(year from d.date_day) as year,
     extract(month from d.date_day) as month,
     extract(isodow from d.date_day) as iso_weekday,
-    date_trunc('week', d.date_day)::date as week_start,
+    cast(date_trunc('week', d.date_day) as date) as week_start,
     coalesce(c.is_workday, extract(isodow from d.date_day) < 6) as is_workday,
     coalesce(c.is_holiday, false) as is_holiday,
     coalesce(c.is_adjusted_workday, false) as is_adjusted_workday,
     c.holiday,
     c.date is not null as in_official_calendar
 from days as d
-left join {{ ref('cn_calendar') }} as c on c.date = d.date_day
+left join {{ ref('cn_calendar') }} as c on d.date_day = c.date

@@ -5,7 +5,7 @@ with recursive ancestry as (
     union all
     select ancestry.area_id, parent.grid_id, parent.parent_id, parent.level
     from ancestry
-    join {{ ref('stg_grids__grids') }} as parent on parent.grid_id = ancestry.parent_id
+    join {{ ref('stg_grids__grids') }} as parent on ancestry.parent_id = parent.grid_id
 ),
 
 paths as (
@@ -42,6 +42,6 @@ select
     c.name_zh as community_name_zh,
     c.name_en as community_name_en
 from {{ ref('stg_grids__grids') }} as g
-join paths as p on p.area_id = g.grid_id
-left join {{ ref('stg_grids__grids') }} as s on s.grid_id = p.street_id
-left join {{ ref('stg_grids__grids') }} as c on c.grid_id = p.community_id
+join paths as p on g.grid_id = p.area_id
+left join {{ ref('stg_grids__grids') }} as s on p.street_id = s.grid_id
+left join {{ ref('stg_grids__grids') }} as c on p.community_id = c.grid_id

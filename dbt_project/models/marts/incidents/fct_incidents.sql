@@ -31,10 +31,11 @@ flags as (
         categories.is_preventable,
         categories.sla_accept_hours,
         categories.sla_resolve_hours,
-        steps.*exclude (case_id),
+        steps.* exclude (case_id),
         -- closed without a resolution (a cancelled request) is closed, never resolved
-        coalesce(steps.current_state in ('resolved', 'verified', 'closed') and steps.last_resolved_at is not null,
-                 false) as is_resolved_now,
+        coalesce(
+            steps.current_state in ('resolved', 'verified', 'closed') and steps.last_resolved_at is not null, false
+        ) as is_resolved_now,
         coalesce(steps.current_state = 'closed', false) as is_closed_now,
         period.as_of_at
     from cases
@@ -77,8 +78,10 @@ select
     coalesce(current_state = 'closed' and was_verified, false) as is_verified_closed,
     is_resolved_now as is_resolved,
     -- null when the category has no SLA: such cases are left out of the on-time rate
-    case when is_resolved_now and sla_resolve_hours is not null
-        then {{ hours_between('reported_at', 'last_resolved_at') }} <= sla_resolve_hours end as is_resolved_on_time,
+    case
+        when is_resolved_now and sla_resolve_hours is not null
+            then {{ hours_between('reported_at', 'last_resolved_at') }} <= sla_resolve_hours
+    end as is_resolved_on_time,
     -- Solved within the grid: the case never went above grid level (levels 1–2 of the ladder).
     is_resolved_now and coalesce(highest_level_rank, 1) <= 2 as is_resolved_in_grid,
     coalesce(escalations, 0) as escalations,
@@ -92,8 +95,12 @@ select
     case when is_dispute then mediation_outcome = 'success' end as is_mediated_ok,
     as_of_at,
     -- Share of the resolution SLA used up by a case that is not resolved at the data's end
-    case when not is_resolved_now and not is_closed_now and sla_resolve_hours > 0
-        then {{ hours_between('reported_at', 'as_of_at') }} / sla_resolve_hours end as sla_used_share,
-    case when not is_resolved_now and not is_closed_now
-        then {{ sla_alert_tier('reported_at', 'as_of_at', 'sla_resolve_hours') }} end as sla_alert_tier
+    case
+        when not is_resolved_now and not is_closed_now and sla_resolve_hours > 0
+            then {{ hours_between('reported_at', 'as_of_at') }} / sla_resolve_hours
+    end as sla_used_share,
+    case
+        when not is_resolved_now and not is_closed_now
+            then {{ sla_alert_tier('reported_at', 'as_of_at', 'sla_resolve_hours') }}
+    end as sla_alert_tier
 from flags

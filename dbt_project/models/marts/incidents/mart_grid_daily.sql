@@ -69,13 +69,14 @@ open_at_day_end as (
     select
         i.grid_id,
         d.date_day,
-        case when s.state not in ('resolved', 'verified', 'closed')
-            then {{ sla_alert_tier('i.reported_at', '(d.date_day + interval 1 day)', 'i.sla_resolve_hours') }}
+        case
+            when s.state not in ('resolved', 'verified', 'closed')
+                then {{ sla_alert_tier('i.reported_at', '(d.date_day + interval 1 day)', 'i.sla_resolve_hours') }}
         end as sla_alert_tier
     from incidents as i
     join states as s using (case_id)
     join spine as d
-        on d.grid_id = i.grid_id
+        on i.grid_id = d.grid_id
         and s.state_from < d.date_day + interval 1 day
         and s.state_until >= d.date_day + interval 1 day
     where s.state <> 'closed'
@@ -86,12 +87,10 @@ open_days as (
         grid_id,
         date_day,
         count(*) as backlog_end,
-        count(*) filter (where sla_alert_tier = 100) as overdue_end,
-        {%- set tiers = var('sla_alert_tiers') %}
-        {%- for tier in tiers[:-1] %}
-        count(*) filter (where sla_alert_tier = {{ (tier * 100) | int }}) as sla_{{ (tier * 100) | int }}_end
-            {{- "," if not loop.last }}
-        {%- endfor %}
+        {% for tier in var('sla_alert_tiers')[:-1] %}
+            count(*) filter (where sla_alert_tier = {{ (tier * 100) | int }}) as sla_{{ (tier * 100) | int }}_end,
+        {% endfor %}
+        count(*) filter (where sla_alert_tier = 100) as overdue_end
     from open_at_day_end
     group by all
 ),
@@ -101,9 +100,12 @@ residents as (
 ),
 
 devices as (
-    select grid_id, date_day, count(*) as device_days_active,
-           count(*) filter (where is_online) as device_days_online,
-           sum(alarms) as device_alarms
+    select
+        grid_id,
+        date_day,
+        count(*) as device_days_active,
+        count(*) filter (where is_online) as device_days_online,
+        sum(alarms) as device_alarms
     from {{ ref('fct_device_daily') }}
     group by all
 ),

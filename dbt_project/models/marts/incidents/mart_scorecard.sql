@@ -38,7 +38,13 @@ overall as (
         avg(score order by kpi) as score
     from kpis
     group by all
+),
+
+scorecard as (
+    select * from kpis
+    union all by name
+    select * from overall
 )
 
 select *, {{ kpi_status('score') }} as status
-from (select * from kpis union all by name select * from overall)
+from scorecard

@@ -52,13 +52,13 @@ compared as (
     from window_values as c
     join catalogue as k using (kpi)
     left join window_values as p
-        on p.window_kind = 'previous' and p.period_days = c.period_days and p.area_level = c.area_level
-        and p.area_id = c.area_id and p.kpi = c.kpi
+        on p.window_kind = 'previous' and c.period_days = p.period_days and c.area_level = p.area_level
+        and c.area_id = p.area_id and c.kpi = p.kpi
     left join window_values as y
-        on y.window_kind = 'year_ago' and y.period_days = c.period_days and y.area_level = c.area_level
-        and y.area_id = c.area_id and y.kpi = c.kpi
+        on y.window_kind = 'year_ago' and c.period_days = y.period_days and c.area_level = y.area_level
+        and c.area_id = y.area_id and c.kpi = y.kpi
     left join trailing_targets as t
-        on t.area_level = c.area_level and t.area_id = c.area_id and t.kpi = c.kpi
+        on c.area_level = t.area_level and c.area_id = t.area_id and c.kpi = t.kpi
     where c.window_kind = 'current'
 ),
 

@@ -24,7 +24,7 @@ means as (
 ranked as (
     select
         *,
-        row_number() over (partition by is_model order by pai_10 desc nulls last, model) as rank_in_kind
+        row_number() over (partition by is_model order by pai_10 desc nulls last, model asc) as rank_in_kind
     from means
 )
 

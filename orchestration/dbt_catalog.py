@@ -4,6 +4,7 @@ ml.* table the model assets write (staging/ml/_ml__sources.yml)."""
 
 from __future__ import annotations
 
+import functools
 import json
 
 from orchestration.dbt_project import dbt_project
@@ -12,6 +13,12 @@ SCOPES = ("by_grid", "by_area", "by_zone", "households", "district")
 
 
 def manifest() -> dict:
+    """The parsed manifest, read again only when `dbt parse` has rewritten it."""
+    return _read(dbt_project.manifest_path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=1)
+def _read(_mtime_ns: int) -> dict:
     return json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
 
 

@@ -17,8 +17,21 @@ DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 
+def _is_current(manifest: Path) -> bool:
+    """The manifest is newer than every file of the project it was parsed from."""
+    if not manifest.exists():
+        return False
+    sources = [DBT_PROJECT_DIR / name for name in ("dbt_project.yml", "profiles.yml")]
+    for folder in ("models", "seeds", "macros", "tests", "snapshots"):
+        sources += [p for p in (DBT_PROJECT_DIR / folder).rglob("*") if p.is_file()]
+    return manifest.stat().st_mtime_ns > max(p.stat().st_mtime_ns for p in sources)
+
+
 def prepare_manifest() -> Path:
-    """`dbt parse` the project (partial parsing keeps it quick) so Dagster's dbt assets can load."""
+    """`dbt parse` the project, unless the manifest is newer than every project file, so Dagster's dbt
+    assets can load."""
+    if _is_current(dbt_project.manifest_path):
+        return dbt_project.manifest_path
     subprocess.run([DBT_EXECUTABLE, "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
                     "--profiles-dir", str(DBT_PROJECT_DIR)], cwd=DBT_PROJECT_DIR, check=True)
     return dbt_project.manifest_path

@@ -6,11 +6,11 @@ from __future__ import annotations
 import functools
 import os
 import subprocess
-import sys
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from gridsight.settings import DBT_PROJECT_DIR, Paths
+from orchestration.dbt_project import DBT_EXECUTABLE
 
 DEFAULT_PORT = 8580
 
@@ -21,8 +21,7 @@ def build_docs(paths: Paths) -> Path:
     if not paths.warehouse.exists():
         raise SystemExit(f"[docs] no warehouse at {paths.warehouse}: run `gridsight materialize` first")
     folder = paths.root / "docs"
-    dbt = str(Path(sys.executable).with_name("dbt"))
-    subprocess.run([dbt, "--no-send-anonymous-usage-stats", "docs", "generate", "--quiet",
+    subprocess.run([DBT_EXECUTABLE, "--no-send-anonymous-usage-stats", "docs", "generate", "--quiet",
                     "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
                     "--target-path", str(folder)],
                    env={**os.environ, "GRIDSIGHT_DATA_DIR": str(paths.root)}, check=True)

@@ -8,7 +8,6 @@ import pandas as pd
 from dashboards.data import Snapshot, has_table, query
 
 HISTORY_DAYS = 14
-BACKTEST_DATASETS = ("demo", "melbourne")   # the warehouse's zones; real Melbourne counts (CLI)
 
 
 def zones(snapshot: Snapshot) -> pd.DataFrame:

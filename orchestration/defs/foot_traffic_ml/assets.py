@@ -56,7 +56,7 @@ def flow_forecast(context: dg.AssetExecutionContext, gridsight: GridsightData, w
     paths = gridsight.paths
     series = flow_ml.zone_series(warehouse)
     saved = latest_model(paths.models, flow_ml.MODEL_NAME)
-    if saved is None or not usable(saved, series):
+    if saved is None or not usable(saved, series):   # no model: no series to judge it on either
         skip = skipped(context, "no flow model fits these data: no forecast")
         yield from (dg.MaterializeResult(asset_key=key, metadata=skip.metadata) for key in (FORECAST, ALERTS))
         return

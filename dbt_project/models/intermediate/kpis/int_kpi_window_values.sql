@@ -23,20 +23,8 @@ area_ids as (
 ),
 
 window_kpis as (
-    select
-        w.period_days,
-        w.window_kind,
-        w.weeks_back,
-        w.window_start,
-        w.window_end,
-        w.is_covered,
-        w.year_ago_start,
-        w.year_ago_end,
-        w.is_year_ago_covered,
-        k.kpi,
-        k.numerator,
-        k.denominator,
-        k.aggregation
+    -- the KPIs read of each window
+    select w.*, k.kpi, k.numerator, k.denominator, k.aggregation
     from {{ ref('int_kpi_windows') }} as w
     cross join catalogue as k
     where (w.window_kind <> 'trailing_week' or k.in_scorecard)

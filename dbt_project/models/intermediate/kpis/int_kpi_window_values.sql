@@ -1,18 +1,16 @@
--- Every KPI of the catalogue (dim_kpis) for every area (int_area_grids) over every window of
--- int_kpi_windows: the one home of the KPI arithmetic, read by mart_kpi_values (and so mart_scorecard).
+-- The KPIs of the catalogue (dim_kpis) for every area (int_area_grids) over the windows of
+-- int_kpi_windows, as far as mart_kpi_values reads them: every KPI over the periods shown (current,
+-- previous, year_ago), only the scorecard's over the trailing weeks (their targets' means), and no
+-- yoy KPI over a year_ago window (it has no year-earlier days). The one home of the KPI arithmetic:
 --   sum:          the numerator summed over the window's days / the denominator summed (null when 0)
 --   last:         the numerator (/ denominator) on the window's last day
 --   median, p90:  of the per-case numerator (fct_incidents, repeat reports left out) over the cases
 --                 reported in the window, interpolated like quantile_cont
---   yoy:          the numerator summed / summed over the same days a year earlier (52 weeks back for
---                 windows up to 364 days, else 365) − 1, only when the data covers all of those days
+--   yoy:          the numerator summed / summed over the window's year-earlier days (int_kpi_windows)
+--                 − 1, only when the data covers all of those days
 -- Sums run over the days the data holds, so a window reaching before the data's first day counts
 -- the part it covers; a window with no day of data has no value.
-with period as (
-    select first_day from {{ ref('int_data_period') }}
-),
-
-catalogue as (
+with catalogue as (
     select * from {{ ref('dim_kpis') }}
 ),
 
@@ -24,20 +22,13 @@ area_ids as (
     select distinct area_level, area_id from areas
 ),
 
-measures as (
-    -- the day measures some KPI sums: its numerator or its denominator
-    select numerator as measure from catalogue
-    union
-    select denominator from catalogue
-),
-
-windows as (
-    select distinct
-        window_start,
-        window_end,
-        window_start - case when window_end - window_start + 1 <= 364 then 364 else 365 end as year_ago_start,
-        window_end - case when window_end - window_start + 1 <= 364 then 364 else 365 end as year_ago_end
-    from {{ ref('int_kpi_windows') }}
+window_kpis as (
+    -- the KPIs read of each window
+    select w.*, k.kpi, k.numerator, k.denominator, k.aggregation
+    from {{ ref('int_kpi_windows') }} as w
+    cross join catalogue as k
+    where (w.window_kind <> 'trailing_week' or k.in_scorecard)
+        and (k.aggregation <> 'yoy' or w.year_ago_start is not null)
 ),
 
 daily as (
@@ -48,28 +39,26 @@ daily as (
     on columns(* exclude (area_level, area_id, date_day)) into name measure value value
 ),
 
-window_sums as (
+summed as (
+    -- each day measure summed over a span of days, once per span however many windows share it
+    select window_start, window_end, numerator as measure from window_kpis where aggregation in ('sum', 'last', 'yoy')
+    union
+    select window_start, window_end, denominator from window_kpis where denominator is not null
+    union
+    select year_ago_start, year_ago_end, numerator from window_kpis where aggregation = 'yoy' and is_year_ago_covered
+),
+
+span_sums as (
     select
-        w.window_start,
-        w.window_end,
+        s.window_start,
+        s.window_end,
         d.area_level,
         d.area_id,
         d.measure,
         sum(d.value) as total,
-        sum(d.value) filter (where d.date_day = w.window_end) as last_value
-    from windows as w
-    join daily as d on d.date_day between w.window_start and w.window_end
-    where d.measure in (select measure from measures)
-    group by all
-),
-
-year_ago_sums as (
-    select w.window_start, w.window_end, d.area_level, d.area_id, d.measure, sum(d.value) as total
-    from windows as w
-    cross join period
-    join daily as d on d.date_day between w.year_ago_start and w.year_ago_end
-    where w.year_ago_start >= period.first_day
-        and d.measure in (select numerator from catalogue where aggregation = 'yoy')
+        sum(d.value) filter (where d.date_day = s.window_end) as last_value
+    from summed as s
+    join daily as d on s.measure = d.measure and d.date_day between s.window_start and s.window_end
     group by all
 ),
 
@@ -84,56 +73,68 @@ case_durations as (
     on hours_to_accept, hours_to_resolve into name measure value value
 ),
 
-window_quantiles as (
+span_quantiles as (
     select
-        w.window_start,
-        w.window_end,
+        s.window_start,
+        s.window_end,
         c.area_level,
         c.area_id,
         c.measure,
         quantile_cont(c.value, 0.5) as median_value,
         quantile_cont(c.value, 0.9) as p90_value
-    from windows as w
-    join case_durations as c on c.date_day between w.window_start and w.window_end
+    from (
+        select distinct window_start, window_end, numerator as measure
+        from window_kpis
+        where aggregation in ('median', 'p90')
+    ) as s
+    join case_durations as c on s.measure = c.measure and c.date_day between s.window_start and s.window_end
     group by all
 ),
 
 parts as (
     select
+        w.period_days,
+        w.window_kind,
+        w.weeks_back,
         w.window_start,
         w.window_end,
+        w.is_covered,
         a.area_level,
         a.area_id,
-        k.kpi,
-        k.aggregation,
-        k.denominator is not null as has_denominator,
-        case k.aggregation
+        w.kpi,
+        w.aggregation,
+        w.denominator is not null as has_denominator,
+        case w.aggregation
             when 'sum' then n.total when 'yoy' then n.total when 'last' then n.last_value
         end as numerator,
-        case k.aggregation
+        case w.aggregation
             when 'sum' then d.total when 'yoy' then y.total when 'last' then d.last_value
         end as denominator,
-        case k.aggregation when 'median' then q.median_value when 'p90' then q.p90_value end as quantile
-    from windows as w
+        case w.aggregation when 'median' then q.median_value when 'p90' then q.p90_value end as quantile
+    from window_kpis as w
     cross join area_ids as a
-    cross join catalogue as k
-    left join window_sums as n
+    left join span_sums as n
         on w.window_start = n.window_start and w.window_end = n.window_end and a.area_level = n.area_level
-        and a.area_id = n.area_id and k.numerator = n.measure
-    left join window_sums as d
+        and a.area_id = n.area_id and w.numerator = n.measure
+    left join span_sums as d
         on w.window_start = d.window_start and w.window_end = d.window_end and a.area_level = d.area_level
-        and a.area_id = d.area_id and k.denominator = d.measure
-    left join year_ago_sums as y
-        on w.window_start = y.window_start and w.window_end = y.window_end and a.area_level = y.area_level
-        and a.area_id = y.area_id and k.numerator = y.measure and k.aggregation = 'yoy'
-    left join window_quantiles as q
+        and a.area_id = d.area_id and w.denominator = d.measure
+    left join span_sums as y
+        on w.year_ago_start = y.window_start and w.year_ago_end = y.window_end and a.area_level = y.area_level
+        and a.area_id = y.area_id and w.numerator = y.measure and w.aggregation = 'yoy'
+        and w.is_year_ago_covered
+    left join span_quantiles as q
         on w.window_start = q.window_start and w.window_end = q.window_end and a.area_level = q.area_level
-        and a.area_id = q.area_id and k.numerator = q.measure
+        and a.area_id = q.area_id and w.numerator = q.measure
 )
 
 select
+    period_days,
+    window_kind,
+    weeks_back,
     window_start,
     window_end,
+    is_covered,
     area_level,
     area_id,
     kpi,

@@ -18,7 +18,8 @@ kpis as (
         v.value as actual,
         v.target,
         v.target_source,
-        v.score
+        v.score,
+        v.status
     from {{ ref('mart_kpi_values') }} as v
     join catalogue as k using (kpi)
 ),
@@ -38,13 +39,9 @@ overall as (
         avg(score order by kpi) as score
     from kpis
     group by all
-),
-
-scorecard as (
-    select * from kpis
-    union all by name
-    select * from overall
 )
 
+select * from kpis
+union all by name
 select *, {{ kpi_status('score') }} as status
-from scorecard
+from overall

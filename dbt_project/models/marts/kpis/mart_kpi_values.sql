@@ -13,14 +13,8 @@ catalogue as (
     select * from {{ ref('dim_kpis') }}
 ),
 
-windows as (
-    select * from {{ ref('int_kpi_windows') }}
-),
-
 window_values as (
-    select w.period_days, w.window_kind, w.weeks_back, w.is_covered, v.*
-    from windows as w
-    join {{ ref('int_kpi_window_values') }} as v using (window_start, window_end)
+    select * from {{ ref('int_kpi_window_values') }}
 ),
 
 trailing_targets as (

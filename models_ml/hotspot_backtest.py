@@ -113,16 +113,22 @@ def backtest(panel: pd.DataFrame, weekly: WeeklyCounts, grids: pd.DataFrame, eve
 
 def summary(results: pd.DataFrame) -> pd.DataFrame:
     """Mean of each metric per model over the backtest weeks (weeks without disputes left out of the
-    hit-rate, PAI and PEI means), sorted by mean PAI at 10 %."""
+    hit-rate, PAI and PEI means), best mean PAI at 10 % first (ties: by model name), and which baseline
+    is best: the one the model has to beat. The one home of this rule (ml.hotspot_backtest_summary)."""
     metrics = [c for c in results.columns if c.startswith(("hit_rate", "pai", "pei", "poisson"))]
     out = results.groupby("model")[metrics].mean()
     out["weeks"] = results.groupby("model").size()
-    return out.sort_values("pai_10", ascending=False)
+    out = out.reset_index().sort_values(["pai_10", "model"], ascending=[False, True], na_position="last")
+    baselines = out.index[out["model"] != hm.MODEL]
+    out["is_best_baseline"] = out.index.isin(baselines[:1])
+    return out.set_index("model")
 
 
 def best_baseline(results: pd.DataFrame) -> tuple[str, float]:
-    means = summary(results)["pai_10"].drop(hm.MODEL, errors="ignore")
-    return str(means.idxmax()), float(means.max())
+    """The best baseline's name and mean PAI at 10 % (see summary)."""
+    table = summary(results)
+    best = table[table["is_best_baseline"]]
+    return str(best.index[0]), float(best["pai_10"].iloc[0])
 
 
 def next_week_scores(panel: pd.DataFrame, weekly: WeeklyCounts, grids: pd.DataFrame, events: pd.DataFrame,

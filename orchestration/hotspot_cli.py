@@ -42,10 +42,10 @@ def run(chicago: Path | None, cell_m: float, weeks: int, out: Path | None, progr
                               refit_every=REFIT_EVERY, progress=lambda m: progress(f"[hotspot-backtest] {m}"))
     except ValueError as error:
         raise SystemExit(f"[hotspot-backtest] {error}") from error
-    table = hb.summary(results)[COLUMNS]
+    table = hb.summary(results)
     progress(f"[hotspot-backtest] {weeks} weeks {results['origin'].min()} … {results['origin'].max()} "
              f"(origins), mean per model:")
-    progress(table.round(3).to_string())
+    progress(table[COLUMNS].round(3).to_string())
     best, best_pai = hb.best_baseline(results)
     progress(f"[hotspot-backtest] model PAI@10% {table.loc['model', 'pai_10']:.3f} vs best baseline {best} "
              f"{best_pai:.3f} — done in {time.monotonic() - began:.0f}s")

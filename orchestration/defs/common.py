@@ -1,6 +1,6 @@
 """What every area shares: the daily partitions, the single-run backfill policy, the one pool for
-warehouse writers, how a model asset skips a run that has too little data, and when a saved model is
-out of date."""
+warehouse writers, how a model asset skips a run that has too little data, when a saved model is
+out of date, and the weekly job that retrains one."""
 
 from __future__ import annotations
 
@@ -32,6 +32,17 @@ def skipped(context: dg.AssetExecutionContext, reason: str) -> dg.MaterializeRes
 
 class ModelTraining(dg.Config):
     retrain: bool = False   # the weekly schedule sets it; a daily run trains only when the model is out of date
+
+
+def weekly_training(name: str, assets: list[dg.AssetsDefinition], model_op: str, cron_schedule: str,
+                    description: str) -> tuple[dg.UnresolvedAssetJobDefinition, dg.ScheduleDefinition]:
+    """The job `name` that retrains a model (its asset `model_op` with retrain on) and rebuilds everything
+    downstream of the area's `assets`, and its schedule `<name>_schedule` in the district's time zone."""
+    job = dg.define_asset_job(name, selection=dg.AssetSelection.assets(*assets).downstream(),
+                              config={"ops": {model_op: {"config": {"retrain": True}}}}, description=description)
+    schedule = dg.ScheduleDefinition(name=f"{name}_schedule", job=job, cron_schedule=cron_schedule,
+                                     execution_timezone=TIMEZONE)
+    return job, schedule
 
 
 def out_of_date(saved: SavedModel | None, data_through: dt.date, *, design: int | None = None,

@@ -80,7 +80,9 @@ def with_backtest(world, tmp_path, monkeypatch):
     results.insert(1, "model_design", MODEL_DESIGN)
     warehouse = Warehouse(path=str(tmp_path / "warehouse.duckdb"))
     write_table(warehouse, "hotspot_backtest", results[list(ml_columns("hotspot_backtest"))])
-    dbt_resource().cli(["build", "--select", "source:ml.hotspot_backtest+"]).wait()
+    summary = hb.summary(results).reset_index().assign(model_trained_through=END)
+    write_table(warehouse, "hotspot_backtest_summary", summary[list(ml_columns("hotspot_backtest_summary"))])
+    dbt_resource().cli(["build", "--select", "source:ml.hotspot_backtest+ source:ml.hotspot_backtest_summary+"]).wait()
     publish_snapshot(warehouse, tmp_path / "serving")
     return tmp_path, results
 

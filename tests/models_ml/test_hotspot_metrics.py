@@ -82,3 +82,33 @@ def test_risk_tiers_and_actions():
     assert hm.suggested_action("high", 0) == "patrol"
     assert hm.suggested_action("elevated", 3) == "patrol"
     assert hm.suggested_action("normal", 3) is None
+
+
+def _weeks(rows):
+    return pd.DataFrame(rows, columns=["origin", "model", "pai_10", "poisson_deviance"])
+
+
+def test_summary_means_skip_weeks_without_disputes_and_name_the_best_baseline():
+    """Moved from the dbt unit test of mart_hotspot_backtest_summary (the mart now passes this table on):
+    a week without disputes has no PAI and is left out of the mean (not counted as zero); the best
+    baseline is the one with the highest mean PAI@10 %, the model itself is never a baseline."""
+    results = _weeks([("2026-01-04", "model", 2.0, 1.0), ("2026-01-11", "model", 4.0, 3.0),
+                      ("2026-01-04", "kde", 3.5, 2.0), ("2026-01-11", "kde", np.nan, 2.0),
+                      ("2026-01-04", "last_week", 1.0, 4.0), ("2026-01-11", "last_week", 2.0, 4.0)])
+    table = hb.summary(results)
+    assert table.loc["model", ["pai_10", "poisson_deviance", "weeks"]].tolist() == [3.0, 2.0, 2]
+    assert table.loc["kde", ["pai_10", "poisson_deviance", "weeks"]].tolist() == [3.5, 2.0, 2]
+    assert table.loc["last_week", ["pai_10", "poisson_deviance", "weeks"]].tolist() == [1.5, 4.0, 2]
+    assert table["is_best_baseline"].to_dict() == {"kde": True, "model": False, "last_week": False}
+    assert hb.best_baseline(results) == ("kde", 3.5)
+
+
+def test_summary_breaks_a_tie_on_pai_by_model_name():
+    """Two baselines with the same mean PAI@10 %: the first name is the best baseline, whatever the row order."""
+    rows = [("2026-01-04", "mean_4w", 2.0, 1.0), ("2026-01-04", "model", 3.0, 1.0),
+            ("2026-01-04", "kde", 2.0, 1.0), ("2026-01-04", "last_week", np.nan, 1.0)]
+    for order in (rows, rows[::-1]):
+        table = hb.summary(_weeks(order))
+        assert list(table.index) == ["model", "kde", "mean_4w", "last_week"]
+        assert table.index[table["is_best_baseline"]].tolist() == ["kde"]
+        assert hb.best_baseline(_weeks(order)) == ("kde", 2.0)

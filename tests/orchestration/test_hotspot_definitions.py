@@ -4,7 +4,8 @@ import dagster as dg
 
 from tests.orchestration.conftest import load_definitions as _defs
 
-HOTSPOT_KEYS = {dg.AssetKey(["ml", n]) for n in ("hotspot_model", "hotspot_scores", "hotspot_backtest")}
+HOTSPOT_KEYS = {dg.AssetKey(["ml", n]) for n in ("hotspot_model", "hotspot_scores", "hotspot_backtest",
+                                                  "hotspot_backtest_summary")}
 HOTSPOT_MARTS = {dg.AssetKey(["marts", n]) for n in ("mart_hotspot_scores", "mart_hotspot_backtest",
                                                       "mart_hotspot_backtest_summary")}
 
@@ -35,7 +36,8 @@ def test_model_outputs_are_dbt_sources_checked_on_their_assets():
     assets' checks, and the marts the pages read are downstream of them."""
     defs = _defs()
     graph = defs.resolve_asset_graph()
-    for name in ("hotspot_scores", "hotspot_backtest", "flow_forecast", "flow_crowding_alerts", "flow_backtest"):
+    for name in ("hotspot_scores", "hotspot_backtest", "hotspot_backtest_summary", "flow_forecast",
+                 "flow_crowding_alerts", "flow_backtest"):
         key = dg.AssetKey(["ml", name])
         assert graph.get(key).is_materializable, key   # written by a model asset, not external
         checks = {c.name for c in graph.asset_check_keys if c.asset_key == key}

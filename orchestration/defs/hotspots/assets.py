@@ -9,6 +9,8 @@
   action per grid, from the newest model (ml.hotspot_scores).
 - ml/hotspot_backtest — the model against its baselines over the last 52 weeks (at least 26) whenever the
   model changed (ml.hotspot_backtest). A warehouse with too little history gets an empty table and says why.
+- ml/hotspot_backtest_summary — written with it (also when the backtest is current): the means per model
+  and the best baseline (models_ml.hotspot_backtest.summary), what mart_hotspot_backtest_summary passes on.
 """
 
 import datetime as dt
@@ -37,6 +39,14 @@ def _inputs(warehouse: Warehouse):
     inputs = from_warehouse(warehouse)
     panel, weekly = hf.build_panel(inputs.daily, inputs.grids, inputs.population)
     return inputs, panel, weekly
+
+
+def _newest_model(context: dg.AssetExecutionContext, gridsight: GridsightData, what: str):
+    """The newest saved hotspot model, or a skipped result saying that `what` waits for one."""
+    saved = latest_model(gridsight.paths.models, MODEL_NAME)
+    if saved is None:
+        return None, skipped(context, f"no {what}: no model has been trained yet")
+    return saved, None
 
 
 @dg.asset(key=["ml", "hotspot_model"], deps=MART_DEPS, group_name="hotspots", pool=WAREHOUSE_POOL,
@@ -89,10 +99,9 @@ def history_fingerprint(daily: pd.DataFrame, through: str) -> str:
 def hotspot_scores(context: dg.AssetExecutionContext, gridsight: GridsightData,
                    warehouse: Warehouse) -> dg.MaterializeResult:
     """Next week's expected disputes per grid with risk tier, reasons and suggested action."""
-    paths = gridsight.paths
-    saved = latest_model(paths.models, MODEL_NAME)
-    if saved is None:
-        return skipped(context, "no hotspot scores: no model has been trained yet")
+    saved, skip = _newest_model(context, gridsight, "hotspot scores")
+    if skip:
+        return skip
     inputs, panel, weekly = _inputs(warehouse)
     model = load_estimator(saved)
     scores = hb.next_week_scores(panel, weekly, inputs.grids, inputs.events, model)
@@ -122,18 +131,26 @@ def _main_causes(events: pd.DataFrame, end: dt.date, weeks: int = 12) -> pd.Seri
     return counts.drop_duplicates("grid_id").set_index("grid_id")["category_l2"]
 
 
-@dg.asset(key=["ml", "hotspot_backtest"], deps=[hotspot_model, *MART_DEPS], group_name="hotspots",
-          pool=WAREHOUSE_POOL, kinds={"duckdb"})
-def hotspot_backtest(context: dg.AssetExecutionContext, gridsight: GridsightData,
-                     warehouse: Warehouse) -> dg.MaterializeResult:
-    """Model vs last week, 4- and 12-week means and kernel density: rolling origin over up to 52 weeks."""
-    paths = gridsight.paths
-    saved = latest_model(paths.models, MODEL_NAME)
-    if saved is None:
-        return skipped(context, "no hotspot backtest: no model has been trained yet")
+BACKTEST = dg.AssetKey(["ml", "hotspot_backtest"])
+SUMMARY = dg.AssetKey(["ml", "hotspot_backtest_summary"])
+
+
+@dg.multi_asset(specs=[dg.AssetSpec(BACKTEST, deps=[hotspot_model, *MART_DEPS], group_name="hotspots",
+                                    kinds={"duckdb"}),
+                       dg.AssetSpec(SUMMARY, deps=[BACKTEST], group_name="hotspots", kinds={"duckdb"})],
+                name="ml__hotspot_backtest", pool=WAREHOUSE_POOL)
+def hotspot_backtest(context: dg.AssetExecutionContext, gridsight: GridsightData, warehouse: Warehouse):
+    """Model vs last week, 4- and 12-week means and kernel density: rolling origin over up to 52 weeks, and
+    its summary per model with the best baseline (ml.hotspot_backtest_summary, what the page shows)."""
+    saved, skip = _newest_model(context, gridsight, "hotspot backtest")
+    if skip:
+        yield from (dg.MaterializeResult(asset_key=key, metadata=skip.metadata) for key in (BACKTEST, SUMMARY))
+        return
     if _backtested_for(warehouse) == (_trained_through(saved), saved.info.get("design")):
         context.log.info(f"hotspot backtest is current for model {saved.version}")
-        return dg.MaterializeResult(metadata={"model_version": saved.version, "rerun": False})
+        yield dg.MaterializeResult(asset_key=BACKTEST, metadata={"model_version": saved.version, "rerun": False})
+        yield _write_summary(context, warehouse, read_sql(warehouse, "select * from ml.hotspot_backtest"))
+        return
     inputs, panel, weekly = _inputs(warehouse)
     available = len(weekly.week_ends) - 1 - (hm.MIN_HISTORY_WEEKS + 8)
     n_origins = min(BACKTEST_WEEKS, available)
@@ -141,20 +158,38 @@ def hotspot_backtest(context: dg.AssetExecutionContext, gridsight: GridsightData
         reason = (f"a backtest needs {hb.MIN_ORIGINS + hm.MIN_HISTORY_WEEKS + 9} complete weeks; "
                   f"the warehouse has {len(weekly.week_ends)}")
         context.log.warning(f"hotspot backtest skipped: {reason}")
-        write_table(warehouse, "hotspot_backtest", pd.DataFrame(columns=list(ml_columns("hotspot_backtest"))))
-        return dg.MaterializeResult(metadata={"model_version": saved.version, "rows": 0, "skipped": reason})
+        empty = pd.DataFrame(columns=list(ml_columns("hotspot_backtest")))
+        write_table(warehouse, "hotspot_backtest", empty)
+        yield dg.MaterializeResult(asset_key=BACKTEST, metadata={"model_version": saved.version, "rows": 0,
+                                                                 "skipped": reason})
+        yield _write_summary(context, warehouse, empty)
+        return
     results = hb.backtest(panel, weekly, inputs.grids, inputs.events, n_origins=n_origins,
                           train_weeks=TRAIN_WEEKS, refit_every=REFIT_EVERY, progress=context.log.info)
     results.insert(0, "model_trained_through", _trained_through(saved))
     results.insert(1, "model_design", saved.info.get("design"))
     rows = write_table(warehouse, "hotspot_backtest", results[list(ml_columns("hotspot_backtest"))])
-    means = hb.summary(results)
-    best, best_pai = hb.best_baseline(results)
-    context.log.info(f"hotspot backtest over {n_origins} weeks: model PAI@10% {means.loc['model', 'pai_10']:.2f}, "
-                     f"best baseline {best} {best_pai:.2f}")
-    return dg.MaterializeResult(metadata={"model_version": saved.version, "rows": rows, "weeks": n_origins,
-                                          "model_pai_10": float(means.loc["model", "pai_10"]),
-                                          "best_baseline": best, "best_baseline_pai_10": best_pai})
+    yield dg.MaterializeResult(asset_key=BACKTEST, metadata={"model_version": saved.version, "rows": rows,
+                                                             "weeks": n_origins})
+    yield _write_summary(context, warehouse, results)
+
+
+def _write_summary(context: dg.AssetExecutionContext, warehouse: Warehouse,
+                   results: pd.DataFrame) -> dg.MaterializeResult:
+    """ml.hotspot_backtest_summary from the backtest's rows: the means per model and the best baseline."""
+    columns = list(ml_columns("hotspot_backtest_summary"))
+    if results.empty:
+        write_table(warehouse, "hotspot_backtest_summary", pd.DataFrame(columns=columns))
+        return dg.MaterializeResult(asset_key=SUMMARY, metadata={"rows": 0})
+    table = hb.summary(results).reset_index().assign(model_trained_through=results["model_trained_through"].max())
+    rows = write_table(warehouse, "hotspot_backtest_summary", table[columns])
+    model = table.set_index("model").loc[hm.MODEL, "pai_10"]
+    best = table[table["is_best_baseline"]].iloc[0]
+    context.log.info(f"hotspot backtest over {int(table['weeks'].max())} weeks: model PAI@10% {model:.2f}, "
+                     f"best baseline {best['model']} {best['pai_10']:.2f}")
+    return dg.MaterializeResult(asset_key=SUMMARY, metadata={
+        "rows": rows, "model_pai_10": float(model), "best_baseline": str(best["model"]),
+        "best_baseline_pai_10": float(best["pai_10"])})
 
 
 def _trained_through(saved) -> dt.date:

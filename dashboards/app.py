@@ -8,6 +8,9 @@ from dashboards.components.freshness import freshness_banner
 from dashboards.components.remembered import remembered
 from dashboards.components.signed_in import signed_in_sidebar
 from dashboards.i18n import LANGUAGES, t
+from gridsight.settings import make_data_dir_private
+
+make_data_dir_private()   # the audit log and users file it writes are 0600
 
 # A local favicon: Material icons would be fetched from a font CDN, which an offline site cannot reach.
 st.set_page_config(page_title="gridsight", page_icon=str(Path(__file__).parent / "static" / "favicon.png"),

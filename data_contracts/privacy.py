@@ -3,7 +3,8 @@
 Clear identifiers exist only in landing files. Ingest replaces each with a keyed pseudonym
 (HMAC-SHA256, one domain per kind of identifier, so the same person joins across days and sources)
 and a display mask. The key comes from GRIDSIGHT_PSEUDONYM_KEY or a key file created with 0600
-permissions on first use; it is never committed.
+permissions on first use; it is never committed. A key that is empty, short (an unkeyed or guessable
+pseudonym) or in a file others can read is refused. Phone and ID numbers typed into free text are masked.
 """
 
 from __future__ import annotations
@@ -12,24 +13,44 @@ import base64
 import hashlib
 import hmac
 import os
+import re
 import secrets
+import stat
 from pathlib import Path
 
 KEY_ENV = "GRIDSIGHT_PSEUDONYM_KEY"
+MIN_KEY_CHARS = 32
 PSEUDONYM_CHARS = 20
+NEW_KEY = "python -c 'import secrets; print(secrets.token_hex(32))'"
+
+
+class PseudonymKeyError(ValueError):
+    """The pseudonymization key is missing its strength or its privacy: nothing is ingested with it."""
 
 
 def load_key(key_file: Path) -> bytes:
     """The pseudonymization key: from the environment, else from key_file (created 0600 if absent)."""
-    if os.environ.get(KEY_ENV):
-        return os.environ[KEY_ENV].encode()
+    if KEY_ENV in os.environ:
+        key = os.environ[KEY_ENV].strip()
+        if len(key) < MIN_KEY_CHARS:
+            raise PseudonymKeyError(f"{KEY_ENV} is {len(key)} characters, a key needs at least {MIN_KEY_CHARS} "
+                                    f"characters: set it to the output of {NEW_KEY}, or unset it to use {key_file}")
+        return key.encode()
     key_file = Path(key_file)
     if not key_file.exists():
-        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
-    return key_file.read_text().strip().encode()
+    mode = stat.S_IMODE(key_file.stat().st_mode)
+    if mode & 0o077:
+        raise PseudonymKeyError(f"{key_file} is readable by others (mode {mode:o}): run chmod 600 {key_file}")
+    key = key_file.read_text().strip()
+    if len(key) < MIN_KEY_CHARS:
+        raise PseudonymKeyError(f"{key_file} holds a {len(key)}-character key, a key needs at least {MIN_KEY_CHARS} "
+                                f"characters: delete it to have a strong one created (pseudonyms made with the "
+                                f"old key then no longer join), or write the output of {NEW_KEY} into it")
+    return key.encode()
 
 
 def pseudonym(key: bytes, domain: str, value: str | None) -> str | None:
@@ -39,6 +60,16 @@ def pseudonym(key: bytes, domain: str, value: str | None) -> str | None:
     digest = hmac.new(key, f"{domain}\x1f{value.strip().upper()}".encode(), hashlib.sha256).digest()
     # Base32 (a–z, 2–7) has no 0 or 1, so a pseudonym can never look like an ID or mobile number.
     return base64.b32encode(digest).decode().lower()[:PSEUDONYM_CHARS]
+
+
+# Phone and ID numbers as people type them into free text: 7 or more digits, single spaces or dashes
+# between them allowed, an ID number's final X included ("13912345678", "0551-6543 2109", "…451X").
+TYPED_NUMBER = re.compile(r"\d(?:[\s-]?\d){6,}[Xx]?")
+
+
+def mask_free_text(text: str | None) -> str | None:
+    """楼上漏水，请回电13912345678 → 楼上漏水，请回电***"""
+    return TYPED_NUMBER.sub("***", text) if isinstance(text, str) else text
 
 
 def mask_name(name: str | None) -> str | None:

@@ -2,6 +2,8 @@
 
 One place for the shape of each source. `pii` names the kind of personal identifier a column holds;
 ingest replaces it as data_contracts.privacy describes and the column never reaches the warehouse.
+`free_text` marks what people type freely (a case's address and description): ingest masks the phone
+and ID numbers typed into it before raw, for every source (simulator, importers, any landing file).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class Column:
     id_checksum: bool = False    # a resident ID number whose GB 11643 check character must be right
     birth_date: bool = False     # a birth date: not after the landing day, not over MAX_AGE_YEARS, as in the ID
     reference: str | None = None  # the value must be a known id of this reference ("grid": the grids source)
+    free_text: bool = False      # typed freely: phone and ID numbers in it are masked at ingest
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,7 @@ CONTRACTS: tuple[FileContract, ...] = (
         Column("category_l1", allowed=seed_codes("categories", "category_l1")),
         Column("category_l2", allowed=seed_codes("categories", "category_l2")), "grid_id",
         Column("lat", "double", required=False, **ANY_LAT), Column("lon", "double", required=False, **ANY_LON),
-        Column("address", required=False), Column("description", required=False),
+        Column("address", required=False, free_text=True), Column("description", required=False, free_text=True),
         Column("reporter_name", required=False, pii="name"),
         Column("reporter_phone", required=False, pii="phone", pattern=MOBILE),
         Column("priority", allowed=("urgent", "normal")))),

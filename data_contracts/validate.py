@@ -79,9 +79,12 @@ def _cast(values: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
 
 
 def _protect(frame: pd.DataFrame, contract: FileContract, key: bytes) -> pd.DataFrame:
-    """Replace every personal column by its pseudonyms and masks (the clear column is dropped)."""
+    """Replace every personal column by its pseudonyms and masks (the clear column is dropped), and mask
+    the phone and ID numbers typed into free text."""
     out = frame.copy()
     for c in contract.columns:
+        if c.free_text:
+            out[c.name] = out[c.name].map(privacy.mask_free_text)
         if not c.pii:
             continue
         raw = out.pop(c.name).fillna("").astype(str)

@@ -36,6 +36,17 @@ def data_dir() -> Path:
     return Path(os.environ.get(DATA_DIR_ENV, REPO / "data")).resolve()
 
 
+def make_data_dir_private(root: Path | None = None) -> Path:
+    """What this process creates is private to its account (umask 077: files 0600, folders 0700) and the
+    data folder (once it exists) is 0700, which also shields files an older version left 0644. Every entry
+    point calls it first: the CLI, the Dagster code location, the dashboard app."""
+    os.umask(0o077)
+    root = Path(root) if root is not None else data_dir()
+    if root.exists():
+        root.chmod(0o700)
+    return root
+
+
 def today() -> dt.date:
     """GRIDSIGHT_TODAY (YYYY-MM-DD) when set (tests pin it), else today's date in the district's time zone."""
     pinned = os.environ.get("GRIDSIGHT_TODAY")

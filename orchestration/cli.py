@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from gridsight.settings import DBT_PROJECT_DIR, REPO, Paths, today
+from gridsight.settings import DBT_PROJECT_DIR, REPO, Paths, make_data_dir_private, today
 from orchestration import docs_cli
 
 DEMO_DAYS = 730
@@ -61,18 +61,34 @@ def cmd_materialize(args) -> None:
     print(f"[materialize] done in {time.monotonic() - began:.0f}s", flush=True)
 
 
-def dashboard_command(port: int) -> list[str]:
-    """How the dashboard is served. Static serving is required: plotly's maps load their (empty)
-    topojson from dashboards/static/, or draw nothing offline."""
+LOOPBACK, ALL_INTERFACES = "127.0.0.1", "0.0.0.0"
+
+
+def dashboard_command(port: int, address: str = LOOPBACK) -> list[str]:
+    """How the dashboard is served: on this machine only unless `address` names a LAN interface. Static
+    serving is required: plotly's maps load their (empty) topojson from dashboards/static/, or draw
+    nothing offline."""
     return [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboards" / "app.py"),
-            "--server.port", str(port), "--server.headless", "true", "--server.enableStaticServing", "true",
-            "--client.toolbarMode", "viewer", "--browser.gatherUsageStats", "false"]
+            "--server.address", address, "--server.port", str(port), "--server.headless", "true",
+            "--server.enableStaticServing", "true", "--client.toolbarMode", "viewer",
+            "--browser.gatherUsageStats", "false"]
+
+
+def _add_bind(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--port", type=int, default=8501)
+    bind = parser.add_mutually_exclusive_group()
+    bind.add_argument("--lan", action="store_const", dest="address", const=ALL_INTERFACES,
+                      help="serve the LAN: listen on every interface (default: this machine only, 127.0.0.1)")
+    bind.add_argument("--address", help="listen on this interface's address only (e.g. the LAN address)")
+    parser.set_defaults(address=LOOPBACK)
 
 
 def cmd_dashboard(args) -> None:
     os.environ.setdefault("GRIDSIGHT_DATA_DIR", str(Paths.from_env().root))
-    print(f"[dashboard] serving http://localhost:{args.port}", flush=True)
-    os.execv(sys.executable, dashboard_command(args.port))
+    where = {LOOPBACK: "this machine only", ALL_INTERFACES: "the LAN, on every interface"}.get(
+        args.address, f"the LAN, on {args.address}")
+    print(f"[dashboard] serving http://localhost:{args.port} to {where}", flush=True)
+    os.execv(sys.executable, dashboard_command(args.port, args.address))
 
 
 def reset_demo_world(paths: Paths) -> None:
@@ -223,7 +239,7 @@ def main(argv: list[str] | None = None) -> None:
     p.set_defaults(func=cmd_materialize)
 
     p = sub.add_parser("dashboard", help="serve the dashboard")
-    p.add_argument("--port", type=int, default=8501)
+    _add_bind(p)
     p.set_defaults(func=cmd_dashboard)
 
     p = sub.add_parser("dagster", help="Dagster UI and daemon: schedules, runs, asset checks")
@@ -246,7 +262,7 @@ def main(argv: list[str] | None = None) -> None:
     _add_range(p)
     p.add_argument("--seed", type=int, default=1958)
     p.add_argument("--small", action="store_true")
-    p.add_argument("--port", type=int, default=8501)
+    _add_bind(p)
     p.add_argument("--no-serve", action="store_true", help="stop after materializing")
     p.set_defaults(func=cmd_demo)
 
@@ -273,6 +289,7 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("import csv needs --mapping (e.g. --mapping la311)")
     if args.data_dir:
         os.environ["GRIDSIGHT_DATA_DIR"] = str(Path(args.data_dir).resolve())
+    make_data_dir_private()   # inherited by what it starts (streamlit, dagster dev, dbt)
     args.func(args)
 
 

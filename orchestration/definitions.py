@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from gridsight.settings import make_data_dir_private
 from orchestration.defs.foot_traffic_ml.assets import flow_assets
 from orchestration.defs.foot_traffic_ml.schedules import flow_weekly_training, flow_weekly_training_schedule
 from orchestration.defs.hotspots.assets import hotspot_assets
@@ -15,6 +16,8 @@ from orchestration.defs.publish.assets import build_serving_snapshot
 from orchestration.defs.publish.schedules import materialize_everything, materialize_everything_schedule
 from orchestration.defs.resources import gridsight_resources
 from orchestration.defs.transform.assets import dbt_asset_defs, mart_keys
+
+make_data_dir_private()   # `dagster dev` and its run workers write warehouse, logs and snapshots 0600
 
 # Model assets (training, scoring, backtests) write the ml.* sources of the ml marts; publish waits for both.
 ml_assets: list[dg.AssetsDefinition] = [*flow_assets, *hotspot_assets]

@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parents[1]
 WORLD_START, WORLD_END = dt.date(2026, 1, 1), dt.date(2026, 3, 1)   # 60 days, includes Spring Festival eve
 # The real public samples: ../shared/realdata next to the repository, or GRIDSIGHT_REALDATA (e.g. in a worktree)
 REALDATA = Path(os.environ.get("GRIDSIGHT_REALDATA", REPO.parent / "shared" / "realdata"))
-PSEUDONYM_KEY = "test-key-not-secret"
+PSEUDONYM_KEY = "test-key-not-secret-long-enough-for-the-32-character-minimum"
 
 
 @dataclass
@@ -27,6 +27,24 @@ class World:
     fingerprint_after_first: dict
     fingerprint_after_second: dict
     serving_versions: list[str]
+    planted_case: str   # the case whose description and address hold PLANTED_NUMBERS in its landing file
+
+
+# Hostile free text: a caller's mobile, landline and ID numbers typed into a description and an address.
+PLANTED_NUMBERS = ("13907311234", "430102198807154536", "0731-8865 4321", "43010219880715453X")
+
+
+def plant_numbers_in_free_text(landing: Path) -> str:
+    """Type PLANTED_NUMBERS into the first case's description and address of the first incidents day."""
+    import pandas as pd
+
+    cases = sorted((landing / "incidents").glob("dt=*/cases.csv"))[0]
+    frame = pd.read_csv(cases, dtype=str, keep_default_na=False)
+    mobile, id_number, landline, id_x = PLANTED_NUMBERS
+    frame.loc[0, "description"] += f"，请回电{mobile}，身份证{id_number}"
+    frame.loc[0, "address"] += f" 电话 {landline} 证件{id_x}"
+    frame.to_csv(cases, index=False)
+    return frame.loc[0, "case_id"]
 
 
 def warehouse_fingerprint(warehouse: Path) -> dict:
@@ -60,18 +78,21 @@ def world(tmp_path_factory) -> World:
     mp = pytest.MonkeyPatch()
     mp.setenv("GRIDSIGHT_DATA_DIR", str(data_dir))
     mp.setenv("GRIDSIGHT_PSEUDONYM_KEY", PSEUDONYM_KEY)
+    from gridsight.settings import make_data_dir_private
     from orchestration.dbt_project import prepare_manifest
     from orchestration.runner import materialize_range
 
+    make_data_dir_private(data_dir)   # as every gridsight entry point does first (CLI, code location, dashboard)
     prepare_manifest()
     truth = simulate(data_dir, WorldConfig.small(WORLD_START, WORLD_END), progress=lambda _m: None)
+    planted = plant_numbers_in_free_text(data_dir / "landing")
     first = materialize_range(WORLD_START, WORLD_END, progress=lambda _m: None)
     after_first = warehouse_fingerprint(data_dir / "warehouse.duckdb")
     versions = [(data_dir / "serving" / "CURRENT").read_text()]
     second = materialize_range(WORLD_START, WORLD_END, progress=lambda _m: None)
     after_second = warehouse_fingerprint(data_dir / "warehouse.duckdb")
     versions.append((data_dir / "serving" / "CURRENT").read_text())
-    yield World(data_dir, truth, first, second, after_first, after_second, versions)
+    yield World(data_dir, truth, first, second, after_first, after_second, versions, planted)
     mp.undo()
 
 

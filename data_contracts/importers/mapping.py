@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
+from data_contracts.privacy import mask_free_text
+
 MAPPINGS = Path(__file__).resolve().parents[1] / "mappings"
 # Canonical fields a mapping can fill from source columns
 FIELDS = ("case_id", "reported_at", "updated_at", "closed_at", "status", "category", "channel", "lat", "lon",
           "address", "description", "agency", "street", "community")
 STATES = ("open", "accepted", "referred", "closed", "cancelled")
-PERSONAL_DIGITS = re.compile(r"\d[\d\s-]{6,}\d")   # phone or ID numbers typed into free text
 
 
 class MappingError(ValueError):
@@ -96,7 +96,8 @@ def to_canonical(frame: pd.DataFrame, mapping: Mapping, grid_of=None) -> tuple[p
     l1l2 = category.map(mapping.categories).fillna(category.where(category != "", "unmapped") + "/")
     channel = _column(frame, mapping, "channel").map(mapping.channels)
     channel = channel.fillna(mapping.default_channel if mapping.default_channel else _column(frame, mapping, "channel"))
-    description = _column(frame, mapping, "description").str.replace(PERSONAL_DIGITS, "***", regex=True)
+    # Landing files gridsight writes hold no typed phone or ID numbers either (ingest masks them again).
+    description = _column(frame, mapping, "description").map(mask_free_text)
     cases = pd.DataFrame({
         "case_id": _column(frame, mapping, "case_id"),
         "reported_at": reported_text,
@@ -106,7 +107,7 @@ def to_canonical(frame: pd.DataFrame, mapping: Mapping, grid_of=None) -> tuple[p
         "grid_id": "",
         "lat": _column(frame, mapping, "lat"),
         "lon": _column(frame, mapping, "lon"),
-        "address": _column(frame, mapping, "address"),
+        "address": _column(frame, mapping, "address").map(mask_free_text),
         "description": description,
         "reporter_name": "",
         "reporter_phone": "",

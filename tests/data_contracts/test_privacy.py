@@ -2,7 +2,11 @@
 
 import stat
 
+import pytest
+
 from data_contracts import privacy
+
+LONG_KEY = "a-long-test-key-that-is-not-secret-0123456789"
 
 
 def test_pseudonyms_are_keyed_stable_and_domain_separated():
@@ -31,5 +35,43 @@ def test_key_file_created_private_and_reused(tmp_path, monkeypatch):
     first = privacy.load_key(key_file)
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert privacy.load_key(key_file) == first
-    monkeypatch.setenv(privacy.KEY_ENV, "from-env")
-    assert privacy.load_key(key_file) == b"from-env"
+    assert stat.S_IMODE(key_file.parent.stat().st_mode) == 0o700
+    assert len(first) >= privacy.MIN_KEY_CHARS
+    monkeypatch.setenv(privacy.KEY_ENV, LONG_KEY)
+    assert privacy.load_key(key_file) == LONG_KEY.encode()
+
+
+@pytest.mark.parametrize("content", ["", "\n", "x", "short-key-of-31-characters-0000"])
+def test_an_empty_or_short_key_file_is_refused(tmp_path, monkeypatch, content):
+    """An empty key makes the pseudonyms an unkeyed hash anyone can recompute; a short one can be guessed."""
+    monkeypatch.delenv(privacy.KEY_ENV, raising=False)
+    key_file = tmp_path / "pseudonym.key"
+    key_file.write_text(content)
+    key_file.chmod(0o600)
+    with pytest.raises(privacy.PseudonymKeyError, match=r"at least 32 characters.*delete it") as refused:
+        privacy.load_key(key_file)
+    assert "\n" not in str(refused.value)
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604])
+def test_a_key_file_others_can_read_is_refused(tmp_path, monkeypatch, mode):
+    monkeypatch.delenv(privacy.KEY_ENV, raising=False)
+    key_file = tmp_path / "pseudonym.key"
+    key_file.write_text(LONG_KEY)
+    key_file.chmod(mode)
+    with pytest.raises(privacy.PseudonymKeyError, match=f"chmod 600 {key_file}"):
+        privacy.load_key(key_file)
+
+
+@pytest.mark.parametrize("value", ["", "x", "test-key-not-secret"])
+def test_an_empty_or_short_key_in_the_environment_is_refused(tmp_path, monkeypatch, value):
+    monkeypatch.setenv(privacy.KEY_ENV, value)
+    with pytest.raises(privacy.PseudonymKeyError, match=f"{privacy.KEY_ENV} .*at least 32 characters"):
+        privacy.load_key(tmp_path / "pseudonym.key")
+    assert not (tmp_path / "pseudonym.key").exists()
+
+
+def test_the_test_suites_key_is_long_enough():
+    from tests.conftest import PSEUDONYM_KEY
+
+    assert len(PSEUDONYM_KEY) >= privacy.MIN_KEY_CHARS

@@ -44,6 +44,27 @@ def test_personal_data_never_leaves_check_in_clear(tmp_path):
     assert original["priority"] == "whenever" and original["reporter_phone_mask"] == "138****1234"
 
 
+# Phone and ID numbers as people type them into free text: plain, spaced, dashed, an ID ending in X.
+TYPED_NUMBERS = ("13912345678", "139 1234 5678", "0551-6543 2109", "11010119900307451X", "110101199003074518")
+
+
+def test_phone_and_id_numbers_typed_into_free_text_are_masked_at_ingest(tmp_path):
+    """Hostile: a caller's numbers typed into the description and the address, in a row that loads and in
+    one that is quarantined — neither output holds them, the rest of the text stays."""
+    header = ",".join(CASES.names)
+    description = f"楼上漏水，请回电{TYPED_NUMBERS[0]}或{TYPED_NUMBERS[1]}，身份证{TYPED_NUMBERS[3]}"
+    address = f"华茂路3栋 tel {TYPED_NUMBERS[2]} ID {TYPED_NUMBERS[4]}"
+    row = f"C1,2026-01-01 08:00:00,hotline_12345,dispute,neighbour,G1,30.5,117.0,{address},{description},,,normal"
+    bad = f"C2,2026-01-01 08:00:00,hotline_12345,dispute,neighbour,G1,30.5,117.0,{address},{description},,,whenever"
+    checked = check(read_landing_file(_write(tmp_path / "cases.csv", f"{header}\n{row}\n{bad}\n"), CASES), CASES, b"k")
+    text = checked.loaded.to_csv() + checked.quarantined.to_csv()
+    digits = text.replace(" ", "").replace("-", "")
+    assert [n for n in TYPED_NUMBERS if n.replace(" ", "").replace("-", "") in digits] == []
+    assert checked.loaded.loc[0, "description"] == "楼上漏水，请回电***或***，身份证***"
+    assert checked.loaded.loc[0, "address"] == "华茂路3栋 tel *** ID ***"
+    assert json.loads(checked.quarantined.loc[0, "original"])["description"] == "楼上漏水，请回电***或***，身份证***"
+
+
 @pytest.mark.parametrize("content, encoding, message", [
     ("counter_id,zone_id,ts,count_in\nP1,Z1,2026-01-01 10:00:00,3\n", "utf-8", "missing: ['count_out']"),
     ("counter_id,zone_id,ts,count_in,count_out,extra\n", "utf-8", "unexpected: ['extra']"),

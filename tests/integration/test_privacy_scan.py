@@ -1,7 +1,8 @@
 """Nothing leaks: after the full pipeline ran on PII-bearing landing files (the session world, materialized
 twice), no ID number, mobile number or clear name the generator produced is in the warehouse (every
-schema, including dbt's stored test failures and the household snapshot), the serving snapshots, the
-run logs, dbt's logs and run results, or the dashboards' audit log."""
+schema — raw and staging included — dbt's stored test failures and the household snapshot), the serving
+snapshots, the run logs, dbt's logs and run results, or the dashboards' audit log; nor are the phone and
+ID numbers planted in one case's free text (conftest PLANTED_NUMBERS)."""
 
 import re
 from pathlib import Path
@@ -10,7 +11,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import PLANTED_NUMBERS, REPO
 
 pytestmark = pytest.mark.slow   # the session world (Dagster + dbt, twice)
 
@@ -75,6 +76,10 @@ def test_no_clear_identifier_in_any_warehouse_table(world, clear_values):
         assert failure_tables >= 20   # dbt stores every data test's failing rows there
         columns = con.execute("select table_schema, table_name, column_name from information_schema.columns "
                               "where data_type = 'VARCHAR'").fetchall()
+        scanned = {(schema, table) for schema, table, _ in columns}
+        assert {("raw", "population_register"), ("raw", "incident_cases"),
+                ("staging", "stg_incidents__cases")} <= scanned
+        assert {"raw", "staging", "quarantine", "marts"} <= {schema for schema, _ in scanned}
         hits = []
         for schema, table, column in columns:
             values = [v for (v,) in con.execute(f'select distinct "{column}" from {schema}.{table}').fetchall()]
@@ -113,4 +118,40 @@ def test_no_clear_identifier_in_logs_run_results_or_audit_log(world, clear_value
             hits.append(f"{path}: {leaks[:3]}")
     run_log = (world.data_dir / "logs").glob("*.log")
     assert any("ingest population" in p.read_text(encoding="utf-8") for p in run_log)
+    assert hits == []
+
+
+PLANTED_FORMS = sorted({*PLANTED_NUMBERS, *(n.replace(" ", "").replace("-", "") for n in PLANTED_NUMBERS)})
+
+
+def test_numbers_typed_into_free_text_are_masked_before_raw(world):
+    """Hostile: the planted case arrives in raw and staging with its description and address masked."""
+    with duckdb.connect(str(world.data_dir / "warehouse.duckdb"), read_only=True) as con:
+        for table in ("raw.incident_cases", "staging.stg_incidents__cases"):
+            rows = con.execute(f"select description, address from {table} where case_id = ?",
+                               [world.planted_case]).fetchall()
+            assert rows, f"the planted case is not in {table}"
+            for description, address in rows:
+                assert description.endswith("，请回电***，身份证***") and address.endswith(" 电话 *** 证件***")
+
+
+def test_numbers_typed_into_free_text_reach_no_table_snapshot_or_log(world):
+    hits = []
+    with duckdb.connect(str(world.data_dir / "warehouse.duckdb"), read_only=True) as con:
+        columns = con.execute("select table_schema, table_name, column_name from information_schema.columns "
+                              "where data_type = 'VARCHAR'").fetchall()
+        for schema, table, column in columns:
+            found = con.execute(f'select count(*) from {schema}.{table} where '
+                                + " or ".join(f'contains("{column}", ?)' for _ in PLANTED_FORMS),
+                                PLANTED_FORMS).fetchone()[0]
+            if found:
+                hits.append(f"{schema}.{table}.{column}")
+    for parquet in (world.data_dir / "serving").glob("*/*.parquet"):
+        frame = pd.read_parquet(parquet)
+        for column in frame.select_dtypes(include=["object", "string"]).columns:
+            text = "\n".join(frame[column].dropna().astype(str))
+            hits += [f"{parquet.name}.{column}" for form in PLANTED_FORMS if form in text]
+    for path in _text_files(world):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        hits += [str(path) for form in PLANTED_FORMS if form in text]
     assert hits == []

@@ -67,3 +67,23 @@ def test_import_open311_writes_landing_files(tmp_path, monkeypatch, capsys):
     assert (tmp_path / "landing" / "grids" / "dt=2020-03-01" / "grids.geojson").exists()
     out = capsys.readouterr().out
     assert "1 rows read" in out and "GRIDSIGHT_PARTITIONS_START=2020-03-01" in out
+
+
+def _bound_address(command: list[str]) -> str:
+    return command[command.index("--server.address") + 1]
+
+
+def test_the_dashboard_listens_on_this_machine_only_unless_told_to_serve_the_lan(tmp_path, monkeypatch):
+    """`gridsight dashboard` binds 127.0.0.1; --lan serves every interface, --address one of them."""
+    import orchestration.cli as cli
+
+    monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(tmp_path))
+    assert _bound_address(cli.dashboard_command(8501)) == "127.0.0.1"
+    started = []
+    monkeypatch.setattr(cli.os, "execv", lambda _exe, command: started.append(command))
+    for argv, address in ((["dashboard"], "127.0.0.1"), (["dashboard", "--lan"], "0.0.0.0"),
+                          (["dashboard", "--address", "192.168.1.20"], "192.168.1.20")):
+        main(argv)
+        assert _bound_address(started.pop()) == address
+    with pytest.raises(SystemExit):
+        main(["dashboard", "--lan", "--address", "192.168.1.20"])

@@ -2,8 +2,10 @@
 
 - Roles (DESIGN §7): leader, analyst, grid_worker, admin. `PERMISSIONS` says what each may do.
 - Scope: the area ids a user may see (`grids` in the users file; any level — a street includes all its
-  grids). `None` means the whole district. dashboards/data.py applies it to every table with a grid_id
-  before anything is cached, and exposes household-level tables only to roles with `view_households`.
+  grids). Only an absent `grids` means the whole district (`None`); `"grids": []` means no areas at all
+  (fails closed), and a grid worker always needs grids. dashboards/data.py applies it to every published
+  table as the table declares (`config: meta: access`) before anything is cached, and exposes
+  household-level tables only to roles with `view_households`.
 - Users: `$GRIDSIGHT_DATA_DIR/users.json` (`{"users": [{"user_id", "display_name", "role", "grids"}]}`),
   else the built-in demo users below. `GRIDSIGHT_USER=<user_id>` pins the user for the whole process
   (e.g. one dashboard per grid worker); otherwise the sidebar offers a demo switch. This is a demo
@@ -53,7 +55,7 @@ class User:
     user_id: str
     display_name: str
     role: str
-    grids: tuple[str, ...] | None   # area ids the user may see; None = the whole district
+    grids: tuple[str, ...] | None   # area ids the user may see; None = the whole district, () = none
 
     def can(self, permission: str) -> bool:
         return permission in PERMISSIONS[self.role]
@@ -75,8 +77,10 @@ def load_users() -> dict[str, User]:
         grids = entry.get("grids")
         if role == "grid_worker" and not grids:
             raise ValueError(f"{path}: grid worker {entry['user_id']!r} needs the grids they work in")
+        if grids is not None and not (isinstance(grids, list) and all(isinstance(g, str) for g in grids)):
+            raise ValueError(f"{path}: user {entry['user_id']!r}: grids must be a list of area ids, not {grids!r}")
         users[entry["user_id"]] = User(entry["user_id"], entry.get("display_name", entry["user_id"]), role,
-                                       tuple(grids) if grids else None)
+                                       None if grids is None else tuple(grids))
     return users
 
 
@@ -106,7 +110,7 @@ def audit_path() -> Path:
 def audit(user: User, action: str, **detail) -> None:
     """Append one entry (who, what, when, which grids, how many rows) to the append-only audit log."""
     entry = {"at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "user_id": user.user_id,
-             "role": user.role, "action": action, "scope": list(user.scope) if user.scope else "all", **detail}
+             "role": user.role, "action": action, "scope": "all" if user.scope is None else list(user.scope), **detail}
     path = audit_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)

@@ -4,10 +4,16 @@ Each query runs on an in-memory DuckDB whose file access is limited to the snaps
 parameters bound (never formatted into SQL). Results are cached per snapshot version, access and query,
 so a new snapshot is picked up on the next page load.
 
-Access (dashboards/access.py) is applied here, before caching: for a user with a scope, every table
-with a grid_id column is a view of the rows in the scope's grids (and dim_grids also keeps their
-ancestors, so names up the hierarchy resolve); household-level tables exist only for roles that may
-view households. Pages cannot query around it.
+Access (dashboards/access.py) is applied here, before caching, as each table declares it in its dbt yml
+(`config: meta: access`, carried by the snapshot's manifest). For a user with a scope (the areas they may
+see and every area inside them):
+- by_grid, households: the rows of visible grids (dim_grids also keeps their ancestors, so names up the
+  hierarchy resolve); household tables exist only for roles that may view households;
+- by_area: the rows whose (area_level, area_id) is a visible area;
+- by_zone: the zones whose grid (dim_zones.grid_id) is visible;
+- district: every row, for everyone.
+A table the manifest declares no known access for is not there at all, for anyone. Pages cannot query
+around it.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ class Snapshot:
     as_of: str
     first_day: str
     tables: tuple[str, ...]
+    access: tuple[tuple[str, str], ...] = ()   # (table, declared access) pairs from the manifest
 
     def period(self, days: int) -> tuple[dt.date, dt.date]:
         """The `days` days up to the snapshot's last day, or all its days when `days` is 0."""
@@ -53,12 +60,13 @@ def current_snapshot() -> Snapshot | None:
     version = pointer.read_text(encoding="utf-8").strip()
     manifest = json.loads((serving / version / "manifest.json").read_text(encoding="utf-8"))
     return Snapshot(version, serving / version, manifest["as_of"], manifest["first_day"],
-                    tuple(manifest["tables"]))
+                    tuple(manifest["tables"]), tuple(sorted(manifest.get("access", {}).items())))
 
 
 @dataclass(frozen=True)
 class Access:
-    """What a query may see: the scope's area ids (None = everything) and whether household-level tables exist."""
+    """What a query may see: the scope's area ids (None = everything, () = nothing) and whether
+    household-level tables exist."""
     scope: tuple[str, ...] | None = None
     households: bool = False
 
@@ -71,40 +79,54 @@ def access_of(user) -> Access:
 
 
 def has_table(snapshot: Snapshot, table: str) -> bool:
-    """Whether the snapshot publishes `table` (snapshots published before a mart existed lack it)."""
-    return any(name.split("__", 1)[-1] == table for name in snapshot.tables)
+    """Whether the snapshot publishes `table` with a declared access (snapshots published before a mart
+    existed lack it)."""
+    return any(name.split("__", 1)[-1] == table and scope in SCOPED_ROWS for name, scope in snapshot.access)
+
+
+# The rows of a table with this declared access that a user with a scope sees (None: every row).
+SCOPED_ROWS = {
+    "by_grid": "grid_id in (select grid_id from _visible)",
+    "households": "grid_id in (select grid_id from _visible)",
+    "by_area": "exists (select 1 from _visible as v where v.level = area_level and v.grid_id = area_id)",
+    "by_zone": "zone_id in (select zone_id from _visible_zones)",
+    "district": None,
+}
 
 
 def _connect(snapshot: Snapshot, access: Access = FULL_ACCESS) -> duckdb.DuckDBPyConnection:
-    from dashboards.access import HOUSEHOLD_TABLES
-
     con = duckdb.connect(":memory:")
     con.execute("set allowed_directories = [?]", [str(snapshot.folder) + "/"])
     con.execute("set enable_external_access = false")
-    files = {table.split("__", 1)[1]: f"read_parquet('{snapshot.folder / table}.parquet')" for table in snapshot.tables}
-    if access.scope is not None and "dim_grids" in files:
-        con.execute(f"""create temp table _visible as select grid_id from {files['dim_grids']}
-                        where list_has_any([grid_id, district_id, street_id, community_id, l3_grid_id],
-                                           ?::varchar[])""", [list(access.scope)])
-    for name, source in files.items():
-        if name in HOUSEHOLD_TABLES and not access.households:
-            continue
-        columns = {c for (c,) in con.execute(f"select column_name from (describe select * from {source})").fetchall()}
-        where = ""
-        if access.scope is not None and name == "dim_grids":
-            where = (" where grid_id in (select grid_id from _visible) or grid_id in (select unnest(["
-                     "district_id, street_id, community_id, l3_grid_id]) from "
-                     f"{source} where grid_id in (select grid_id from _visible))")
-        elif access.scope is not None and "grid_id" in columns:
-            where = " where grid_id in (select grid_id from _visible)"
-        con.execute(f"create view {name} as select * from {source}{where}")
+    declared = dict(snapshot.access)
+    files = {table.split("__", 1)[1]: (f"read_parquet('{snapshot.folder / table}.parquet')", declared.get(table))
+             for table in snapshot.tables}
+    if access.scope is not None:
+        grids, zones = files.get("dim_grids", (None,))[0], files.get("dim_zones", (None,))[0]
+        con.execute("create temp table _visible (grid_id varchar, level varchar)")
+        con.execute("create temp table _visible_zones (zone_id varchar)")
+        if grids:
+            con.execute(f"""insert into _visible select grid_id, level from {grids}
+                            where list_has_any([grid_id, district_id, street_id, community_id, l3_grid_id],
+                                               ?::varchar[])""", [list(access.scope)])
+        if zones:
+            con.execute(f"insert into _visible_zones select zone_id from {zones} "
+                        "where grid_id in (select grid_id from _visible)")
+    for name, (source, scope) in files.items():
+        if scope not in SCOPED_ROWS or (scope == "households" and not access.households):
+            continue   # fails closed: undeclared, unknown, or households for a role that may not see them
+        where = SCOPED_ROWS[scope] if access.scope is not None else None
+        if where and name == "dim_grids":
+            where = (f"{where} or grid_id in (select unnest([district_id, street_id, community_id, l3_grid_id]) "
+                     f"from {source} where grid_id in (select grid_id from _visible))")
+        con.execute(f"create view {name} as select * from {source}{f' where {where}' if where else ''}")
     return con
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _query(version: str, folder: str, tables: tuple[str, ...], access: Access, sql: str, params: tuple
-           ) -> pd.DataFrame:
-    snapshot = Snapshot(version, Path(folder), "", "", tables)
+def _query(version: str, folder: str, tables: tuple[str, ...], declared: tuple[tuple[str, str], ...],
+           access: Access, sql: str, params: tuple) -> pd.DataFrame:
+    snapshot = Snapshot(version, Path(folder), "", "", tables, declared)
     with _connect(snapshot, access) as con:
         return con.execute(sql, list(params)).df()
 
@@ -116,4 +138,5 @@ def query(snapshot: Snapshot, sql: str, params: tuple = (), access: Access | Non
         from dashboards.access import current_user
 
         access = access_of(current_user())
-    return _query(snapshot.version, str(snapshot.folder), snapshot.tables, access, sql, tuple(params))
+    return _query(snapshot.version, str(snapshot.folder), snapshot.tables, snapshot.access, access, sql,
+                  tuple(params))

@@ -20,7 +20,6 @@ LABELS: dict[str, dict[str, str]] = {
     "period": {"zh": "统计周期", "en": "Period"},
     "days_n": {"zh": "近{n}天", "en": "Last {n} days"},
     "area": {"zh": "区域", "en": "Area"},
-    "whole_district": {"zh": "全区", "en": "Whole district"},
     "vs_previous": {"zh": "较上一周期", "en": "vs previous period"},
     "map_title": {"zh": "各网格每千人案件数", "en": "Cases per 1,000 residents by grid"},
     "map_metric": {"zh": "每千人案件", "en": "Cases per 1,000 residents"},
@@ -92,6 +91,9 @@ LABELS: dict[str, dict[str, str]] = {
     "signed_in_as": {"zh": "当前用户:**{name}**({role})  \n可见范围:{scope}",
                      "en": "Signed in: **{name}** ({role})  \nScope: {scope}"},
     "scope_all": {"zh": "全区", "en": "whole district"},
+    "scope_none": {"zh": "无", "en": "none"},
+    "no_areas": {"zh": "你的账号没有分配任何区域,没有可显示的数据。请联系管理员分配网格。",
+                 "en": "Your account has no areas assigned, so there is nothing to show. Ask an administrator."},
     "demo_sign_in_note": {"zh": "演示登录,未做身份验证;正式部署请接入统一身份认证并设置 GRIDSIGHT_USER。",
                           "en": "Demo sign-in without authentication; a deployment uses single sign-on and sets "
                                 "GRIDSIGHT_USER."},

@@ -4,8 +4,9 @@ A snapshot holds exactly the dbt models that declare an access scope in their ym
 (`config: meta: access`, see orchestration/dbt_catalog.py), nothing else: model outputs reach the
 pages through the ml marts built on them, and a table nobody declared is never published.
 
-Layout: serving/<version>/<schema>__<table>.parquet, serving/<version>/manifest.json, serving/CURRENT
-(the version name). Dashboards read only this folder, so a running pipeline never blocks a page: a
+Layout: serving/<version>/<schema>__<table>.parquet, serving/<version>/manifest.json (row counts, the
+period, and each table's declared access, which dashboards/data.py enforces), serving/CURRENT (the version
+name). Dashboards read only this folder, so a running pipeline never blocks a page: a
 reader sees the old snapshot or the new one, never a half-written one.
 """
 
@@ -43,13 +44,14 @@ def publish_snapshot(warehouse: Warehouse, serving: Path, tables: list[str] | No
     target = serving / version
     target.mkdir(parents=True)
     manifest = {"version": version, "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "tables": {}}
+                "tables": {}, "access": {}}
     with warehouse.connect(read_only=True) as con:
         for qualified in tables:
             name = qualified.replace(".", "__")
             path = target / f"{name}.parquet"
             con.execute(f"copy (select * from {qualified}) to '{path}' (format parquet, compression zstd)")
             manifest["tables"][name] = con.execute(f"select count(*) from {qualified}").fetchone()[0]
+            manifest["access"][name] = declared[qualified]
         period = con.execute("select first_day, last_day from marts.mart_data_period").fetchone()
     manifest["first_day"], manifest["as_of"] = (d.isoformat() if d else None for d in period)
     (target / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
+from dashboards.access import current_user
 from dashboards.data import Snapshot, current_snapshot
 from dashboards.i18n import t
 
@@ -16,11 +17,14 @@ PLOTLY_CONFIG = {"topojsonURL": "/app/static/", "displaylogo": False}
 
 def page_snapshot(title_key: str, as_of_caption: bool = True) -> Snapshot:
     """The page title and the current snapshot; before the first publish the page says how to get one
-    and stops."""
+    and stops, and so it does for a user with no areas."""
     snapshot = current_snapshot()
     st.title(t(title_key))
     if snapshot is None:
         st.info(t("no_snapshot"))
+        st.stop()
+    if current_user().scope == ():
+        st.info(t("no_areas"))
         st.stop()
     if as_of_caption:
         st.caption(t("as_of", date=snapshot.as_of, version=snapshot.version))

@@ -21,11 +21,11 @@ snapshot = page_snapshot("app_title")
 
 name = name_column()
 scope = current_user().scope
-# the whole district (None) and its streets, or for a user with a scope the areas of their scope
-areas = queries.streets(snapshot) if scope is None else queries.scope_areas(snapshot, scope)
+# the district and its streets, or for a user with a scope only the areas of their scope (never the district)
+areas = queries.district_and_streets(snapshot) if scope is None else queries.scope_areas(snapshot, scope)
 area_names = dict(zip(areas["area_id"], areas[name], strict=True))
 area_levels = dict(zip(areas["area_id"], areas["level"], strict=True))
-options = [None, *area_names] if scope is None else list(area_names)
+options = list(area_names)
 if not options:   # a scope of micro-grids only: no area the KPI marts cover
     st.info(t("no_cases"))
     st.stop()
@@ -33,12 +33,13 @@ left, right = st.columns(2)
 days = remembered(left.selectbox, t("period"), queries.periods(snapshot), name="period", default=30, suffix=lang(),
                   format_func=lambda n: t("days_n", n=n))
 area_id = remembered(right.selectbox, t("area"), options, name="area", default=options[0], suffix=lang(),
-                     format_func=lambda a: t("whole_district") if a is None else area_names[a])
-level = area_levels.get(area_id, "district")
+                     format_func=area_names.get)
+level, area_name = area_levels[area_id], area_names[area_id]
 end = dt.date.fromisoformat(snapshot.as_of)
 start = end - dt.timedelta(days=days - 1)
 
 kpis = [KpiValue.from_row(row) for _, row in queries.kpis(snapshot, level, area_id, days).iterrows()]
+st.subheader(f"{area_name} · {t('days_n', n=days)}")   # the tiles and the scorecard say which area they are
 columns = [column for _ in range(0, len(kpis), KPIS_PER_ROW) for column in st.columns(KPIS_PER_ROW)]
 for column, kpi in zip(columns, kpis, strict=False):
     column.metric(getattr(kpi, f"name_{lang()}"), format_value(kpi.value, kpi.unit), format_delta(kpi),
@@ -47,7 +48,7 @@ for column, kpi in zip(columns, kpis, strict=False):
 # Scorecard (CityScore): each KPI against its target for this area and period (mart_scorecard).
 scorecard = queries.scorecard(snapshot, level, area_id, days)
 if len(scorecard):
-    st.subheader(t("scorecard_title"), help=t("scorecard_help"))
+    st.subheader(f"{t('scorecard_title')} · {area_name}", help=t("scorecard_help"))
     overall = scorecard[scorecard["kpi"] == "overall"]
     kpis_scored = scorecard[(scorecard["kpi"] != "overall") & scorecard["score"].notna()]
     score_column, chart_column = st.columns([1, 4])

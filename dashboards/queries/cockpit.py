@@ -1,6 +1,6 @@
 """Queries of the cockpit: the areas it offers, the KPI tiles, the scorecard, the grid map and the daily
-trend of one area (level and id; the whole district is level 'district' with id None) and period, all
-read from the KPI marts (mart_kpi_values, mart_scorecard, mart_grid_period, mart_area_daily)."""
+trend of one area (level and id) and period, all read from the KPI marts (mart_kpi_values, mart_scorecard,
+mart_grid_period, mart_area_daily). The data layer has already cut every mart to the user's areas."""
 
 from __future__ import annotations
 
@@ -19,9 +19,11 @@ def periods(snapshot: Snapshot) -> list[int]:
         "period_days"].tolist()
 
 
-def streets(snapshot: Snapshot) -> pd.DataFrame:
+def district_and_streets(snapshot: Snapshot) -> pd.DataFrame:
+    """The district first, then its streets (for a user who may see the whole district)."""
     return query(snapshot, """
-        select grid_id as area_id, level, name_zh, name_en from dim_grids where level = 'street' order by grid_id""")
+        select grid_id as area_id, level, name_zh, name_en from dim_grids where level in ('district', 'street')
+        order by level = 'street', grid_id""")
 
 
 def scope_areas(snapshot: Snapshot, scope: tuple[str, ...]) -> pd.DataFrame:
@@ -32,28 +34,27 @@ def scope_areas(snapshot: Snapshot, scope: tuple[str, ...]) -> pd.DataFrame:
         order by grid_id""", (list(scope), list(AREA_LEVELS)))
 
 
-def kpis(snapshot: Snapshot, level: str, area_id: str | None, days: int) -> pd.DataFrame:
+def kpis(snapshot: Snapshot, level: str, area_id: str, days: int) -> pd.DataFrame:
     """Every KPI of the catalogue, in its order, with its value over the period and the period before."""
     return query(snapshot, """
         with catalogue as (select *, row_number() over () as position from dim_kpis)
         select k.kpi, k.name_zh, k.name_en, k.unit, k.higher_is_better, v.value, v.previous_value, v.target
         from catalogue as k
         left join mart_kpi_values as v
-            on v.kpi = k.kpi and v.period_days = ? and v.area_level = ?
-            and (cast(? as varchar) is null or v.area_id = ?)
-        order by k.position""", (days, level, area_id, area_id))
+            on v.kpi = k.kpi and v.period_days = ? and v.area_level = ? and v.area_id = ?
+        order by k.position""", (days, level, area_id))
 
 
-def scorecard(snapshot: Snapshot, level: str, area_id: str | None, days: int) -> pd.DataFrame:
+def scorecard(snapshot: Snapshot, level: str, area_id: str, days: int) -> pd.DataFrame:
     """Each KPI of the scorecard against its target, and the overall row, lowest score first."""
     return query(snapshot, """
         select s.kpi, s.unit, s.actual, s.target, s.target_source, s.score, s.status, k.name_zh, k.name_en
         from mart_scorecard as s left join dim_kpis as k using (kpi)
-        where s.period_days = ? and s.area_level = ? and (cast(? as varchar) is null or s.area_id = ?)
-        order by s.score""", (days, level, area_id, area_id))
+        where s.period_days = ? and s.area_level = ? and s.area_id = ?
+        order by s.score""", (days, level, area_id))
 
 
-def grid_values(snapshot: Snapshot, area_id: str | None, days: int) -> pd.DataFrame:
+def grid_values(snapshot: Snapshot, area_id: str, days: int) -> pd.DataFrame:
     """The L3 grids of the area with their outline and the period's cases, residents, backlog, overdue
     and cases per 1,000 residents (rate; 0 where nobody lives, for the map's colour)."""
     return query(snapshot, """
@@ -62,14 +63,14 @@ def grid_values(snapshot: Snapshot, area_id: str | None, days: int) -> pd.DataFr
         from dim_grids as g
         join mart_grid_period as p using (grid_id)
         where g.level = 'grid' and p.period_days = ?
-            and (cast(? as varchar) is null or ? in (g.district_id, g.street_id, g.community_id, g.l3_grid_id))
-        """, (days, area_id, area_id))
+            and ? in (g.district_id, g.street_id, g.community_id, g.l3_grid_id)
+        """, (days, area_id))
 
 
-def trend(snapshot: Snapshot, level: str, area_id: str | None, start: dt.date, end: dt.date) -> pd.DataFrame:
+def trend(snapshot: Snapshot, level: str, area_id: str, start: dt.date, end: dt.date) -> pd.DataFrame:
     """New cases, backlog and overdue backlog of the area per day."""
     return query(snapshot, """
         select date_day, cases_reported as new_cases, backlog_end as backlog, overdue_end as overdue
         from mart_area_daily
-        where area_level = ? and (cast(? as varchar) is null or area_id = ?) and date_day between ? and ?
-        order by date_day""", (level, area_id, area_id, start, end))
+        where area_level = ? and area_id = ? and date_day between ? and ?
+        order by date_day""", (level, area_id, start, end))

@@ -103,3 +103,36 @@ def test_without_a_snapshot_the_page_says_what_to_do(tmp_path, monkeypatch):
     app = AppTest.from_file(APP, default_timeout=60).run()
     assert not app.exception
     assert "gridsight demo" in app.info[0].value
+
+
+def _subheaders(app) -> list[str]:
+    return [h.value for h in app.subheader]
+
+
+def test_a_grid_workers_tiles_and_scorecard_name_their_grid(cockpit, marts):
+    grid = "D01-S01-C01-G01"
+    cockpit.sidebar.selectbox(key="user_id__zh").set_value("worker_c01_g01").run()
+    assert not cockpit.exception, cockpit.exception
+    grid_name, district_name = marts.execute("""
+        select g.name_zh, d.name_zh from marts.dim_grids as g join marts.dim_grids as d on d.grid_id = g.district_id
+        where g.grid_id = ?""", [grid]).fetchone()
+    area = cockpit.selectbox(key="area__zh")
+    assert area.options == [grid_name]   # never "whole district"
+    headers = _subheaders(cockpit)
+    tiles, scorecard = headers[0], next(h for h in headers if "计分卡" in h)
+    assert grid_name in tiles and grid_name in scorecard
+    everything = " ".join([*headers, *(m.value for m in cockpit.markdown), *(c.value for c in cockpit.caption)])
+    assert "全区" not in everything and district_name not in everything
+    overall = marts.execute("""select score from marts.mart_scorecard
+        where kpi = 'overall' and area_level = 'grid' and area_id = ? and period_days = 30""", [grid]).fetchone()[0]
+    assert _metrics(cockpit)["综合得分"] == f"{overall:.2f}"
+
+
+def test_a_leaders_tiles_and_scorecard_name_the_district_or_the_street(cockpit, marts):
+    district = marts.execute("select name_zh from marts.dim_grids where level = 'district'").fetchone()[0]
+    headers = _subheaders(cockpit)
+    assert district in headers[0] and district in next(h for h in headers if "计分卡" in h)
+    street_id, street = marts.execute("select grid_id, name_zh from marts.dim_grids where level = 'street'").fetchone()
+    cockpit.selectbox(key="area__zh").set_value(street_id).run()
+    headers = _subheaders(cockpit)
+    assert street in headers[0] and street in next(h for h in headers if "计分卡" in h)

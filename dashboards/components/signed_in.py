@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboards.access import current_user, load_users, pinned_user_id
 from dashboards.components.remembered import remembered
+from dashboards.components.text import md
 from dashboards.i18n import lang, t
 
 
@@ -16,6 +17,6 @@ def signed_in_sidebar() -> None:
         remembered(st.selectbox, t("demo_user"), list(users), name="user_id", default=default, suffix=lang(),
                    format_func=lambda u: users[u].display_name)
     user = current_user()
-    scope = t("scope_all") if user.scope is None else ", ".join(user.scope) or t("scope_none")
-    st.markdown(t("signed_in_as", name=user.display_name, role=t(f"role_{user.role}"), scope=scope))
+    scope = t("scope_all") if user.scope is None else ", ".join(md(area) for area in user.scope) or t("scope_none")
+    st.markdown(t("signed_in_as", name=md(user.display_name), role=t(f"role_{user.role}"), scope=scope))
     st.caption(t("demo_sign_in_note") if pinned_user_id() is None else t("pinned_sign_in_note"))

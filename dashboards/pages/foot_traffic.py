@@ -8,6 +8,7 @@ import streamlit as st
 from dashboards.components.grid_map import PLOTLY_CONFIG
 from dashboards.components.page import chart_layout, page_snapshot
 from dashboards.components.remembered import remembered
+from dashboards.components.text import md
 from dashboards.i18n import code_label, lang, t
 from dashboards.queries import foot_traffic
 
@@ -30,7 +31,7 @@ cols[1].metric(t("ft_alert_zones"), f"{totals['alert_zones']}")
 if len(peak):
     top = peak.iloc[0]
     cols[2].metric(t("ft_peak_load"), f"{top['peak_load']:.0%}",
-                   help=t("ft_peak_load_help", zone=top[names_col]))
+                   help=t("ft_peak_load_help", zone=md(top[names_col])))
 if alerts.empty:
     st.success(t("ft_no_alerts"))
 else:
@@ -66,7 +67,7 @@ chart_layout(figure, 380).update_layout(yaxis_title=t("ft_people_in"), hovermode
 st.plotly_chart(figure, config=PLOTLY_CONFIG, width="stretch", key="ft_hourly")
 gaps = int(history["count_in"].isna().sum()) if len(history) else 0
 if len(ahead):
-    st.caption(t("ft_model_caption", version=ahead["model_version"].iloc[0], start=ahead["train_start"].iloc[0],
+    st.caption(t("ft_model_caption", version=md(ahead["model_version"].iloc[0]), start=ahead["train_start"].iloc[0],
                  end=ahead["train_end"].iloc[0], gaps=gaps))
 
 # Holiday heat ranking and uplift against ordinary weekends.

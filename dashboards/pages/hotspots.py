@@ -9,6 +9,7 @@ from dashboards.components.export import audited_download
 from dashboards.components.grid_map import PLOTLY_CONFIG, grid_map
 from dashboards.components.page import chart_layout, page_snapshot
 from dashboards.components.remembered import remembered
+from dashboards.components.text import md
 from dashboards.i18n import code_label, lang, name_column, t
 from dashboards.queries import hotspots
 
@@ -48,7 +49,7 @@ if has_backtest:
     summary = hotspots.backtest_summary(snapshot)
     best = summary.index[summary["is_best_baseline"]][0]
     cols[2].metric(t("hotspots_model_pai"), f"{summary.loc['model', 'pai_10']:.2f}", help=t("pai_help"))
-    cols[3].metric(t("hotspots_best_baseline", name=code_label("bl", best)), f"{summary.loc[best, 'pai_10']:.2f}")
+    cols[3].metric(t("hotspots_best_baseline", name=md(code_label("bl", best))), f"{summary.loc[best, 'pai_10']:.2f}")
 
 map_column, list_column = st.columns([3, 2])
 with map_column:

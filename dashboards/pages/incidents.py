@@ -9,6 +9,7 @@ import streamlit as st
 from dashboards.components.export import audited_download
 from dashboards.components.page import PLOTLY_CONFIG, chart_layout, page_snapshot
 from dashboards.components.remembered import remembered
+from dashboards.components.text import md
 from dashboards.i18n import code_label, lang, name_column, t
 from dashboards.queries import incidents
 
@@ -97,9 +98,9 @@ if case_id is None:
     st.info(t("no_cases"))
 else:
     header = incidents.case_header(snapshot, case_id).iloc[0]
-    st.caption(t("case_summary", category=header[f"l2_{name}"], state=code_label("state", header["current_state"]),
-                 level=header[name_column("level_name")], escalations=int(header["escalations"]))
-               + (t("duplicate_of", master=header["master_case_id"]) if header["is_duplicate"] else ""))
+    st.caption(t("case_summary", category=md(header[f"l2_{name}"]), state=code_label("state", header["current_state"]),
+                 level=md(header[name_column("level_name")]), escalations=int(header["escalations"]))
+               + (t("duplicate_of", master=md(header["master_case_id"])) if header["is_duplicate"] else ""))
     steps = incidents.timeline(snapshot, case_id)
     level_names = steps[name_column("level_name")]
     figure = go.Figure()

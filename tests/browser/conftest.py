@@ -8,6 +8,7 @@ import socket
 import subprocess
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,13 +28,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(world):
-    """`streamlit run dashboards/app.py` on a free port, reading the world's data folder."""
+@contextmanager
+def serve(data_dir: Path):
+    """`streamlit run dashboards/app.py` on a free port, reading `data_dir`; yields its URL."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} not installed (run ./scripts/install_browser.sh as root with apt)")
     port = _free_port()
-    env = {**os.environ, "GRIDSIGHT_DATA_DIR": str(world.data_dir)}
+    env = {**os.environ, "GRIDSIGHT_DATA_DIR": str(data_dir)}
     process = subprocess.Popen(dashboard_command(port), cwd=REPO, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     url = f"http://localhost:{port}"
@@ -57,6 +58,13 @@ def server(world):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="module")
+def server(world):
+    """The dashboard served on the world's data folder."""
+    with serve(world.data_dir) as url:
+        yield url
 
 
 @pytest.fixture

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import shutil
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 from streamlit.testing.v1 import AppTest
@@ -55,3 +57,32 @@ def plotted(values) -> list:
     if isinstance(values, dict) and "bdata" in values:
         return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
     return list(values)
+
+
+def doctored(world, tmp_path, **tables: pd.DataFrame):
+    """A data folder whose snapshot is the world's, with some marts replaced by `tables`."""
+    source = world.data_dir / "serving"
+    version = (source / "CURRENT").read_text(encoding="utf-8").strip()
+    target = tmp_path / "serving"
+    shutil.copytree(source / version, target / version)
+    (target / "CURRENT").write_text(version, encoding="utf-8")
+    with duckdb.connect() as con:
+        for name, frame in tables.items():
+            con.register("frame", frame)
+            con.execute(f"copy frame to '{target / version / f'marts__{name}.parquet'}' (format parquet)")
+            con.unregister("frame")
+    return tmp_path
+
+
+def drawn_downloads(monkeypatch) -> dict:
+    """Every st.download_button drawn from now on: its key → its arguments (AppTest cannot click one)."""
+    import streamlit as st
+
+    drawn, original = {}, st.download_button
+
+    def capture(label, data, **kwargs):
+        drawn[kwargs.get("key")] = {"data": data, **kwargs}
+        return original(label, data, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", capture)
+    return drawn

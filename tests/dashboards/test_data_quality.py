@@ -9,9 +9,7 @@ real server (checked in a browser) shows it above every page.
 
 import datetime as dt
 import json
-import shutil
 
-import duckdb
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -20,7 +18,7 @@ from dashboards.i18n import LABELS
 from dashboards.staleness import source_status
 from gridsight.settings import today
 from tests.conftest import WORLD_END
-from tests.dashboards.conftest import frame_with, metrics, open_app, plotted, switch_page
+from tests.dashboards.conftest import doctored, frame_with, metrics, open_app, plotted, switch_page
 
 LATE = dt.date(2026, 11, 23)
 DAILY = ["人口房屋", "事件工单", "物联设备", "商圈客流"]
@@ -148,21 +146,6 @@ def test_without_a_snapshot_neither_banner_nor_page_break(tmp_path, monkeypatch)
 
 
 # --- against a doctored copy of the world's snapshot ----------------------------------------------
-
-
-def doctored(world, tmp_path, **tables: pd.DataFrame):
-    """A data folder whose snapshot is the world's, with some marts replaced by `tables`."""
-    source = world.data_dir / "serving"
-    version = (source / "CURRENT").read_text(encoding="utf-8").strip()
-    target = tmp_path / "serving"
-    shutil.copytree(source / version, target / version)
-    (target / "CURRENT").write_text(version, encoding="utf-8")
-    with duckdb.connect() as con:
-        for name, frame in tables.items():
-            con.register("frame", frame)
-            con.execute(f"copy frame to '{target / version / f'marts__{name}.parquet'}' (format parquet)")
-            con.unregister("frame")
-    return tmp_path
 
 
 @pytest.mark.slow

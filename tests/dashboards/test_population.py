@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboards import access
 from dashboards.data import Access, current_snapshot, query
-from tests.dashboards.conftest import APP, open_app, switch_page
+from tests.dashboards.conftest import APP, drawn_downloads, open_app, switch_page
 from tests.dashboards.conftest import plotted as _values
 
 pytestmark = pytest.mark.slow   # the session world's snapshot
@@ -78,25 +78,11 @@ def test_grid_worker_sees_only_their_own_grid(as_user, world, marts):
     assert _values(choropleth["data"][0]["locations"]) == [WORKER_GRID]
 
 
-def _downloads(monkeypatch) -> dict:
-    """Every st.download_button drawn from now on: its key → its arguments (AppTest cannot click one)."""
-    import streamlit as st
-
-    drawn, original = {}, st.download_button
-
-    def capture(label, data, **kwargs):
-        drawn[kwargs.get("key")] = {"data": data, **kwargs}
-        return original(label, data, **kwargs)
-
-    monkeypatch.setattr(st, "download_button", capture)
-    return drawn
-
-
 def test_viewing_and_exporting_the_visit_list_is_audited(as_user, world, monkeypatch):
     log = world.data_dir / "audit" / "audit.jsonl"
     earlier = log.read_bytes() if log.exists() else b""
     before = len(_audit(world))
-    downloads = _downloads(monkeypatch)
+    downloads = drawn_downloads(monkeypatch)
     app = as_user(WORKER, "household_visits")
     rows = len(app.dataframe[0].value)
     click = downloads["export_visits"]   # the download itself is what the audit log records
@@ -118,7 +104,7 @@ def test_viewing_and_exporting_the_visit_list_is_audited(as_user, world, monkeyp
 
 
 def test_population_export_is_the_grid_table_and_audited(as_user, world, marts, monkeypatch):
-    downloads = _downloads(monkeypatch)
+    downloads = drawn_downloads(monkeypatch)
     as_user("leader", "population")
     export = downloads["export_population"]
     table = pd.read_csv(io.BytesIO(export["data"]), encoding="utf-8-sig")

@@ -18,6 +18,7 @@ from gridsight.settings import Paths
 
 # Log lines worth showing as progress: our assets' own lines and dbt's summary.
 PROGRESS_PREFIXES = ("ingest ", "published ", "Done. PASS=")
+SNAPSHOT_STEP = "serving__snapshot"
 
 
 def error_text(error) -> str:
@@ -89,7 +90,49 @@ def materialize_range(start: dt.date, end: dt.date, progress: Callable[[str], No
     log_file = paths.logs / f"run-{dt.datetime.now():%Y%m%dT%H%M%S%f}.log"
     job = job.with_logger_defs({"progress": _progress_logger(progress), "run_file": _file_logger(log_file)})
     progress(f"materializing {start} … {end} into {paths.warehouse} (log: {log_file})")
-    return job.execute_in_process(
-        instance=instance, raise_on_error=raise_on_error, run_config={"loggers": {"progress": {}, "run_file": {}}},
-        tags={"dagster/asset_partition_range_start": f"{start:%Y-%m-%d}",
-              "dagster/asset_partition_range_end": f"{end:%Y-%m-%d}"})
+    try:
+        result = job.execute_in_process(
+            instance=instance, raise_on_error=raise_on_error, run_config={"loggers": {"progress": {}, "run_file": {}}},
+            tags={"dagster/asset_partition_range_start": f"{start:%Y-%m-%d}",
+                  "dagster/asset_partition_range_end": f"{end:%Y-%m-%d}"})
+    except Exception as error:
+        _record(job.name, False, str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__)
+        raise
+    _record(job.name, result.success, failure(result))
+    return result
+
+
+def failure(result: dg.ExecuteInProcessResult) -> str | None:
+    """`step: message` of a run's first failed step (None when it succeeded)."""
+    event = next((e for e in result.all_events if e.event_type_value == "STEP_FAILURE"), None)
+    return None if event is None else f"{event.step_key}: {error_text(event.step_failure_data.error)}"
+
+
+def _record(job: str, success: bool, why: str | None) -> None:
+    from orchestration.defs.resources import Warehouse
+    from orchestration.serving import record_run
+
+    record_run(Warehouse(), job, success, why)
+
+
+def publish_ml_marts() -> str:
+    """Rebuild the marts over the ml.* tables and publish, as one Dagster run through the pipeline's own
+    publish step (a CLI backtest's way to the pages): a failing dbt step or blocking check stops it before
+    publish, and the gate (orchestration/serving.py) refuses a warehouse whose last run failed. Returns
+    the snapshot version; raises NotPublished with the reason, CURRENT left as it was."""
+    from orchestration.definitions import defs
+    from orchestration.defs.transform.assets import gridsight_dbt_ml
+    from orchestration.serving import NotPublished
+
+    definitions = defs()
+    result = dg.materialize(definitions.assets, resources=definitions.resources, raise_on_error=False,
+                            instance=dg.DagsterInstance.ephemeral(),
+                            selection=dg.AssetSelection.assets(gridsight_dbt_ml, ["serving", "snapshot"]))
+    if not result.success:
+        why = failure(result)
+        if not why.startswith(SNAPSHOT_STEP):   # a refusal by the gate leaves the warehouse as it was
+            _record("publish_ml_marts", False, why)
+        raise NotPublished(why.split(" ← ")[-1])
+    _record("publish_ml_marts", True, None)
+    snapshot = result.asset_materializations_for_node("serving_snapshot")[0]
+    return snapshot.metadata["version"].value

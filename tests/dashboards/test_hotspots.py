@@ -61,9 +61,9 @@ def with_backtest(world, tmp_path, monkeypatch):
     from models_ml import hotspot_features as hf
     from models_ml.hotspot_model import MODEL_DESIGN
     from orchestration.dbt_catalog import ml_columns
-    from orchestration.defs.resources import Warehouse, dbt_resource
+    from orchestration.defs.resources import Warehouse
     from orchestration.ml_store import write_table
-    from orchestration.serving import publish_snapshot
+    from orchestration.runner import publish_ml_marts
     from simulator import disputes
     from simulator.world import build_world
     from tests.models_ml.test_hotspot_backtest import END, START, frames
@@ -80,8 +80,7 @@ def with_backtest(world, tmp_path, monkeypatch):
     results.insert(1, "model_design", MODEL_DESIGN)
     warehouse = Warehouse(path=str(tmp_path / "warehouse.duckdb"))
     write_table(warehouse, "hotspot_backtest", results[list(ml_columns("hotspot_backtest"))])
-    dbt_resource().cli(["build", "--select", "source:ml.hotspot_backtest+"]).wait()
-    publish_snapshot(warehouse, tmp_path / "serving")
+    publish_ml_marts()
     return tmp_path, results
 
 

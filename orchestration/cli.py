@@ -161,7 +161,7 @@ def cmd_flow_backtest(args) -> None:
         from orchestration.serving import NotPublished
 
         try:
-            published = flow_ml.publish_melbourne_backtest(warehouse, result)
+            published = flow_ml.publish_melbourne_backtest(warehouse, result, progress=say)
         except NotPublished as refused:
             raise SystemExit(f"[flow-backtest] wrote ml.flow_backtest_melbourne, not published: {refused}") from None
         say("wrote ml.flow_backtest_melbourne")

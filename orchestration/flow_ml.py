@@ -90,7 +90,7 @@ def backtested_version(warehouse: Warehouse, table: str = "flow_backtest") -> st
     return row[0] if row else None
 
 
-def publish_melbourne_backtest(warehouse: Warehouse, table: pd.DataFrame) -> str | None:
+def publish_melbourne_backtest(warehouse: Warehouse, table: pd.DataFrame, progress=print) -> str | None:
     """Write a CLI backtest on real Melbourne counts to ml.flow_backtest_melbourne and, if the warehouse
     holds built marts, publish it through the pipeline's gate (runner.publish_ml_marts: the marts over it,
     then the publish step); returns the snapshot version, or None when only the table was written. Raises
@@ -101,7 +101,7 @@ def publish_melbourne_backtest(warehouse: Warehouse, table: pd.DataFrame) -> str
     with warehouse.connect(read_only=True) as con:
         built = con.execute("select count(*) from information_schema.tables where table_schema = 'marts' "
                             "and table_name = 'mart_data_period'").fetchone()[0]
-    return publish_ml_marts() if built else None
+    return publish_ml_marts(progress) if built else None
 
 
 __all__ = ["MODEL_NAME", "backtest_table", "backtested_version", "forecast", "publish_melbourne_backtest", "train",

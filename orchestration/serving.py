@@ -6,7 +6,8 @@ pages through the ml marts built on them, and a table nobody declared is never p
 
 Layout: serving/<version>/<schema>__<table>.parquet, serving/<version>/manifest.json, serving/CURRENT
 (the version name). Dashboards read only this folder, so a running pipeline never blocks a page: a
-reader sees the old snapshot or the new one, never a half-written one.
+reader sees the old snapshot or the new one, never a half-written one. `publish_gate` decides whether
+CURRENT may move at all.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import time
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import duckdb
 
 from orchestration.dbt_catalog import published_marts
 
@@ -54,9 +57,12 @@ def publish_gate(warehouse: Warehouse, con, full_run: bool) -> None:
     if not full_run and last and not last["success"]:
         raise NotPublished(f"the last run ({last['job']}, {last['finished_at']}) failed: {last['failure']}; "
                            "fix it and run `gridsight materialize` first")
-    first, last_day, landed = con.execute("""
-        select p.first_day, p.last_day, (select max(dt) from meta.ingest_log where rows_loaded > 0)
-        from marts.mart_data_period as p""").fetchone()
+    try:
+        first, last_day, landed = con.execute("""
+            select p.first_day, p.last_day, (select max(dt) from meta.ingest_log where rows_loaded > 0)
+            from marts.mart_data_period as p""").fetchone()
+    except duckdb.CatalogException:
+        raise NotPublished("the warehouse has no built marts: run `gridsight materialize` first") from None
     if first is None or landed is None or last_day > landed:
         raise NotPublished(f"the warehouse's data period {first} … {last_day} is not within the landed days "
                            f"(last: {landed}); fix the landing files and run `gridsight materialize` again")

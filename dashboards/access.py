@@ -6,7 +6,8 @@
   (fails closed), and a grid worker always needs grids. dashboards/data.py applies it to every published
   table as the table declares (`config: meta: access`) before anything is cached, and exposes
   household-level tables only to roles with `view_households`.
-- Users: `$GRIDSIGHT_DATA_DIR/users.json` (`{"users": [{"user_id", "display_name", "role", "grids"}]}`),
+- Users: `$GRIDSIGHT_DATA_DIR/users.json` (`{"users": [{"user_id", "display_name", "role", "grids"}]}`,
+  optionally `display_name_en`, shown in English mode; without it the one name is shown in both),
   else the built-in demo users below. `GRIDSIGHT_USER=<user_id>` pins the user for the whole process
   (e.g. one dashboard per grid worker); otherwise the sidebar offers a demo switch. This is a demo
   sign-in, not authentication: a deployment puts the app behind the organisation's single sign-on and
@@ -40,13 +41,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 # Tables with one row per person or household (masked): only for roles with view_households.
 HOUSEHOLD_TABLES = ("fct_residents", "mart_household_visits")
 DEMO_USERS = (
-    {"user_id": "leader", "display_name": "街道领导(演示)", "role": "leader", "grids": None},
-    {"user_id": "analyst", "display_name": "数据分析员(演示)", "role": "analyst", "grids": None},
-    {"user_id": "worker_c01_g01", "display_name": "网格员 C01-G01(演示)", "role": "grid_worker",
-     "grids": ["D01-S01-C01-G01"]},
-    {"user_id": "worker_c02_g02", "display_name": "网格员 C02-G02(演示)", "role": "grid_worker",
-     "grids": ["D01-S01-C02-G02"]},
-    {"user_id": "admin", "display_name": "系统管理员(演示)", "role": "admin", "grids": None},
+    {"user_id": "leader", "display_name": "街道领导(演示)", "display_name_en": "Street leader (demo)",
+     "role": "leader", "grids": None},
+    {"user_id": "analyst", "display_name": "数据分析员(演示)", "display_name_en": "Data analyst (demo)",
+     "role": "analyst", "grids": None},
+    {"user_id": "worker_c01_g01", "display_name": "网格员 C01-G01(演示)",
+     "display_name_en": "Grid worker C01-G01 (demo)", "role": "grid_worker", "grids": ["D01-S01-C01-G01"]},
+    {"user_id": "worker_c02_g02", "display_name": "网格员 C02-G02(演示)",
+     "display_name_en": "Grid worker C02-G02 (demo)", "role": "grid_worker", "grids": ["D01-S01-C02-G02"]},
+    {"user_id": "admin", "display_name": "系统管理员(演示)", "display_name_en": "Administrator (demo)",
+     "role": "admin", "grids": None},
 )
 
 
@@ -56,6 +60,11 @@ class User:
     display_name: str
     role: str
     grids: tuple[str, ...] | None   # area ids the user may see; None = the whole district, () = none
+    display_name_en: str | None = None
+
+    def name(self, lang: str) -> str:
+        """The display name for the page's language ("zh" or "en")."""
+        return self.display_name_en if lang == "en" and self.display_name_en else self.display_name
 
     def can(self, permission: str) -> bool:
         return permission in PERMISSIONS[self.role]
@@ -80,7 +89,7 @@ def load_users() -> dict[str, User]:
         if grids is not None and not (isinstance(grids, list) and all(isinstance(g, str) for g in grids)):
             raise ValueError(f"{path}: user {entry['user_id']!r}: grids must be a list of area ids, not {grids!r}")
         users[entry["user_id"]] = User(entry["user_id"], entry.get("display_name", entry["user_id"]), role,
-                                       None if grids is None else tuple(grids))
+                                       None if grids is None else tuple(grids), entry.get("display_name_en"))
     return users
 
 

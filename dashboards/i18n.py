@@ -123,6 +123,7 @@ LABELS: dict[str, dict[str, str]] = {
     "tier_yellow": {"zh": "黄色·临时租住户", "en": "Yellow · temporary renters"},
     "tier_green": {"zh": "绿色·一般常住户", "en": "Green · ordinary residents"},
     "households_axis": {"zh": "户数", "en": "Households"},
+    "households_weekly_axis": {"zh": "每周登记/注销户数", "en": "Households per week"},
     "tier_map_title": {"zh": "户分级地图", "en": "Tier map"},
     "tier_share": {"zh": "占本网格户数 %", "en": "% of the grid's households"},
     "renters_trend_title": {"zh": "租住与流动人口趋势", "en": "Renters and floating residents"},

@@ -171,13 +171,18 @@ def cmd_flow_backtest(args) -> None:
     out = Path(args.out) if args.out else paths.root / "reports" / f"flow_backtest_{dataset}.csv"
     out.parent.mkdir(parents=True, exist_ok=True)
     result.to_csv(out, index=False)
+    print(result.to_string(index=False, float_format=lambda v: f"{v:.3f}"), flush=True)
+    say(f"wrote {out} in {time.monotonic() - began:.0f}s")
     if args.melbourne and warehouse.file.exists():
-        published = flow_ml.publish_melbourne_backtest(warehouse, paths.serving, result)
+        from orchestration.serving import NotPublished
+
+        try:
+            published = flow_ml.publish_melbourne_backtest(warehouse, result, progress=say)
+        except NotPublished as refused:
+            raise SystemExit(f"[flow-backtest] wrote ml.flow_backtest_melbourne, not published: {refused}") from None
         say("wrote ml.flow_backtest_melbourne")
         if published:
             say(f"published serving snapshot {published} (the foot-traffic page shows it)")
-    print(result.to_string(index=False, float_format=lambda v: f"{v:.3f}"), flush=True)
-    say(f"wrote {out} in {time.monotonic() - began:.0f}s")
 
 
 def cmd_demo(args) -> None:

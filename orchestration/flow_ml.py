@@ -90,21 +90,18 @@ def backtested_version(warehouse: Warehouse, table: str = "flow_backtest") -> st
     return row[0] if row else None
 
 
-def publish_melbourne_backtest(warehouse: Warehouse, serving: Path, table: pd.DataFrame) -> str | None:
-    """Write a CLI backtest on real Melbourne counts to ml.flow_backtest_melbourne, rebuild the marts
-    over it (mart_flow_backtest and what reads it) and publish a snapshot, if the warehouse holds built
-    marts; returns the snapshot version, or None when only the table was written."""
-    from orchestration.defs.resources import dbt_resource
-    from orchestration.serving import publish_snapshot
+def publish_melbourne_backtest(warehouse: Warehouse, table: pd.DataFrame, progress=print) -> str | None:
+    """Write a CLI backtest on real Melbourne counts to ml.flow_backtest_melbourne and, if the warehouse
+    holds built marts, publish it through the pipeline's gate (runner.publish_ml_marts: the marts over it,
+    then the publish step); returns the snapshot version, or None when only the table was written. Raises
+    NotPublished (CURRENT unchanged) when the gate refuses."""
+    from orchestration.runner import publish_ml_marts
 
     write_table(warehouse, "flow_backtest_melbourne", table)
     with warehouse.connect(read_only=True) as con:
         built = con.execute("select count(*) from information_schema.tables where table_schema = 'marts' "
                             "and table_name = 'mart_data_period'").fetchone()[0]
-    if not built:
-        return None
-    dbt_resource().cli(["build", "--select", "source:ml.flow_backtest_melbourne+"]).wait()
-    return publish_snapshot(warehouse, serving)["version"]
+    return publish_ml_marts(progress) if built else None
 
 
 __all__ = ["MODEL_NAME", "backtest_table", "backtested_version", "forecast", "publish_melbourne_backtest", "train",

@@ -18,6 +18,7 @@ from gridsight.settings import Paths
 
 # Log lines worth showing as progress: our assets' own lines and dbt's summary.
 PROGRESS_PREFIXES = ("ingest ", "published ", "Done. PASS=")
+SNAPSHOT, SNAPSHOT_STEP = ["serving", "snapshot"], "serving__snapshot"
 
 
 def error_text(error) -> str:
@@ -77,19 +78,65 @@ def _file_logger(path) -> dg.LoggerDefinition:
     return run_file
 
 
+def _execute(job: dg.JobDefinition, progress: Callable[[str], None], raise_on_error: bool,
+             what: str, tags: dict | None = None) -> dg.ExecuteInProcessResult:
+    """Run `job` in-process with progress lines and a log file, and record how it ended (serving.record_run)."""
+    paths = Paths.from_env()
+    paths.root.mkdir(parents=True, exist_ok=True)
+    log_file = paths.logs / f"run-{dt.datetime.now():%Y%m%dT%H%M%S%f}.log"
+    job = job.with_logger_defs({"progress": _progress_logger(progress), "run_file": _file_logger(log_file)})
+    progress(f"{what} (log: {log_file})")
+    try:
+        result = job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=raise_on_error,
+                                        run_config={"loggers": {"progress": {}, "run_file": {}}}, tags=tags)
+    except Exception as error:
+        _record(job.name, False, str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__)
+        raise
+    why = failure(result)
+    if why is None or not why.startswith(SNAPSHOT_STEP):   # a refusal by the gate leaves the warehouse as it was
+        _record(job.name, result.success, why)
+    return result
+
+
 def materialize_range(start: dt.date, end: dt.date, progress: Callable[[str], None] = print,
                       raise_on_error: bool = True) -> dg.ExecuteInProcessResult:
     """Ingest every source for start..end, build dbt and publish one snapshot, as a single run."""
     from orchestration.definitions import defs
 
-    paths = Paths.from_env()
-    paths.root.mkdir(parents=True, exist_ok=True)
-    instance = dg.DagsterInstance.ephemeral()
-    job = defs().resolve_job_def("materialize_everything")
-    log_file = paths.logs / f"run-{dt.datetime.now():%Y%m%dT%H%M%S%f}.log"
-    job = job.with_logger_defs({"progress": _progress_logger(progress), "run_file": _file_logger(log_file)})
-    progress(f"materializing {start} … {end} into {paths.warehouse} (log: {log_file})")
-    return job.execute_in_process(
-        instance=instance, raise_on_error=raise_on_error, run_config={"loggers": {"progress": {}, "run_file": {}}},
-        tags={"dagster/asset_partition_range_start": f"{start:%Y-%m-%d}",
-              "dagster/asset_partition_range_end": f"{end:%Y-%m-%d}"})
+    return _execute(defs().resolve_job_def("materialize_everything"), progress, raise_on_error,
+                    f"materializing {start} … {end} into {Paths.from_env().warehouse}",
+                    tags={"dagster/asset_partition_range_start": f"{start:%Y-%m-%d}",
+                          "dagster/asset_partition_range_end": f"{end:%Y-%m-%d}"})
+
+
+def failure(result: dg.ExecuteInProcessResult) -> str | None:
+    """`step: innermost message` of a run's first failed step (None when it succeeded)."""
+    event = next((e for e in result.all_events if e.event_type_value == "STEP_FAILURE"), None)
+    return None if event is None else f"{event.step_key}: {error_text(event.step_failure_data.error).split(' ← ')[-1]}"
+
+
+def _record(job: str, success: bool, why: str | None) -> None:
+    from orchestration.defs.resources import Warehouse
+    from orchestration.serving import record_run
+
+    record_run(Warehouse(), job, success, why)
+
+
+def publish_ml_marts(progress: Callable[[str], None] = print) -> str:
+    """Rebuild the marts over the ml.* tables and publish, as one Dagster run through the pipeline's own
+    publish step (a CLI backtest's way to the pages): a failing dbt step or blocking check stops it before
+    publish, and the gate (orchestration/serving.py) refuses a warehouse whose last run failed. Returns
+    the snapshot version; raises NotPublished with the reason, CURRENT left as it was."""
+    from orchestration.definitions import defs
+    from orchestration.defs.transform.assets import gridsight_dbt_ml
+    from orchestration.serving import NotPublished
+
+    definitions = defs()
+    job = dg.define_asset_job("publish_ml_marts", selection=dg.AssetSelection.assets(gridsight_dbt_ml, SNAPSHOT))
+    job = dg.Definitions(assets=definitions.assets, resources=definitions.resources, jobs=[job]).resolve_job_def(
+        "publish_ml_marts")
+    result = _execute(job, progress, False, f"rebuilding the ml marts and publishing from {Paths.from_env().warehouse}")
+    if not result.success:   # the gate's own words, or the step that failed and why
+        raise NotPublished(failure(result).removeprefix(f"{SNAPSHOT_STEP}: {NotPublished.__module__}.NotPublished: "))
+    snapshot = next(m for m in result.get_asset_materialization_events() if m.asset_key == dg.AssetKey(SNAPSHOT))
+    return snapshot.materialization.metadata["version"].value

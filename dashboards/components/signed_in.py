@@ -15,8 +15,8 @@ def signed_in_sidebar() -> None:
     if pinned_user_id() is None:
         default = current_user().user_id
         remembered(st.selectbox, t("demo_user"), list(users), name="user_id", default=default, suffix=lang(),
-                   format_func=lambda u: users[u].display_name)
+                   format_func=lambda u: users[u].name(lang()))
     user = current_user()
     scope = t("scope_all") if user.scope is None else ", ".join(md(area) for area in user.scope) or t("scope_none")
-    st.markdown(t("signed_in_as", name=md(user.display_name), role=t(f"role_{user.role}"), scope=scope))
+    st.markdown(t("signed_in_as", name=md(user.name(lang())), role=t(f"role_{user.role}"), scope=scope))
     st.caption(t("demo_sign_in_note") if pinned_user_id() is None else t("pinned_sign_in_note"))

@@ -3,6 +3,7 @@ renters and floating residents over time, care groups. Aggregates only; scoped t
 
 import plotly.graph_objects as go
 import streamlit as st
+from plotly.subplots import make_subplots
 
 from dashboards.components.export import audited_download
 from dashboards.components.grid_map import grid_map
@@ -64,13 +65,19 @@ with map_column:
 with trend_column:
     st.subheader(t("renters_trend_title"))
     trend = population.daily(snapshot)
-    lines = go.Figure()
-    lines.add_scatter(x=trend["date_day"], y=trend["renters"], name=t("pop_renters"), mode="lines")
-    lines.add_scatter(x=trend["date_day"], y=trend["floating"], name=t("residence_floating"), mode="lines")
-    lines.add_bar(x=trend["date_day"], y=trend["registered"], name=t("households_registered"), yaxis="y2")
-    lines.add_bar(x=trend["date_day"], y=-trend["deregistered"], name=t("households_deregistered"), yaxis="y2")
-    chart_layout(lines, 420, yaxis_title=t("count"), xaxis_tickformat="%m-%d", barmode="relative",
-                 yaxis2=dict(overlaying="y", side="right", showgrid=False, title=t("households_axis")))
+    weeks = population.weekly_registrations(snapshot)
+    # residents per day above, households registered (up) and deregistered (down) per week below, on one time axis
+    lines = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.6, 0.4], vertical_spacing=0.06)
+    lines.add_scatter(x=trend["date_day"], y=trend["renters"], name=t("pop_renters"), mode="lines", row=1, col=1)
+    lines.add_scatter(x=trend["date_day"], y=trend["floating"], name=t("residence_floating"), mode="lines",
+                      row=1, col=1)
+    week = dict(offset=0, width=7 * 86_400_000 * 0.8, row=2, col=1)   # a bar spans its week from Monday (ms)
+    lines.add_bar(x=weeks["week_start"], y=weeks["registered"], name=t("households_registered"), **week)
+    lines.add_bar(x=weeks["week_start"], y=-weeks["deregistered"], name=t("households_deregistered"), **week)
+    peak = int(max(weeks["registered"].max(), weeks["deregistered"].max(), 1)) if len(weeks) else 1
+    chart_layout(lines, 460, barmode="relative", xaxis2_tickformat="%Y-%m-%d",
+                 yaxis=dict(title=t("count"), tickformat=",d"),
+                 yaxis2=dict(title=t("households_weekly_axis"), tickformat=",d", dtick=max(1, -(-peak // 2))))
     st.plotly_chart(lines, config=PLOTLY_CONFIG, width="stretch", key="renters_trend")
 
 st.subheader(t("care_title"))

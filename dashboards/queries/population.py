@@ -40,8 +40,17 @@ def tier_shares(snapshot: Snapshot, tier: str) -> pd.DataFrame:
 
 
 def daily(snapshot: Snapshot) -> pd.DataFrame:
-    """Renters, floating residents and households registered and deregistered per day."""
+    """Renters and floating residents per day."""
     return query(snapshot, """
-        select date_day, sum(renters) as renters, sum(floating) as floating,
-               sum(households_registered) as registered, sum(households_deregistered) as deregistered
+        select date_day, sum(renters) as renters, sum(floating) as floating
         from mart_population_daily group by date_day order by date_day""")
+
+
+def weekly_registrations(snapshot: Snapshot) -> pd.DataFrame:
+    """Households registered and deregistered per week (weeks start on Monday): daily bars over two years
+    would merge into a solid block."""
+    return query(snapshot, """
+        select cast(date_trunc('week', date_day) as date) as week_start,
+               cast(sum(households_registered) as bigint) as registered,
+               cast(sum(households_deregistered) as bigint) as deregistered
+        from mart_population_daily group by week_start order by week_start""")

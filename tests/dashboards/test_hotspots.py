@@ -61,9 +61,9 @@ def with_backtest(world, tmp_path, monkeypatch):
     from models_ml import hotspot_features as hf
     from models_ml.hotspot_model import MODEL_DESIGN
     from orchestration.dbt_catalog import ml_columns
-    from orchestration.defs.resources import Warehouse, dbt_resource
+    from orchestration.defs.resources import Warehouse
     from orchestration.ml_store import write_table
-    from orchestration.serving import publish_snapshot
+    from orchestration.runner import publish_ml_marts
     from simulator import disputes
     from simulator.world import build_world
     from tests.models_ml.test_hotspot_backtest import END, START, frames
@@ -82,8 +82,7 @@ def with_backtest(world, tmp_path, monkeypatch):
     write_table(warehouse, "hotspot_backtest", results[list(ml_columns("hotspot_backtest"))])
     summary = hb.summary(results).reset_index().assign(model_trained_through=END)
     write_table(warehouse, "hotspot_backtest_summary", summary[list(ml_columns("hotspot_backtest_summary"))])
-    dbt_resource().cli(["build", "--select", "source:ml.hotspot_backtest+ source:ml.hotspot_backtest_summary+"]).wait()
-    publish_snapshot(warehouse, tmp_path / "serving")
+    publish_ml_marts()
     return tmp_path, results
 
 

@@ -173,3 +173,39 @@ def test_users_file_and_demo_switch(world, tmp_path, monkeypatch):
     shown.session_state["user_id"] = "worker_c02_g02"
     shown.run()
     assert any("网格员 C02-G02" in m.value and "D01-S01-C02-G02" in m.value for m in shown.sidebar.markdown)
+
+
+def test_registrations_are_weekly_bars_with_whole_household_ticks(as_user, marts):
+    """Daily bars over a long period merge into a solid block with ticks like 16.85: one bar per week."""
+    app = as_user("leader", "population")
+    trend = next(json.loads(c.proto.spec) for c in app.get("plotly_chart")
+                 if any(t.get("name") == "租住人口" for t in json.loads(c.proto.spec)["data"]))
+    bars = {t["name"]: t for t in trend["data"] if t["type"] == "bar"}
+    registered, deregistered = bars["登记户"], bars["注销户"]
+    weeks = pd.to_datetime(_values(registered["x"]))
+    days, total_in, total_out = marts.execute(
+        "select count(distinct date_day), sum(households_registered), sum(households_deregistered) "
+        "from marts.mart_population_daily").fetchone()
+    assert len(weeks) <= days // 7 + 2 and (weeks.dayofweek == 0).all()
+    assert sum(_values(registered["y"])) == total_in and -sum(_values(deregistered["y"])) == total_out
+    axis = trend["layout"]["yaxis2"]
+    assert axis["tickformat"] == ",d" and float(axis["dtick"]).is_integer()
+    assert trend["layout"]["yaxis"]["tickformat"] == ",d"
+
+
+def test_display_names_follow_the_language(world, tmp_path, monkeypatch):
+    """The demo users have English names; a users file without `display_name_en` still loads and shows
+    its one name in both languages."""
+    app = open_app(monkeypatch, world.data_dir, user="leader", lang="en")
+    shown = " ".join(m.value for m in app.sidebar.markdown)
+    assert "Street leader (demo)" in shown and "街道领导" not in shown
+    chinese = open_app(monkeypatch, world.data_dir, user="leader")
+    assert any("街道领导(演示)" in m.value for m in chinese.sidebar.markdown)
+    monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(tmp_path))
+    (tmp_path / "users.json").write_text(json.dumps({"users": [
+        {"user_id": "w9", "display_name": "王九", "display_name_en": "Wang Jiu", "role": "grid_worker",
+         "grids": ["D01-S01-C02-G02"]},
+        {"user_id": "boss", "display_name": "李主任", "role": "leader", "grids": None}]}), encoding="utf-8")
+    users = access.load_users()
+    assert users["w9"].name("en") == "Wang Jiu" and users["w9"].name("zh") == "王九"
+    assert users["boss"].name("en") == users["boss"].name("zh") == "李主任"

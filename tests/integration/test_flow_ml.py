@@ -157,7 +157,7 @@ def test_a_real_data_backtest_reaches_the_page_through_its_mart(world, tmp_path,
     real = demo.assign(dataset="melbourne", model_version=None,
                        zone_id=demo["zone_id"].where(demo["zone_id"] == "ALL", "sensor-" + demo["zone_id"]))
     warehouse = Warehouse(path=str(data / "warehouse.duckdb"))
-    version = flow_ml.publish_melbourne_backtest(warehouse, data / "serving", real)
+    version = flow_ml.publish_melbourne_backtest(warehouse, real)
     folder = data / "serving" / version
     manifest = json.loads((folder / "manifest.json").read_text())
     assert not [name for name in manifest["tables"] if name.startswith("ml__")]
@@ -166,3 +166,36 @@ def test_a_real_data_backtest_reaches_the_page_through_its_mart(world, tmp_path,
     assert (published["dataset"] == "demo").sum() == len(demo)
     app = open_page(data, monkeypatch)
     assert any("墨尔本" in m.value for m in app.markdown)
+
+
+def test_a_backtest_after_a_failed_run_does_not_publish(world, tmp_path, monkeypatch, capsys):
+    """A delivery with an event in 2099 builds marts as of 2099 and the run fails (the hotspot backtest has
+    no history over the gap): `flow-backtest --melbourne` writes its report and table but CURRENT stays."""
+    import shutil
+
+    from orchestration import cli
+    from orchestration.runner import materialize_range
+    from tests.conftest import REALDATA
+
+    melbourne = REALDATA / "melbourne_pedestrian_hourly_2015_2016_tsibble.csv"
+    if not melbourne.exists():
+        pytest.skip(f"real sample not found at {melbourne}")
+    data = tmp_path / "data"
+    shutil.copytree(world.data_dir, data, ignore=shutil.ignore_patterns("logs", "dagster_home"))
+    monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(data))
+    current = (data / "serving" / "CURRENT").read_text()
+    day = WORLD_END + pd.Timedelta(days=1)
+    case = pd.read_csv(data / "landing" / "incidents" / f"dt={WORLD_END}" / "cases.csv")["case_id"].iloc[0]
+    events = data / "landing" / "incidents" / f"dt={day}" / "events.csv"
+    events.parent.mkdir(parents=True)
+    events.write_text("case_id,seq,event_type,at,level,actor,satisfaction,mediation_outcome\n"
+                      f"{case},9,closed,2099-01-01 08:00:00,grid,grid:x,,\n")
+    assert not materialize_range(day, day, progress=lambda _m: None, raise_on_error=False).success
+    with pytest.raises(SystemExit) as refused:
+        cli.main(["flow-backtest", "--melbourne", str(melbourne), "--origins", "1"])
+    assert (data / "serving" / "CURRENT").read_text() == current
+    message = str(refused.value)
+    assert "not published" in message and "failed" in message and "\n" not in message
+    assert (data / "reports" / "flow_backtest_melbourne.csv").exists()
+    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from ml.flow_backtest_melbourne").fetchone()[0] > 0

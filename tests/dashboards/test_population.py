@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboards import access
+from dashboards.components.text import md
 from dashboards.data import Access, current_snapshot, query
 from tests.dashboards.conftest import APP, drawn_downloads, open_app, switch_page
 from tests.dashboards.conftest import plotted as _values
@@ -198,7 +199,7 @@ def test_display_names_follow_the_language(world, tmp_path, monkeypatch):
     its one name in both languages."""
     app = open_app(monkeypatch, world.data_dir, user="leader", lang="en")
     shown = " ".join(m.value for m in app.sidebar.markdown)
-    assert "Street leader (demo)" in shown and "街道领导" not in shown
+    assert md("Street leader (demo)") in shown and "街道领导" not in shown   # the name, as markdown text
     chinese = open_app(monkeypatch, world.data_dir, user="leader")
     assert any("街道领导(演示)" in m.value for m in chinese.sidebar.markdown)
     monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(tmp_path))

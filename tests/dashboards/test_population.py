@@ -201,7 +201,7 @@ def test_display_names_follow_the_language(world, tmp_path, monkeypatch):
     shown = " ".join(m.value for m in app.sidebar.markdown)
     assert md("Street leader (demo)") in shown and "街道领导" not in shown   # the name, as markdown text
     chinese = open_app(monkeypatch, world.data_dir, user="leader")
-    assert any("街道领导(演示)" in m.value for m in chinese.sidebar.markdown)
+    assert any(md("街道领导(演示)") in m.value for m in chinese.sidebar.markdown)
     monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(tmp_path))
     (tmp_path / "users.json").write_text(json.dumps({"users": [
         {"user_id": "w9", "display_name": "王九", "display_name_en": "Wang Jiu", "role": "grid_worker",

@@ -38,8 +38,6 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset({"view_aggregates", "export_aggregates", "view_households", "export_households",
                         "read_audit"}),
 }
-# Tables with one row per person or household (masked): only for roles with view_households.
-HOUSEHOLD_TABLES = ("fct_residents", "mart_household_visits")
 DEMO_USERS = (
     {"user_id": "leader", "display_name": "街道领导(演示)", "display_name_en": "Street leader (demo)",
      "role": "leader", "grids": None},

@@ -22,14 +22,14 @@ with st.sidebar:
     signed_in_sidebar()
 
 # The menu: page file, title key, icon, section key; the first page is the default.
-MENU = [("pages/cockpit.py", "page_cockpit", ":material/dashboard:", "section_decisions"),
-        ("pages/hotspots.py", "page_hotspots", ":material/local_fire_department:", "section_decisions"),
-        ("pages/incidents.py", "page_incidents", ":material/assignment_late:", "section_operations"),
-        ("pages/population.py", "page_population", ":material/groups:", "section_operations"),
-        ("pages/household_visits.py", "page_visits", ":material/home_pin:", "section_operations"),
-        ("pages/foot_traffic.py", "page_foot_traffic", ":material/storefront:", "section_operations"),
-        ("pages/data_quality.py", "page_quality", ":material/fact_check:", "section_data"),
-        ("pages/audit_log.py", "page_audit", ":material/policy:", "section_admin")]
+MENU = [("views/cockpit.py", "page_cockpit", ":material/dashboard:", "section_decisions"),
+        ("views/hotspots.py", "page_hotspots", ":material/local_fire_department:", "section_decisions"),
+        ("views/incidents.py", "page_incidents", ":material/assignment_late:", "section_operations"),
+        ("views/population.py", "page_population", ":material/groups:", "section_operations"),
+        ("views/household_visits.py", "page_visits", ":material/home_pin:", "section_operations"),
+        ("views/foot_traffic.py", "page_foot_traffic", ":material/storefront:", "section_operations"),
+        ("views/data_quality.py", "page_quality", ":material/fact_check:", "section_data"),
+        ("views/audit_log.py", "page_audit", ":material/policy:", "section_admin")]
 sections: dict[str, list] = {}
 for index, (file, title, icon, section) in enumerate(MENU):
     sections.setdefault(t(section), []).append(st.Page(file, title=t(title), icon=icon, default=index == 0))

@@ -37,8 +37,8 @@ def open_app(monkeypatch, data_dir: Path, *, script: Path = APP, lang: str | Non
 
 
 def switch_page(app: AppTest, page: str) -> AppTest:
-    """Switch to `pages/<page>.py` and run it; fails on an exception."""
-    app.switch_page(f"pages/{page}.py").run()
+    """Switch to `views/<page>.py` and run it; fails on an exception."""
+    app.switch_page(f"views/{page}.py").run()
     assert not app.exception, app.exception
     return app
 

@@ -61,6 +61,6 @@ def test_a_user_with_no_areas_sees_nothing_and_is_told_so(world, tmp_path, monke
 
     shutil.copytree(world.data_dir / "serving", tmp_path / "serving")
     _write(tmp_path, USERS)
-    app = open_app(monkeypatch, tmp_path, script=REPO / "dashboards" / "pages" / f"{page}.py", user=user)
+    app = open_app(monkeypatch, tmp_path, script=REPO / "dashboards" / "views" / f"{page}.py", user=user)
     assert any("没有分配" in i.value for i in app.info), [i.value for i in app.info]
     assert not app.metric and not app.dataframe and not app.get("plotly_chart")

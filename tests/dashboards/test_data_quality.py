@@ -1,10 +1,9 @@
 """The data-quality page and the stale-data banner, against the materialized small world and against
 doctored copies of its snapshot (the small world has no unknown sources, stray files or unbalanced partitions).
 
-Note on AppTest: it re-creates Streamlit's PagesManager on every run, so with a `pages/` folder next to
-app.py a run after the first executes the page script alone (Streamlit's legacy multipage mode), not
-app.py. The banner, which app.py draws, is therefore only visible on the first run of an AppTest; a
-real server (checked in a browser) shows it above every page.
+The page scripts live in `dashboards/views/`, not `pages/`: Streamlit's legacy multipage mode would
+run a `pages/` script on its own, without app.py's sign-in, menu and banner (on a real server, a first
+deep link). So every AppTest run, like every request, goes through app.py.
 """
 
 import datetime as dt

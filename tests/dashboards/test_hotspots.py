@@ -12,7 +12,7 @@ from tests.conftest import REPO
 from tests.dashboards.conftest import metrics as _metrics
 from tests.dashboards.conftest import open_app
 
-PAGE = REPO / "dashboards" / "pages" / "hotspots.py"
+PAGE = REPO / "dashboards" / "views" / "hotspots.py"
 
 
 def _run(monkeypatch, data_dir, lang="zh"):

@@ -105,7 +105,7 @@ def test_exports_are_the_tables_shown(world, monkeypatch):
     monkeypatch.setattr(st, "download_button", capture)
     monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(world.data_dir))
     app = AppTest.from_file(APP, default_timeout=60).run()
-    app.switch_page("pages/incidents.py").run()
+    app.switch_page("views/incidents.py").run()
     assert not app.exception, app.exception
     assert {"at_risk.csv", "category_by_area.csv"} <= set(exported)
     for name, key in (("at_risk.csv", "at_risk"),):
@@ -133,7 +133,7 @@ def test_english(world, monkeypatch):
     monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(world.data_dir))
     # the page on its own (AppTest re-reads the cockpit's widgets in the test thread after a page switch,
     # where their labels come out in the default language)
-    page = AppTest.from_file(str(REPO / "dashboards" / "pages" / "incidents.py"), default_timeout=60)
+    page = AppTest.from_file(str(REPO / "dashboards" / "views" / "incidents.py"), default_timeout=60)
     page.session_state["lang"] = "en"
     page.run()
     assert not page.exception, page.exception

@@ -160,12 +160,12 @@ def test_users_file_and_demo_switch(world, tmp_path, monkeypatch):
     monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(world.data_dir))
     app = AppTest.from_file(APP, default_timeout=60).run()
     assert any("街道领导" in m.value for m in app.sidebar.markdown)
-    app.switch_page("pages/population.py").run()
+    app.switch_page("views/population.py").run()
     district = {m.label: m.value for m in app.metric}["实有人口"]
     app = AppTest.from_file(APP, default_timeout=60).run()
     app.sidebar.selectbox(key="user_id__zh").set_value("worker_c02_g02").run()
     assert not app.exception
-    app.switch_page("pages/population.py").run()
+    app.switch_page("views/population.py").run()
     scoped = {m.label: m.value for m in app.metric}["实有人口"]
     expected = pd.read_parquet(current_snapshot().folder / "marts__mart_population_by_grid.parquet").set_index(
         "grid_id").loc["D01-S01-C02-G02", "residents"]

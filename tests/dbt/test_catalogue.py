@@ -15,7 +15,7 @@ from data_contracts.specs import PII_OUTPUTS
 from orchestration.dbt_project import prepare_manifest
 
 REPO = Path(__file__).resolve().parents[2]
-PAGES = REPO / "dashboards" / "pages"
+PAGES = REPO / "dashboards" / "views"
 # How ingest replaces a personal identifier (column suffix): key(s) are pseudonyms, mask(s) display masks.
 TAGS = {"key": "pseudonym", "keys": "pseudonym", "mask": "masked", "masks": "masked"}
 # Modules a page imports that serve every page (snapshot, scope, labels, layout), not its own data
@@ -95,7 +95,7 @@ def test_every_dashboard_page_is_an_exposure_listing_the_marts_it_reads(manifest
     assert len(pages) >= 8
     for page in pages:
         exposure = exposures.get(f"{page.stem}_page")
-        assert exposure, f"dashboards/pages/{page.name} has no exposure {page.stem}_page in models/_exposures.yml"
+        assert exposure, f"dashboards/views/{page.name} has no exposure {page.stem}_page in models/_exposures.yml"
         assert exposure["type"] == "dashboard" and exposure["maturity"] and exposure["owner"]["name"]
         listed = {node.rsplit(".", 1)[-1] for node in exposure["depends_on"]["nodes"]}
         read = {m for m in marts if re.search(rf"\b{m}\b", page_sources(page))}

@@ -73,12 +73,12 @@ def test_pages_run_on_the_real_sample(la311, monkeypatch, warehouse):
     monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(la311.data_dir))
     app = AppTest.from_file(str(REPO / "dashboards" / "app.py"), default_timeout=60).run()
     assert not app.exception, app.exception
-    app.switch_page("pages/incidents.py").run()
+    app.switch_page("views/incidents.py").run()
     assert not app.exception, app.exception
     backlog = warehouse.execute("select sum(backlog_end) from marts.mart_grid_daily where date_day = "
                                 "(select max(date_day) from marts.mart_grid_daily)").fetchone()[0]
     assert {m.label: m.value for m in app.metric}["积压案件"] == f"{backlog:,}"
     # every other page runs on a world with incidents only (no register, counters or model outputs)
     for page in ("data_quality", "population", "household_visits", "audit_log", "foot_traffic", "hotspots"):
-        app.switch_page(f"pages/{page}.py").run()
+        app.switch_page(f"views/{page}.py").run()
         assert not app.exception, (page, app.exception)

@@ -12,18 +12,14 @@
   (e.g. one dashboard per grid worker); otherwise the sidebar offers a demo switch. This is a demo
   sign-in, not authentication: a deployment puts the app behind the organisation's single sign-on and
   sets GRIDSIGHT_USER (or replaces `current_user`) from it.
-- Audit: `audit()` appends one JSON line per export or household-list view to
-  `$GRIDSIGHT_DATA_DIR/audit/audit.jsonl` (outside the warehouse and the snapshots; opened append-only,
-  0600). Entries hold who, what, which grids and how many rows — never personal data.
+- Audit: dashboards/audit.py.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 from dataclasses import dataclass
-from pathlib import Path
 
 import streamlit as st
 
@@ -108,27 +104,3 @@ def current_user() -> User:
     if chosen in users:
         return users[chosen]
     return next((u for u in users.values() if u.role == "leader"), next(iter(users.values())))
-
-
-def audit_path() -> Path:
-    return Paths.from_env().audit_log
-
-
-def audit(user: User, action: str, **detail) -> None:
-    """Append one entry (who, what, when, which grids, how many rows) to the append-only audit log."""
-    entry = {"at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "user_id": user.user_id,
-             "role": user.role, "action": action, "scope": "all" if user.scope is None else list(user.scope), **detail}
-    path = audit_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-    with os.fdopen(fd, "a", encoding="utf-8") as handle:
-        handle.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
-
-
-def audit_entries(limit: int = 500) -> list[dict]:
-    """The newest `limit` audit entries, newest first (for admins)."""
-    path = audit_path()
-    if not path.exists():
-        return []
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in reversed(lines[-limit:]) if line.strip()]

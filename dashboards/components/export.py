@@ -7,7 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboards.access import audit, current_user
+from dashboards.access import current_user
+from dashboards.audit import audit
 
 # A text cell starting with one of these is a formula to a spreadsheet (OWASP CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from dashboards.access import audit_entries, current_user
+from dashboards.access import current_user
+from dashboards.audit import audit_entries
 from dashboards.i18n import t
 
 st.title(t("page_audit"))

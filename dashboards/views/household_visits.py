@@ -3,7 +3,8 @@ and phones, tier and care needs, most urgent first. Viewing and exporting the li
 
 import streamlit as st
 
-from dashboards.access import audit, current_user
+from dashboards.access import current_user
+from dashboards.audit import audit
 from dashboards.components.export import audited_download
 from dashboards.components.page import page_snapshot
 from dashboards.i18n import name_column, t

@@ -47,8 +47,10 @@ def test_grids_that_are_not_a_list_of_ids_are_refused(tmp_path, monkeypatch, gri
 
 def test_the_audit_log_records_an_empty_scope_as_empty(tmp_path, monkeypatch):
     monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(tmp_path))
-    access.audit(access.User("nobody", "Nobody", "admin", ()), "export", rows=0)
-    assert access.audit_entries()[0]["scope"] == []
+    from dashboards import audit
+
+    audit.audit(access.User("nobody", "Nobody", "admin", ()), "export", rows=0)
+    assert audit.audit_entries()[0]["scope"] == []
 
 
 @pytest.mark.slow

@@ -118,7 +118,7 @@ def test_exports_are_the_tables_shown(world, monkeypatch):
     assert rows == len(_frame(app, "timeline_table")) > 0
 
     # A download is recorded in the audit log with what was exported.
-    from dashboards.access import audit_entries
+    from dashboards.audit import audit_entries
 
     before = len(audit_entries())
     click = callbacks["at_risk.csv"]

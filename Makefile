@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 export GRIDSIGHT_DATA_DIR ?= $(CURDIR)/data
 
-.PHONY: demo test test-fast install browser lint dbt-parse validate clean
+.PHONY: demo test test-fast install browser lint dbt-parse validate bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ lint: install
 
 validate: install dbt-parse
 	$(BIN)/dagster definitions validate -m orchestration.definitions
+
+## The benchmark (bench/README.md): each page's render time on the published snapshot, built first if absent
+bench: install dbt-parse
+	test -f "$(GRIDSIGHT_DATA_DIR)/serving/CURRENT" || $(BIN)/gridsight demo --no-serve
+	$(BIN)/gridsight bench --scale demo
 
 clean:
 	rm -rf $(VENV) data dbt_project/target dbt_project/logs

@@ -228,6 +228,14 @@ def cmd_hotspot_backtest(args) -> None:
     run(Path(args.chicago) if args.chicago else None, args.cell_m, args.weeks, Path(args.out) if args.out else None)
 
 
+def cmd_bench(args) -> None:
+    from orchestration import bench
+
+    if args.scale != "demo":
+        raise SystemExit("[bench] --scale city comes with issue 19 (the city-scale world); only demo is measured now")
+    bench.run(Paths.from_env().root, args.scale, args.loads, args.pages)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="gridsight", description=__doc__)
     parser.add_argument("--data-dir", help="data folder (default: $GRIDSIGHT_DATA_DIR or ./data)")
@@ -288,6 +296,13 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--out", help="write the per-week metrics to this CSV")
     p.set_defaults(func=cmd_hotspot_backtest)
     docs_cli.add_parser(sub)
+
+    p = sub.add_parser("bench", help="benchmark the dashboard pages on the published snapshot (bench/README.md)")
+    p.add_argument("--scale", choices=["demo", "city"], default="demo", help="the world measured (city: issue 19)")
+    p.add_argument("--loads", type=int, default=20, help="timed loads per page after one warm-up (default 20)")
+    p.add_argument("--pages", nargs="+", metavar="PAGE", help="only these pages (URL paths, e.g. cockpit audit_log)")
+    p.add_argument("--data-dir", default=argparse.SUPPRESS, help="data folder (default: $GRIDSIGHT_DATA_DIR or ./data)")
+    p.set_defaults(func=cmd_bench)
 
     args = parser.parse_args(argv)
     if args.command == "import" and args.format == "csv" and not args.mapping:

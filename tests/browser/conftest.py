@@ -3,61 +3,22 @@ headless Chromium, plus what the pages' tests measure in it (map polygons, scree
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from orchestration.cli import dashboard_command
-from tests.conftest import REPO
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from orchestration.browser import CHROMIUM, CHROMIUM_ARGS, LOCAL_HOSTS, launch  # noqa: F401 (the tests import them)
+from orchestration.browser import serve as serve_dashboard
 
 
 @contextmanager
-def serve(data_dir: Path):
+def serve(data_dir: Path, env: dict[str, str | None] | None = None):
     """`streamlit run dashboards/app.py` on a free port, reading `data_dir`; yields its URL."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} not installed (run ./scripts/install_browser.sh as root with apt)")
-    port = _free_port()
-    env = {**os.environ, "GRIDSIGHT_DATA_DIR": str(data_dir)}
-    process = subprocess.Popen(dashboard_command(port), cwd=REPO, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    url = f"http://localhost:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not become healthy (exit code {process.poll()})")
-            time.sleep(0.5)
+    with serve_dashboard(data_dir, env) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +39,7 @@ def page(server, requested):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 1600, "height": 1400})
         page.set_default_timeout(60_000)
         page.on("request", lambda request: requested.append(request.url))

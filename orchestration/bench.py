@@ -1,0 +1,150 @@
+"""`gridsight bench`: how long each dashboard page takes to render for a signed-in user, written to
+bench/results/<date>-<scale>.json (see bench/README.md). Other sections of that file (issue 19's build
+figures) are kept: a run updates only the fields it measures."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import json
+import os
+import platform
+import time
+from pathlib import Path
+
+import numpy as np
+
+from gridsight.settings import REPO
+from orchestration.browser import launch, leaves_localhost, serve
+
+RESULTS = REPO / "bench" / "results"
+GOAL_S = 1.0   # issue 14: p95 < 1 s for every page
+ADMIN = "admin"   # the only role whose menu holds every page
+
+# Streamlit's script run has finished (the state the status widget shows, as an attribute of the app).
+SCRIPT_DONE = """() => document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === 'notRunning'"""
+# Done rendering: the script run has finished, the page's title is drawn (not the sign-in form) and every
+# plotly chart has drawn its SVG. Returns ms since navigation start, or -1 for an exception on the page.
+RENDERED = """() => {
+    if (document.querySelector('[data-testid="stException"]')) return -1;
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (app?.dataset.testScriptState !== 'notRunning' || !document.querySelector('[data-testid="stMain"] h1')
+        || document.querySelector('input[aria-label="用户名"]')) return false;
+    const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+    return charts.every(chart => chart.querySelector('.main-svg')) && performance.now();
+}"""
+
+
+def menu_pages() -> list[str]:
+    """The page names (file stems, which are also their URL paths) of the menu in dashboards/app.py."""
+    tree = ast.parse((REPO / "dashboards" / "app.py").read_text(encoding="utf-8"))
+    menu = next(node.value for node in tree.body if isinstance(node, ast.Assign)
+                and getattr(node.targets[0], "id", None) == "MENU")
+    return [Path(entry[0]).stem for entry in ast.literal_eval(menu)]
+
+
+def admin_password() -> str | None:
+    """The demo admin's password once the app has real sign-in, else None (single-user mode)."""
+    try:
+        from dashboards.users import DEMO_USERS
+    except ImportError:
+        return None
+    return next(user["password"] for user in DEMO_USERS if user["user_id"] == ADMIN)
+
+
+def sign_in(page, url: str, password: str | None) -> None:
+    """Open the app and fill the sign-in form if it shows one; without one the app is signed in already."""
+    page.goto(url)
+    page.wait_for_function(SCRIPT_DONE)
+    if page.get_by_label("用户名").count() == 0:
+        return
+    if password is None:
+        raise RuntimeError("the app shows a sign-in form but dashboards.users has no demo passwords")
+    page.get_by_label("用户名").fill(ADMIN)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_test_id("stSidebar").get_by_role("button", name="退出登录").wait_for()
+
+
+def load_seconds(page, url: str) -> float:
+    """A fresh load of `url` (a new Streamlit session, as a user opening a link) until it is rendered."""
+    page.goto(url, wait_until="commit")
+    ms = page.wait_for_function(RENDERED, polling="raf").json_value()
+    if ms < 0:
+        raise RuntimeError(f"{url} shows an exception")
+    return ms / 1000
+
+
+def bench_pages(data_dir: Path, loads: int, pages: list[str] | None = None, progress=print) -> dict:
+    """Each page's render time over `loads` fresh loads after one warm-up load: {page: {p50_s, p95_s, n, …}}."""
+    from playwright.sync_api import sync_playwright
+
+    pages = pages or menu_pages()
+    password = admin_password()
+    # Single-user mode (GRIDSIGHT_USER) only until the app has real sign-in; then the form is used.
+    env = {"GRIDSIGHT_USER": ADMIN if password is None else None}
+    times: dict[str, list[float]] = {name: [] for name in pages}
+    cold: dict[str, float] = {}
+    outside: list[str] = []
+    with serve(data_dir, env) as url, sync_playwright() as playwright:
+        browser = launch(playwright)
+        page = browser.new_page(viewport={"width": 1600, "height": 1000})
+        page.set_default_timeout(120_000)
+        page.on("request", lambda request: outside.append(request.url) if leaves_localhost(request.url) else None)
+        sign_in(page, url, password)
+        for name in pages:
+            cold[name] = load_seconds(page, f"{url}/{name}")   # warm-up: fills the app's caches, not counted
+        for round_ in range(loads):   # rounds over all pages, so a busy moment on the machine hits every page
+            for name in pages:
+                times[name].append(load_seconds(page, f"{url}/{name}"))
+            progress(f"[bench] round {round_ + 1}/{loads}")
+        browser.close()
+    if outside:
+        raise RuntimeError(f"requests left localhost: {sorted(set(outside))}")
+    return {name: {"p50_s": round(float(np.percentile(t, 50)), 3), "p95_s": round(float(np.percentile(t, 95)), 3),
+                   "n": len(t), "max_s": round(max(t), 3), "warmup_s": round(cold[name], 3)}
+            for name, t in times.items()}
+
+
+def machine() -> dict:
+    import streamlit
+
+    return {"cpus": os.cpu_count(), "python": platform.python_version(), "streamlit": streamlit.__version__}
+
+
+def write_results(path: Path, fields: dict) -> dict:
+    """Merge `fields` into the results file (other sections stay) and return the whole file."""
+    results = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    results.update(fields)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return results
+
+
+def table(pages: dict) -> str:
+    rows = [f"{'page':<18} {'p50 s':>7} {'p95 s':>7}  p95 < {GOAL_S:g} s"]
+    rows += [f"{name:<18} {r['p50_s']:>7.3f} {r['p95_s']:>7.3f}  {'yes' if r['p95_s'] < GOAL_S else 'NO'}"
+             for name, r in pages.items()]
+    return "\n".join(rows)
+
+
+def run(data_dir: Path, scale: str, loads: int, pages: list[str] | None = None, results_dir: Path = RESULTS,
+        progress=print) -> Path:
+    """Benchmark the pages on the data folder's published snapshot; returns the results file."""
+    current = data_dir / "serving" / "CURRENT"
+    if not current.exists():
+        raise SystemExit(f"[bench] no published snapshot in {data_dir / 'serving'}: run `gridsight demo --no-serve` "
+                         "(or `make bench`, which does) first")
+    unknown = sorted(set(pages or []) - set(menu_pages()))
+    if unknown or loads < 1:
+        raise SystemExit(f"[bench] unknown pages {unknown}; the menu has {menu_pages()}" if unknown
+                         else "[bench] --loads must be at least 1")
+    began = time.monotonic()
+    measured = bench_pages(data_dir, loads, pages, progress)
+    today = dt.date.today().isoformat()
+    path = results_dir / f"{today}-{scale}.json"
+    write_results(path, {"scale": scale, "date": today, "snapshot": current.read_text(encoding="utf-8").strip(),
+                         "machine": machine(), "pages": measured})
+    progress(table(measured))
+    progress(f"[bench] wrote {path} in {time.monotonic() - began:.0f}s")
+    return path

@@ -23,13 +23,15 @@ ADMIN = "admin"   # the only role whose menu holds every page
 
 # Streamlit's script run has finished (the state the status widget shows, as an attribute of the app).
 SCRIPT_DONE = """() => document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === 'notRunning'"""
-# Done rendering: the script run has finished, the page's title is drawn (not the sign-in form) and every
-# plotly chart has drawn its SVG. Returns ms since navigation start, or -1 for an exception on the page.
+# Done rendering: the script run has finished, no element is still a placeholder skeleton, the page's title
+# is drawn (not the sign-in form) and every plotly chart has drawn its SVG. Returns ms since navigation
+# start, or -1 when the page shows an exception.
 RENDERED = """() => {
     if (document.querySelector('[data-testid="stException"]')) return -1;
     const app = document.querySelector('[data-testid="stApp"]');
-    if (app?.dataset.testScriptState !== 'notRunning' || !document.querySelector('[data-testid="stMain"] h1')
-        || document.querySelector('input[aria-label="用户名"]')) return false;
+    if (app?.dataset.testScriptState !== 'notRunning' || document.querySelector('[data-testid="stSkeleton"]')
+        || !document.querySelector('[data-testid="stMain"] h1') || document.querySelector('input[aria-label="用户名"]'))
+        return false;
     const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
     return charts.every(chart => chart.querySelector('.main-svg')) && performance.now();
 }"""
@@ -41,6 +43,11 @@ def menu_pages() -> list[str]:
     menu = next(node.value for node in tree.body if isinstance(node, ast.Assign)
                 and getattr(node.targets[0], "id", None) == "MENU")
     return [Path(entry[0]).stem for entry in ast.literal_eval(menu)]
+
+
+def page_url(base: str, name: str) -> str:
+    """The first menu page is the default one, served at the root URL (its stem is "not found")."""
+    return f"{base}/" if name == menu_pages()[0] else f"{base}/{name}"
 
 
 def admin_password() -> str | None:
@@ -72,6 +79,8 @@ def load_seconds(page, url: str) -> float:
     ms = page.wait_for_function(RENDERED, polling="raf").json_value()
     if ms < 0:
         raise RuntimeError(f"{url} shows an exception")
+    if page.url != url:   # Streamlit runs the main page at the root URL instead of a page it does not know
+        raise RuntimeError(f"{url} is not a page of the app (it opened {page.url})")
     return ms / 1000
 
 
@@ -93,10 +102,10 @@ def bench_pages(data_dir: Path, loads: int, pages: list[str] | None = None, prog
         page.on("request", lambda request: outside.append(request.url) if leaves_localhost(request.url) else None)
         sign_in(page, url, password)
         for name in pages:
-            cold[name] = load_seconds(page, f"{url}/{name}")   # warm-up: fills the app's caches, not counted
+            cold[name] = load_seconds(page, page_url(url, name))   # warm-up: fills the app's caches, not counted
         for round_ in range(loads):   # rounds over all pages, so a busy moment on the machine hits every page
             for name in pages:
-                times[name].append(load_seconds(page, f"{url}/{name}"))
+                times[name].append(load_seconds(page, page_url(url, name)))
             progress(f"[bench] round {round_ + 1}/{loads}")
         browser.close()
     if outside:

@@ -116,9 +116,11 @@ def bench_pages(data_dir: Path, loads: int, pages: list[str] | None = None, prog
 
 
 def machine() -> dict:
+    """What the figures depend on; the load average says how busy the (shared) machine was at the start."""
     import streamlit
 
-    return {"cpus": os.cpu_count(), "python": platform.python_version(), "streamlit": streamlit.__version__}
+    return {"cpus": os.cpu_count(), "python": platform.python_version(), "streamlit": streamlit.__version__,
+            "loadavg_1m": round(os.getloadavg()[0], 2)}
 
 
 def write_results(path: Path, fields: dict) -> dict:
@@ -148,12 +150,12 @@ def run(data_dir: Path, scale: str, loads: int, pages: list[str] | None = None, 
     if unknown or loads < 1:
         raise SystemExit(f"[bench] unknown pages {unknown}; the menu has {menu_pages()}" if unknown
                          else "[bench] --loads must be at least 1")
-    began = time.monotonic()
+    began, host = time.monotonic(), machine()
     measured = bench_pages(data_dir, loads, pages, progress)
     today = dt.date.today().isoformat()
     path = results_dir / f"{today}-{scale}.json"
     write_results(path, {"scale": scale, "date": today, "snapshot": current.read_text(encoding="utf-8").strip(),
-                         "machine": machine(), "pages": measured})
+                         "machine": host, "pages": measured})
     progress(table(measured))
     progress(f"[bench] wrote {path} in {time.monotonic() - began:.0f}s")
     return path

@@ -1,51 +1,52 @@
-"""Who is using the dashboards, what they may see, and the audit log: the one place for access rules.
+"""Who is using the dashboards and what they may see: the one place for access rules.
 
-- Roles (DESIGN §7): leader, analyst, grid_worker, admin. `PERMISSIONS` says what each may do.
+- Roles (DESIGN §7): leader, analyst, grid_worker, admin. `PERMISSIONS` says what each may do, `PAGES`
+  which permission each page needs (app.py's menu shows a role only its pages; a page outside it does not
+  open by URL either).
 - Scope: the area ids a user may see (`grids` in the users file; any level — a street includes all its
   grids). Only an absent `grids` means the whole district (`None`); `"grids": []` means no areas at all
   (fails closed), and a grid worker always needs grids. dashboards/data.py applies it to every published
   table as the table declares (`config: meta: access`) before anything is cached, and exposes
   household-level tables only to roles with `view_households`.
-- Users: `$GRIDSIGHT_DATA_DIR/users.json` (`{"users": [{"user_id", "display_name", "role", "grids"}]}`,
-  optionally `display_name_en`, shown in English mode; without it the one name is shown in both),
-  else the built-in demo users below. `GRIDSIGHT_USER=<user_id>` pins the user for the whole process
-  (e.g. one dashboard per grid worker); otherwise the sidebar offers a demo switch. This is a demo
-  sign-in, not authentication: a deployment puts the app behind the organisation's single sign-on and
-  sets GRIDSIGHT_USER (or replaces `current_user`) from it.
+- Users: the users file (dashboards/users.py). The signed-in user is the one dashboards/sign_in.py put in
+  the session; nothing reads data without one (`current_user` raises `NotSignedIn`). `GRIDSIGHT_USER=<id>`
+  is the explicit single-user mode for a deployment behind the organisation's own sign-on: every session of
+  the process is that user, and the page says so.
 - Audit: dashboards/audit.py.
 """
 
 from __future__ import annotations
 
-import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 import streamlit as st
 
+from dashboards.users import ROLES, read_users
 from gridsight.settings import Paths
 
 USER_ENV = "GRIDSIGHT_USER"
-ROLES = ("leader", "analyst", "grid_worker", "admin")
+# st.session_state keys sign_in.py sets, nothing else: the user id, and a user an identity provider's claims
+# alone describe (not in the users file).
+SESSION_USER, SESSION_CLAIMS_USER = "signed_in_user", "signed_in_claims_user"
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "leader": frozenset({"view_aggregates", "export_aggregates"}),
-    "analyst": frozenset({"view_aggregates", "export_aggregates"}),
+    "leader": frozenset({"view_aggregates", "export_aggregates", "view_data_quality"}),
+    "analyst": frozenset({"view_aggregates", "export_aggregates", "view_data_quality"}),
     "grid_worker": frozenset({"view_aggregates", "view_households", "export_households"}),
     "admin": frozenset({"view_aggregates", "export_aggregates", "view_households", "export_households",
-                        "read_audit"}),
+                        "view_data_quality", "read_audit"}),
 }
-DEMO_USERS = (
-    {"user_id": "leader", "display_name": "街道领导(演示)", "display_name_en": "Street leader (demo)",
-     "role": "leader", "grids": None},
-    {"user_id": "analyst", "display_name": "数据分析员(演示)", "display_name_en": "Data analyst (demo)",
-     "role": "analyst", "grids": None},
-    {"user_id": "worker_c01_g01", "display_name": "网格员 C01-G01(演示)",
-     "display_name_en": "Grid worker C01-G01 (demo)", "role": "grid_worker", "grids": ["D01-S01-C01-G01"]},
-    {"user_id": "worker_c02_g02", "display_name": "网格员 C02-G02(演示)",
-     "display_name_en": "Grid worker C02-G02 (demo)", "role": "grid_worker", "grids": ["D01-S01-C02-G02"]},
-    {"user_id": "admin", "display_name": "系统管理员(演示)", "display_name_en": "Administrator (demo)",
-     "role": "admin", "grids": None},
-)
+assert set(PERMISSIONS) == set(ROLES)
+# The permission each page needs (page = its file in dashboards/views/).
+PAGES = {"cockpit": "view_aggregates", "hotspots": "view_aggregates", "incidents": "view_aggregates",
+         "population": "view_aggregates", "household_visits": "view_households",
+         "foot_traffic": "view_aggregates", "data_quality": "view_data_quality", "audit_log": "read_audit"}
+
+
+class NotSignedIn(PermissionError):
+    """No one is signed in to this session: no data is read."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,10 @@ class User:
     role: str
     grids: tuple[str, ...] | None   # area ids the user may see; None = the whole district, () = none
     display_name_en: str | None = None
+    email: str | None = None
+    disabled: bool = False
+    demo: bool = False
+    password_hash: str | None = field(default=None, repr=False)
 
     def name(self, lang: str) -> str:
         """The display name for the page's language ("zh" or "en")."""
@@ -67,40 +72,50 @@ class User:
     def scope(self) -> tuple[str, ...] | None:
         return self.grids
 
+    def may_open(self, page: str) -> bool:
+        return self.can(PAGES[page])
+
 
 def load_users() -> dict[str, User]:
-    """Users from $GRIDSIGHT_DATA_DIR/users.json, else the demo users. A bad file raises a clear error."""
+    """Every user of the users file (disabled ones included), by id. A bad file raises a clear error."""
     path = Paths.from_env().users_file
-    entries = json.loads(path.read_text(encoding="utf-8"))["users"] if path.exists() else DEMO_USERS
-    users = {}
-    for entry in entries:
-        role = entry["role"]
-        if role not in ROLES:
-            raise ValueError(f"{path}: user {entry['user_id']!r} has unknown role {role!r}; roles: {', '.join(ROLES)}")
-        grids = entry.get("grids")
-        if role == "grid_worker" and not grids:
-            raise ValueError(f"{path}: grid worker {entry['user_id']!r} needs the grids they work in")
-        if grids is not None and not (isinstance(grids, list) and all(isinstance(g, str) for g in grids)):
-            raise ValueError(f"{path}: user {entry['user_id']!r}: grids must be a list of area ids, not {grids!r}")
-        users[entry["user_id"]] = User(entry["user_id"], entry.get("display_name", entry["user_id"]), role,
-                                       None if grids is None else tuple(grids), entry.get("display_name_en"))
-    return users
+    return _users(path, path.stat().st_mtime_ns if path.exists() else 0)
+
+
+@lru_cache(maxsize=4)
+def _users(path: Path, _mtime_ns: int) -> dict[str, User]:   # re-read when the file changes
+    return {entry["user_id"]: User(entry["user_id"], entry.get("display_name", entry["user_id"]), entry["role"],
+                                   None if entry.get("grids") is None else tuple(entry["grids"]),
+                                   entry.get("display_name_en"), entry.get("email"), bool(entry.get("disabled")),
+                                   bool(entry.get("demo")), entry.get("password_hash"))
+            for entry in read_users(path)}
 
 
 def pinned_user_id() -> str | None:
-    """The user GRIDSIGHT_USER pins for this process, if any."""
+    """The user GRIDSIGHT_USER pins for this process (single-user mode), if any."""
     return os.environ.get(USER_ENV) or None
 
 
-def current_user() -> User:
-    """The signed-in user: GRIDSIGHT_USER if set, else the demo choice in the session, else the first leader."""
-    users = load_users()
+def pinned_user() -> User | None:
+    """The single-user mode's user; a pinned id that is unknown or disabled is refused."""
     pinned = pinned_user_id()
-    if pinned:
-        if pinned not in users:
-            raise ValueError(f"{USER_ENV}={pinned!r} is not in the users file; known: {', '.join(users)}")
-        return users[pinned]
-    chosen = st.session_state.get("user_id")
-    if chosen in users:
-        return users[chosen]
-    return next((u for u in users.values() if u.role == "leader"), next(iter(users.values())))
+    if pinned is None:
+        return None
+    user = load_users().get(pinned)
+    if user is None or user.disabled:
+        raise NotSignedIn(f"{USER_ENV}={pinned!r} is not an enabled user of the users file")
+    return user
+
+
+def current_user() -> User:
+    """The signed-in user of this session (or the single-user mode's); NotSignedIn when there is none or
+    they have since been disabled."""
+    pinned = pinned_user()
+    if pinned is not None:
+        return pinned
+    if SESSION_CLAIMS_USER in st.session_state:
+        return st.session_state[SESSION_CLAIMS_USER]
+    user = load_users().get(st.session_state.get(SESSION_USER, ""))
+    if user is None or user.disabled:
+        raise NotSignedIn("sign in first")
+    return user

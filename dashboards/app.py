@@ -8,6 +8,7 @@ from dashboards.components.freshness import freshness_banner
 from dashboards.components.remembered import remembered
 from dashboards.components.signed_in import signed_in_sidebar
 from dashboards.i18n import LANGUAGES, t
+from dashboards.sign_in import signed_in_user
 from gridsight.settings import make_data_dir_private
 
 make_data_dir_private()   # the audit log and users file it writes are 0600
@@ -19,9 +20,12 @@ st.set_page_config(page_title="gridsight", page_icon=str(Path(__file__).parent /
 with st.sidebar:
     remembered(st.radio, t("language"), list(LANGUAGES), name="lang", default="zh", suffix="toggle",
                format_func=LANGUAGES.get, horizontal=True)
-    signed_in_sidebar()
+user = signed_in_user()   # or the sign-in form, and nothing else
+with st.sidebar:
+    signed_in_sidebar(user)
 
-# The menu: page file, title key, icon, section key; the first page is the default.
+# The menu: page file, title key, icon, section key; the first page is the default. A user's menu holds the
+# pages their role may open (access.PAGES), and only those open by URL.
 MENU = [("views/cockpit.py", "page_cockpit", ":material/dashboard:", "section_decisions"),
         ("views/hotspots.py", "page_hotspots", ":material/local_fire_department:", "section_decisions"),
         ("views/incidents.py", "page_incidents", ":material/assignment_late:", "section_operations"),
@@ -31,8 +35,10 @@ MENU = [("views/cockpit.py", "page_cockpit", ":material/dashboard:", "section_de
         ("views/data_quality.py", "page_quality", ":material/fact_check:", "section_data"),
         ("views/audit_log.py", "page_audit", ":material/policy:", "section_admin")]
 sections: dict[str, list] = {}
-for index, (file, title, icon, section) in enumerate(MENU):
-    sections.setdefault(t(section), []).append(st.Page(file, title=t(title), icon=icon, default=index == 0))
+for file, title, icon, section in MENU:
+    if user.may_open(Path(file).stem):
+        sections.setdefault(t(section), []).append(st.Page(file, title=t(title), icon=icon,
+                                                           default=not sections))
 navigation = st.navigation(sections)
 freshness_banner()   # above every page
 navigation.run()

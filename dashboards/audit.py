@@ -20,15 +20,20 @@ def audit_path() -> Path:
     return Paths.from_env().audit_log
 
 
-def audit(user: User, action: str, **detail) -> None:
+def record(actor_id: str, role: str, scope, action: str, **detail) -> None:
     """Append one entry (who, what, when, which grids, how many rows) to the append-only audit log."""
-    entry = {"at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "user_id": user.user_id,
-             "role": user.role, "action": action, "scope": "all" if user.scope is None else list(user.scope), **detail}
+    entry = {"at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "user_id": actor_id,
+             "role": role, "action": action, "scope": scope, **detail}
     path = audit_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     with os.fdopen(fd, "a", encoding="utf-8") as handle:
         handle.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
+
+
+def audit(user: User, action: str, **detail) -> None:
+    """record() for a dashboard user."""
+    record(user.user_id, user.role, "all" if user.scope is None else list(user.scope), action, **detail)
 
 
 def audit_entries(limit: int = 500) -> list[dict]:

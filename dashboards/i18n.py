@@ -87,17 +87,36 @@ LABELS: dict[str, dict[str, str]] = {
                           "en": "Partitions where rows in ≠ rows loaded + rows quarantined; should be 0."},
     "reconciled": {"zh": "已对平", "en": "Reconciled"},
     # Population and housing, household visits, access and audit (issue 5)
-    "demo_user": {"zh": "演示身份", "en": "Demo user"},
     "signed_in_as": {"zh": "当前用户:**{name}**({role})  \n可见范围:{scope}",
                      "en": "Signed in: **{name}** ({role})  \nScope: {scope}"},
     "scope_all": {"zh": "全区", "en": "whole district"},
     "scope_none": {"zh": "无", "en": "none"},
     "no_areas": {"zh": "你的账号没有分配任何区域,没有可显示的数据。请联系管理员分配网格。",
                  "en": "Your account has no areas assigned, so there is nothing to show. Ask an administrator."},
-    "demo_sign_in_note": {"zh": "演示登录,未做身份验证;正式部署请接入统一身份认证并设置 GRIDSIGHT_USER。",
-                          "en": "Demo sign-in without authentication; a deployment uses single sign-on and sets "
-                                "GRIDSIGHT_USER."},
-    "pinned_sign_in_note": {"zh": "用户由 GRIDSIGHT_USER 指定。", "en": "User set by GRIDSIGHT_USER."},
+    # Sign-in (dashboards/sign_in.py)
+    "sign_in_title": {"zh": "登录 gridsight", "en": "Sign in to gridsight"},
+    "sign_in_user": {"zh": "用户名", "en": "User name"},
+    "sign_in_password": {"zh": "密码", "en": "Password"},
+    "sign_in_button": {"zh": "登录", "en": "Sign in"},
+    "sign_in_provider": {"zh": "使用单位统一身份认证登录", "en": "Sign in with your organisation's account"},
+    "sign_in_failed": {"zh": "用户名或密码错误。", "en": "Wrong user name or password."},
+    "sign_in_locked": {"zh": "登录失败次数过多,该账号已暂时锁定,请约 {minutes} 分钟后再试。",
+                       "en": "Too many failed sign-ins: this account is locked for about {minutes} more minutes."},
+    "sign_in_no_users": {"zh": "还没有用户。请用 `gridsight users add` 添加用户(`gridsight demo` 会创建演示用户)。",
+                         "en": "There are no users yet. Add one with `gridsight users add` (`gridsight demo` "
+                               "creates the demo users)."},
+    "sign_in_demo_users": {"zh": "本数据目录含演示用户,其密码公开列在 README 中;正式使用前请用 "
+                                 "`gridsight users disable` 停用或重置密码。",
+                           "en": "This data folder has demo users whose passwords the README lists; disable them "
+                                 "(`gridsight users disable`) or reset their passwords before real use."},
+    "sign_in_session_ended": {"zh": "会话已结束(密码已重置或账号已停用),请重新登录。",
+                              "en": "Your session has ended (password reset or account disabled): sign in again."},
+    "sign_in_not_a_user": {"zh": "该单位账号不是 gridsight 用户,请联系管理员。",
+                           "en": "This organisation account is not a gridsight user: ask an administrator."},
+    "sign_out": {"zh": "退出登录", "en": "Sign out"},
+    "single_user_note": {"zh": "单用户模式:用户由 GRIDSIGHT_USER 指定,身份认证由单位的统一登录负责。",
+                         "en": "Single-user mode: GRIDSIGHT_USER sets the user; the organisation's own sign-on "
+                               "authenticates."},
     "role_leader": {"zh": "领导", "en": "Leader"},
     "role_analyst": {"zh": "分析员", "en": "Analyst"},
     "role_grid_worker": {"zh": "网格员", "en": "Grid worker"},

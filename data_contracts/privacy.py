@@ -12,16 +12,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import os
 import re
-import secrets
-import stat
 from pathlib import Path
 
+from gridsight import keys
+
 KEY_ENV = "GRIDSIGHT_PSEUDONYM_KEY"
-MIN_KEY_CHARS = 32
 PSEUDONYM_CHARS = 20
-NEW_KEY = "python -c 'import secrets; print(secrets.token_hex(32))'"
 
 
 class PseudonymKeyError(ValueError):
@@ -30,27 +27,8 @@ class PseudonymKeyError(ValueError):
 
 def load_key(key_file: Path) -> bytes:
     """The pseudonymization key: from the environment, else from key_file (created 0600 if absent)."""
-    if KEY_ENV in os.environ:
-        key = os.environ[KEY_ENV].strip()
-        if len(key) < MIN_KEY_CHARS:
-            raise PseudonymKeyError(f"{KEY_ENV} is {len(key)} characters, a key needs at least {MIN_KEY_CHARS} "
-                                    f"characters: set it to the output of {NEW_KEY}, or unset it to use {key_file}")
-        return key.encode()
-    key_file = Path(key_file)
-    if not key_file.exists():
-        key_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
-    mode = stat.S_IMODE(key_file.stat().st_mode)
-    if mode & 0o077:
-        raise PseudonymKeyError(f"{key_file} is readable by others (mode {mode:o}): run chmod 600 {key_file}")
-    key = key_file.read_text().strip()
-    if len(key) < MIN_KEY_CHARS:
-        raise PseudonymKeyError(f"{key_file} holds a {len(key)}-character key, a key needs at least {MIN_KEY_CHARS} "
-                                f"characters: delete it to have a strong one created (pseudonyms made with the "
-                                f"old key then no longer join), or write the output of {NEW_KEY} into it")
-    return key.encode()
+    return keys.load_key(key_file, KEY_ENV, PseudonymKeyError,
+                         replacing=" (pseudonyms made with the old key then no longer join)")
 
 
 def pseudonym(key: bytes, domain: str, value: str | None) -> str | None:

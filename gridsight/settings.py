@@ -3,8 +3,8 @@ zone and "today", the first day of the daily partitions, and the thresholds the 
 
 Everything lives under GRIDSIGHT_DATA_DIR (default: ./data in the repository):
 landing/ (source files), warehouse.duckdb, serving/ (published snapshots), truth/ (demo world only),
-models/ (trained models), secrets/ (pseudonymization key), logs/ (one file per materialization run),
-audit/ (the dashboards' append-only audit log), users.json (dashboard users), dagster_home/.
+models/ (trained models), secrets/ (pseudonymization and session-signing keys), logs/ (one file per
+materialization run), audit/ (the dashboards' append-only audit log), users.json (dashboard users), dagster_home/.
 
 Environment variables (read when asked, so tests and the CLI can set them):
 GRIDSIGHT_DATA_DIR, GRIDSIGHT_TIMEZONE, GRIDSIGHT_PARTITIONS_START, GRIDSIGHT_TODAY (pins "today").
@@ -29,6 +29,11 @@ TIMEZONE = os.environ.get("GRIDSIGHT_TIMEZONE", "Asia/Shanghai")
 PARTITIONS_START = os.environ.get("GRIDSIGHT_PARTITIONS_START", "2024-01-01")
 # A run whose ingest quarantines more than this share of a source's rows is blocked (asset check).
 MAX_QUARANTINE_SHARE = 0.05
+# Dashboard sign-in: a session cookie lasts this many hours; this many failed sign-ins of one user within
+# the lock period lock that user until the lock period has passed since the last failure.
+SESSION_HOURS = float(os.environ.get("GRIDSIGHT_SESSION_HOURS", "12"))
+LOCK_AFTER_FAILURES = 5
+LOCK_MINUTES = 15
 
 
 def data_dir() -> Path:
@@ -80,6 +85,10 @@ class Paths:
     @property
     def key_file(self) -> Path:
         return self.root / "secrets" / "pseudonym.key"
+
+    @property
+    def session_key_file(self) -> Path:
+        return self.root / "secrets" / "session.key"
 
     @property
     def logs(self) -> Path:

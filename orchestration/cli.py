@@ -11,8 +11,9 @@ import sys
 import time
 from pathlib import Path
 
+from dashboards.users import write_demo_users
 from gridsight.settings import DBT_PROJECT_DIR, REPO, Paths, make_data_dir_private, today
-from orchestration import docs_cli
+from orchestration import docs_cli, users_cli
 
 DEMO_DAYS = 730
 
@@ -186,7 +187,10 @@ def cmd_flow_backtest(args) -> None:
 
 
 def cmd_demo(args) -> None:
-    reset_demo_world(Paths.from_env())
+    paths = Paths.from_env()
+    reset_demo_world(paths)
+    if write_demo_users(paths.users_file):
+        print(f"[demo] demo users written to {paths.users_file} (user names and passwords: README)", flush=True)
     cmd_simulate(args)
     cmd_materialize(args)
     if not args.no_serve:
@@ -296,6 +300,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--out", help="write the per-week metrics to this CSV")
     p.set_defaults(func=cmd_hotspot_backtest)
     docs_cli.add_parser(sub)
+    users_cli.add_parser(sub)
 
     p = sub.add_parser("bench", help="benchmark the dashboard pages on the published snapshot (bench/README.md)")
     p.add_argument("--scale", choices=["demo", "city"], default="demo", help="the world measured (city: issue 19)")

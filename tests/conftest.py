@@ -47,6 +47,37 @@ def plant_numbers_in_free_text(landing: Path) -> str:
     return frame.loc[0, "case_id"]
 
 
+_TEST_USERS: dict = {}
+
+
+def write_test_users(data_dir: Path) -> Path:
+    """The demo users (dashboards.users.DEMO_USERS, their passwords as listed) in `data_dir`'s users file,
+    unless it has one, hashed with bcrypt's cheapest cost so the many sign-ins of the tests stay quick."""
+    import json
+
+    import bcrypt
+
+    from dashboards.users import DEMO_USERS
+
+    path = Path(data_dir) / "users.json"
+    if not path.exists():
+        if not _TEST_USERS:
+            _TEST_USERS["users"] = [{**{k: v for k, v in user.items() if k != "password"}, "demo": True,
+                                     "password_hash": bcrypt.hashpw(user["password"].encode(),
+                                                                    bcrypt.gensalt(4)).decode()}
+                                    for user in DEMO_USERS]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(_TEST_USERS, ensure_ascii=False), encoding="utf-8")
+        path.chmod(0o600)
+    return path
+
+
+def demo_password(user_id: str) -> str:
+    from dashboards.users import DEMO_USERS
+
+    return next(user["password"] for user in DEMO_USERS if user["user_id"] == user_id)
+
+
 def warehouse_fingerprint(warehouse: Path) -> dict:
     """Row count and an order-independent content hash of every table, leaving out when things were
     loaded (columns *ingested_at, scanned_at) and when a model was saved (model_version, a timestamp)."""
@@ -92,6 +123,7 @@ def world(tmp_path_factory) -> World:
     second = materialize_range(WORLD_START, WORLD_END, progress=lambda _m: None)
     after_second = warehouse_fingerprint(data_dir / "warehouse.duckdb")
     versions.append((data_dir / "serving" / "CURRENT").read_text())
+    write_test_users(data_dir)
     yield World(data_dir, truth, first, second, after_first, after_second, versions, planted)
     mp.undo()
 
@@ -130,6 +162,7 @@ def la311(tmp_path_factory) -> RealSample:
     done = subprocess.run([sys.executable, "-m", "orchestration.cli", "import", "csv", "--mapping", "la311",
                            str(LA311), "--materialize"], env=env, cwd=REPO, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    write_test_users(data_dir)
     return RealSample(data_dir, LA311, done.stdout)
 
 

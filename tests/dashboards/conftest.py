@@ -12,26 +12,41 @@ import numpy as np
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, demo_password, write_test_users
 
 APP = REPO / "dashboards" / "app.py"
 
 
 def open_app(monkeypatch, data_dir: Path, *, script: Path = APP, lang: str | None = None,
-            today: dt.date | None = None, user: str | None = None) -> AppTest:
-    """First run of the app (or of one page script on its own) reading `data_dir`, as `user` in `lang` with
-    `today` pinned; fails on an exception."""
+             today: dt.date | None = None, user: str | None = "leader", pinned: bool = False) -> AppTest:
+    """The app (or one page script on its own) reading `data_dir`, in `lang` with `today` pinned, signed in
+    as `user` (a demo user) through the sign-in form — or, for a page script alone or with `pinned`, in the
+    GRIDSIGHT_USER single-user mode; `user=None` stays at the sign-in form. Fails on an exception."""
     from dashboards import access
 
+    write_test_users(data_dir)
     monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(data_dir))
     if today is not None:
         monkeypatch.setenv("GRIDSIGHT_TODAY", today.isoformat())
-    if user is not None:
+    if user is not None and (pinned or script != APP):
         monkeypatch.setenv(access.USER_ENV, user)
+    else:
+        monkeypatch.delenv(access.USER_ENV, raising=False)
     app = AppTest.from_file(str(script), default_timeout=60)
     if lang is not None:
         app.session_state["lang"] = lang
     app.run()
+    assert not app.exception, app.exception
+    if user is not None and script == APP and not pinned:
+        sign_in(app, user)
+    return app
+
+
+def sign_in(app: AppTest, user_id: str, password: str | None = None) -> AppTest:
+    """Fill and submit the sign-in form (the demo user's password unless given); fails on an exception."""
+    app.text_input(key="signin_user").input(user_id)
+    app.text_input(key="signin_password").input(password if password is not None else demo_password(user_id))
+    app.button[0].click().run()   # the form's submit button comes first
     assert not app.exception, app.exception
     return app
 

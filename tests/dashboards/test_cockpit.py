@@ -4,19 +4,14 @@ import datetime as dt
 import json
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from tests.conftest import REPO, WORLD_END
-
-APP = str(REPO / "dashboards" / "app.py")
+from tests.conftest import WORLD_END
+from tests.dashboards.conftest import open_app
 
 
 @pytest.fixture
 def cockpit(world, monkeypatch):
-    monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(world.data_dir))
-    app = AppTest.from_file(APP, default_timeout=60).run()
-    assert not app.exception, app.exception
-    return app
+    return open_app(monkeypatch, world.data_dir)
 
 
 def _metrics(app) -> dict:
@@ -56,10 +51,9 @@ def test_period_and_area_filters_change_the_numbers(cockpit, marts):
     assert _metrics(cockpit)["案件总数"] == f"{in_street:,}"
 
 
-def test_a_grid_worker_sees_the_numbers_of_their_own_grid(cockpit, marts):
+def test_a_grid_worker_sees_the_numbers_of_their_own_grid(world, monkeypatch, marts):
     grid = "D01-S01-C02-G02"
-    cockpit.sidebar.selectbox(key="user_id__zh").set_value("worker_c02_g02").run()
-    assert not cockpit.exception, cockpit.exception
+    cockpit = open_app(monkeypatch, world.data_dir, user="worker_c02_g02")
     assert cockpit.session_state["area"] == grid
     start = WORLD_END - dt.timedelta(days=29)
     reported, backlog = marts.execute("""
@@ -99,9 +93,7 @@ def test_map_draws_every_l3_grid_with_clockwise_rings(cockpit, marts):
 
 
 def test_without_a_snapshot_the_page_says_what_to_do(tmp_path, monkeypatch):
-    monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(tmp_path))
-    app = AppTest.from_file(APP, default_timeout=60).run()
-    assert not app.exception
+    app = open_app(monkeypatch, tmp_path)
     assert "gridsight demo" in app.info[0].value
 
 
@@ -109,10 +101,9 @@ def _subheaders(app) -> list[str]:
     return [h.value for h in app.subheader]
 
 
-def test_a_grid_workers_tiles_and_scorecard_name_their_grid(cockpit, marts):
+def test_a_grid_workers_tiles_and_scorecard_name_their_grid(world, monkeypatch, marts):
     grid = "D01-S01-C01-G01"
-    cockpit.sidebar.selectbox(key="user_id__zh").set_value("worker_c01_g01").run()
-    assert not cockpit.exception, cockpit.exception
+    cockpit = open_app(monkeypatch, world.data_dir, user="worker_c01_g01")
     grid_name, district_name = marts.execute("""
         select g.name_zh, d.name_zh from marts.dim_grids as g join marts.dim_grids as d on d.grid_id = g.district_id
         where g.grid_id = ?""", [grid]).fetchone()

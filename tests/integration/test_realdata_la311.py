@@ -6,9 +6,8 @@ import csv
 
 import duckdb
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from tests.conftest import REPO
+from tests.dashboards.conftest import open_app
 
 pytestmark = pytest.mark.slow   # the real LA 311 sample through the CLI and dbt
 
@@ -70,9 +69,7 @@ def test_marts_agree_with_the_csv(source_rows, warehouse):
 
 
 def test_pages_run_on_the_real_sample(la311, monkeypatch, warehouse):
-    monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(la311.data_dir))
-    app = AppTest.from_file(str(REPO / "dashboards" / "app.py"), default_timeout=60).run()
-    assert not app.exception, app.exception
+    app = open_app(monkeypatch, la311.data_dir, user="admin")   # the one role that opens every page
     app.switch_page("views/incidents.py").run()
     assert not app.exception, app.exception
     backlog = warehouse.execute("select sum(backlog_end) from marts.mart_grid_daily where date_day = "

@@ -60,25 +60,36 @@ def admin_password() -> str | None:
 
 
 def sign_in(page, url: str, password: str | None) -> None:
-    """Open the app and fill the sign-in form if it shows one; without one the app is signed in already."""
+    """Open the app and fill the sign-in form if it shows one (then wait for the session cookie that signs
+    in every later load); without a form the app is signed in already (single-user mode)."""
     page.goto(url)
     page.wait_for_function(SCRIPT_DONE)
-    if page.get_by_label("用户名").count() == 0:
-        return
-    if password is None:
-        raise RuntimeError("the app shows a sign-in form but dashboards.users has no demo passwords")
-    page.get_by_label("用户名").fill(ADMIN)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    page.get_by_test_id("stSidebar").get_by_role("button", name="退出登录").wait_for()
+    if page.get_by_label("用户名").count():
+        if password is None:
+            raise RuntimeError("the app shows a sign-in form but dashboards.users has no demo passwords")
+        page.get_by_label("用户名").fill(ADMIN)
+        page.get_by_label("密码").fill(password)
+        page.get_by_role("button", name="登录", exact=True).click()
+        page.get_by_test_id("stSidebar").get_by_role("button", name="退出登录").wait_for()
+        page.wait_for_function("document.cookie.includes('gridsight_session=')")
+    rendered_ms(page, url)
+    if not page.get_by_test_id("stSidebarNav").count():   # the menu is drawn only for a signed-in user
+        raise RuntimeError(f"could not sign in as {ADMIN}: the app shows no menu (does the data folder's "
+                           "users file have the demo users? `gridsight demo` writes them)")
+
+
+def rendered_ms(page, url: str) -> float:
+    """Wait until the page is rendered; ms since navigation start."""
+    ms = page.wait_for_function(RENDERED, polling="raf").json_value()
+    if ms < 0:
+        raise RuntimeError(f"{url} shows an exception: {page.get_by_test_id('stException').first.inner_text()[:300]}")
+    return ms
 
 
 def load_seconds(page, url: str) -> float:
     """A fresh load of `url` (a new Streamlit session, as a user opening a link) until it is rendered."""
     page.goto(url, wait_until="commit")
-    ms = page.wait_for_function(RENDERED, polling="raf").json_value()
-    if ms < 0:
-        raise RuntimeError(f"{url} shows an exception")
+    ms = rendered_ms(page, url)
     if page.url != url:   # Streamlit runs the main page at the root URL instead of a page it does not know
         raise RuntimeError(f"{url} is not a page of the app (it opened {page.url})")
     return ms / 1000

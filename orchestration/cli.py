@@ -237,7 +237,10 @@ def cmd_bench(args) -> None:
 
     if args.scale != "demo":
         raise SystemExit("[bench] --scale city comes with issue 19 (the city-scale world); only demo is measured now")
-    bench.run(Paths.from_env().root, args.scale, args.loads, args.pages)
+    try:
+        bench.run(Paths.from_env().root, args.scale, args.loads, args.pages)
+    except RuntimeError as failed:   # the app could not be signed in to, or a page failed
+        raise SystemExit(f"[bench] {failed}") from None
 
 
 def main(argv: list[str] | None = None) -> None:

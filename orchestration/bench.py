@@ -21,11 +21,9 @@ RESULTS = REPO / "bench" / "results"
 GOAL_S = 1.0   # issue 14: p95 < 1 s for every page
 ADMIN = "admin"   # the only role whose menu holds every page
 
-# Streamlit's script run has finished (the state the status widget shows, as an attribute of the app).
-SCRIPT_DONE = """() => document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === 'notRunning'"""
-# Done rendering: the script run has finished, no element is still a placeholder skeleton, the page's title
-# is drawn (not the sign-in form) and every plotly chart has drawn its SVG. Returns ms since navigation
-# start, or -1 when the page shows an exception.
+# Done rendering: Streamlit's script run has finished (the state the status widget shows, as an attribute of
+# the app), no element is still a placeholder skeleton, the page's title is drawn (not the sign-in form's)
+# and every plotly chart has drawn its SVG. Returns ms since navigation start, or -1 for an error box.
 RENDERED = """() => {
     if (document.querySelector('[data-testid="stException"]')) return -1;
     const app = document.querySelector('[data-testid="stApp"]');
@@ -62,8 +60,15 @@ def admin_password() -> str | None:
 def sign_in(page, url: str, password: str | None) -> None:
     """Open the app and fill the sign-in form if it shows one (then wait for the session cookie that signs
     in every later load); without a form the app is signed in already (single-user mode)."""
+    from playwright.sync_api import TimeoutError as Timeout
+
     page.goto(url)
-    page.wait_for_function(SCRIPT_DONE)
+    try:   # the form, or the menu (drawn only for a signed-in user), or an error box
+        page.locator('input[aria-label="用户名"], [data-testid="stSidebarNav"], [data-testid="stException"]'
+                     ).first.wait_for(timeout=60_000)
+    except Timeout:
+        raise RuntimeError(f"could not sign in as {ADMIN}: the app shows neither a sign-in form nor a menu (has the "
+                           "data folder a users file with the demo users? `gridsight demo` writes it)") from None
     if page.get_by_label("用户名").count():
         if password is None:
             raise RuntimeError("the app shows a sign-in form but dashboards.users has no demo passwords")
@@ -73,9 +78,6 @@ def sign_in(page, url: str, password: str | None) -> None:
         page.get_by_test_id("stSidebar").get_by_role("button", name="退出登录").wait_for()
         page.wait_for_function("document.cookie.includes('gridsight_session=')")
     rendered_ms(page, url)
-    if not page.get_by_test_id("stSidebarNav").count():   # the menu is drawn only for a signed-in user
-        raise RuntimeError(f"could not sign in as {ADMIN}: the app shows no menu (does the data folder's "
-                           "users file have the demo users? `gridsight demo` writes them)")
 
 
 def rendered_ms(page, url: str) -> float:

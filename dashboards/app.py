@@ -20,10 +20,6 @@ st.set_page_config(page_title="gridsight", page_icon=str(Path(__file__).parent /
 with st.sidebar:
     remembered(st.radio, t("language"), list(LANGUAGES), name="lang", default="zh", suffix="toggle",
                format_func=LANGUAGES.get, horizontal=True)
-user = signed_in_user()   # or the sign-in form, and nothing else
-with st.sidebar:
-    signed_in_sidebar(user)
-
 # The menu: page file, title key, icon, section key; the first page is the default. A user's menu holds the
 # pages their role may open (access.PAGES), and only those open by URL.
 MENU = [("views/cockpit.py", "page_cockpit", ":material/dashboard:", "section_decisions"),
@@ -34,6 +30,13 @@ MENU = [("views/cockpit.py", "page_cockpit", ":material/dashboard:", "section_de
         ("views/foot_traffic.py", "page_foot_traffic", ":material/storefront:", "section_operations"),
         ("views/data_quality.py", "page_quality", ":material/fact_check:", "section_data"),
         ("views/audit_log.py", "page_audit", ":material/policy:", "section_admin")]
+user = signed_in_user()   # or the sign-in form, and nothing else
+if user is None:
+    # Every page registered but none run or listed: a deep link's path survives until the user has signed in.
+    st.navigation([st.Page(file, title=t(title)) for file, title, _, _ in MENU], position="hidden")
+    st.stop()
+with st.sidebar:
+    signed_in_sidebar(user)
 sections: dict[str, list] = {}
 for file, title, icon, section in MENU:
     if user.may_open(Path(file).stem):

@@ -113,6 +113,7 @@ LABELS: dict[str, dict[str, str]] = {
                               "en": "Your session has ended (password reset or account disabled): sign in again."},
     "sign_in_not_a_user": {"zh": "该单位账号不是 gridsight 用户,请联系管理员。",
                            "en": "This organisation account is not a gridsight user: ask an administrator."},
+    "page_not_for_role": {"zh": "你的角色不能使用此页面。", "en": "Your role cannot use this page."},
     "sign_out": {"zh": "退出登录", "en": "Sign out"},
     "single_user_note": {"zh": "单用户模式:用户由 GRIDSIGHT_USER 指定,身份认证由单位的统一登录负责。",
                          "en": "Single-user mode: GRIDSIGHT_USER sets the user; the organisation's own sign-on "
@@ -156,9 +157,6 @@ LABELS: dict[str, dict[str, str]] = {
     "care_veterans": {"zh": "退役军人", "en": "Veterans"},
     "care_minors_left_behind": {"zh": "留守儿童", "en": "Minors left behind"},
     "care_focus_persons": {"zh": "重点人员", "en": "Focus persons"},
-    "no_household_permission": {"zh": "您的角色不能查看户级清单;请使用人口房屋页的汇总数据。",
-                                "en": "Your role cannot see household lists; use the population page's "
-                                      "aggregates."},
     "visits_caption": {"zh": "数据截至 {date};姓名与电话已脱敏;查看与导出均记入审计日志。",
                        "en": "Data as of {date}; names and phones are masked; viewing and exports are audited."},
     "no_households": {"zh": "您的网格中没有在册住户。", "en": "No registered households in your grids."},
@@ -170,7 +168,6 @@ LABELS: dict[str, dict[str, str]] = {
     "visit_members": {"zh": "人数", "en": "Members"},
     "visit_needs": {"zh": "关注事项", "en": "Needs"},
     "visit_visit_priority": {"zh": "走访优先级", "en": "Visit priority"},
-    "no_audit_permission": {"zh": "只有管理员可以查看审计日志。", "en": "Only admins can read the audit log."},
     "no_audit_entries": {"zh": "审计日志还没有记录。", "en": "The audit log has no entries yet."},
     "audit_at": {"zh": "时间(UTC)", "en": "Time (UTC)"},
     "audit_user_id": {"zh": "用户", "en": "User"},

@@ -140,9 +140,11 @@ def _send_pending_cookie() -> None:
     method, token = pending
     options = {"path": "/", "sameSite": "strict",
                "expires": (dt.datetime.now() + dt.timedelta(hours=SESSION_HOURS)).isoformat()}
-    component = stx.CookieManager(key="gridsight_cookies").cookie_manager
-    if component(method=method, cookie=COOKIE, value=token, options=options, key=f"gridsight_cookie_{method}",
-                 default=False):
+    with st.sidebar:   # two invisible frames: at the sidebar's foot they push no page content down
+        component = stx.CookieManager(key="gridsight_cookies").cookie_manager
+        done = component(method=method, cookie=COOKIE, value=token, options=options,
+                         key=f"gridsight_cookie_{method}", default=False)
+    if done:
         del st.session_state[_PENDING_COOKIE]
 
 
@@ -237,13 +239,11 @@ def _form() -> User | None:
     return user
 
 
-def signed_in_user() -> User:
-    """The user of this session; when there is none yet, the sign-in form is drawn and the run stops."""
+def signed_in_user() -> User | None:
+    """The user of this session; None while there is none yet, with the sign-in form drawn."""
     pinned = pinned_user()
     if pinned is not None:
         return pinned
     user = _session_user() or _resumed_user() or _form()
     _send_pending_cookie()
-    if user is None:
-        st.stop()
     return user

@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboards.access import current_user
+from dashboards.access import User, current_user
 from dashboards.data import Snapshot, current_snapshot
 from dashboards.i18n import t
 
@@ -15,11 +15,22 @@ FONT = "Noto Sans CJK SC, Noto Sans SC, sans-serif"
 PLOTLY_CONFIG = {"topojsonURL": "/app/static/", "displaylogo": False}
 
 
-def page_snapshot(title_key: str, as_of_caption: bool = True) -> Snapshot:
-    """The page title and the current snapshot; before the first publish the page says how to get one
-    and stops, and so it does for a user with no areas."""
-    snapshot = current_snapshot()
+def require_page(page: str) -> User:
+    """The signed-in user, if their role may open `page` (access.PAGES); else the page says no and stops.
+    app.py's menu already leaves such pages out: this holds when a page script runs some other way."""
+    user = current_user()
+    if not user.may_open(page):
+        st.warning(t("page_not_for_role"))
+        st.stop()
+    return user
+
+
+def page_snapshot(page: str, title_key: str, as_of_caption: bool = True) -> Snapshot:
+    """The page title and the current snapshot, for a user who may open `page`; before the first publish
+    the page says how to get one and stops, and so it does for a user with no areas."""
     st.title(t(title_key))
+    require_page(page)
+    snapshot = current_snapshot()
     if snapshot is None:
         st.info(t("no_snapshot"))
         st.stop()

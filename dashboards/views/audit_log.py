@@ -3,15 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from dashboards.access import current_user
 from dashboards.audit import audit_entries
+from dashboards.components.page import require_page
 from dashboards.i18n import t
 
 st.title(t("page_audit"))
-user = current_user()
-if not user.can("read_audit"):
-    st.warning(t("no_audit_permission"))
-    st.stop()
+require_page("audit_log")
 entries = audit_entries()
 if not entries:
     st.info(t("no_audit_entries"))

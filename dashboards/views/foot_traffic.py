@@ -12,7 +12,7 @@ from dashboards.components.text import md
 from dashboards.i18n import code_label, lang, t
 from dashboards.queries import foot_traffic
 
-snapshot = page_snapshot("page_foot_traffic")
+snapshot = page_snapshot("foot_traffic", "page_foot_traffic")
 zones = foot_traffic.zones(snapshot)
 if zones.empty:
     st.info(t("ft_no_data"))

@@ -16,7 +16,7 @@ from dashboards.queries import hotspots
 MODELS = ["model", "last_week", "mean_4w", "mean_12w", "kde"]
 METRICS = ["pai_10", "hit_rate_10", "pei_10", "pai_20", "hit_rate_20", "pei_20", "poisson_deviance"]
 
-snapshot = page_snapshot("hotspots_title", as_of_caption=False)
+snapshot = page_snapshot("hotspots", "hotspots_title", as_of_caption=False)
 name = name_column()
 scores = hotspots.scores(snapshot)
 if scores.empty:

@@ -17,11 +17,8 @@ COLUMNS = {"grid": "grid", "building": "building", "unit": "unit", "room": "room
 NEEDS = {"focus_persons": "care_focus_persons", "elderly_alone": "care_elderly_alone", "disabled": "care_disabled",
          "low_income": "care_low_income", "minors_left_behind": "care_minors_left_behind"}
 
-snapshot = page_snapshot("page_visits", as_of_caption=False)
+snapshot = page_snapshot("household_visits", "page_visits", as_of_caption=False)
 user = current_user()
-if not user.can("view_households"):
-    st.warning(t("no_household_permission"))
-    st.stop()
 st.caption(t("visits_caption", date=snapshot.as_of))
 
 grids = visits.grids(snapshot)

@@ -21,7 +21,7 @@ def export(frame: pd.DataFrame, name: str) -> None:
     audited_download(t("export_csv"), frame, f"{name}.csv", f"export_incidents_{name}", key=f"export_{name}")
 
 
-snapshot = page_snapshot("page_incidents")
+snapshot = page_snapshot("incidents", "page_incidents")
 name = name_column()
 
 # Drill-down: district → street → community → grid, each selector limited to the one above it.

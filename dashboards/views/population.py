@@ -20,7 +20,7 @@ CARE = ("elderly_alone", "disabled", "chronic_illness", "low_income", "veterans"
         "focus_persons")
 
 
-snapshot = page_snapshot("page_population")
+snapshot = page_snapshot("population", "page_population")
 
 name = name_column()
 grids = population.by_grid(snapshot)

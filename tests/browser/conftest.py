@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from orchestration.cli import dashboard_command
-from tests.conftest import REPO
+from tests.conftest import REPO, demo_password
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -29,12 +29,16 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serve(data_dir: Path):
-    """`streamlit run dashboards/app.py` on a free port, reading `data_dir`; yields its URL."""
+def serve(data_dir: Path, *, single_user: str | None = None):
+    """`streamlit run dashboards/app.py` on a free port, reading `data_dir` (in the GRIDSIGHT_USER single-user
+    mode when `single_user` is given); yields its URL."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} not installed (run ./scripts/install_browser.sh as root with apt)")
     port = _free_port()
     env = {**os.environ, "GRIDSIGHT_DATA_DIR": str(data_dir)}
+    env.pop("GRIDSIGHT_USER", None)
+    if single_user:
+        env["GRIDSIGHT_USER"] = single_user
     process = subprocess.Popen(dashboard_command(port), cwd=REPO, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     url = f"http://localhost:{port}"
@@ -84,6 +88,21 @@ def page(server, requested):
         page.on("request", lambda request: requested.append(request.url))
         yield page
         browser.close()
+
+
+def sign_in(page, url: str, user_id: str = "leader", password: str | None = None) -> None:
+    """Open `url` and sign in as a demo user through the form; returns once the browser holds the session
+    cookie, so later page loads are signed in too."""
+    from playwright.sync_api import expect
+
+    from dashboards.sign_in import COOKIE
+
+    page.goto(url)
+    page.get_by_label("用户名").fill(user_id)
+    page.get_by_label("密码").fill(password if password is not None else demo_password(user_id))
+    page.get_by_role("button", name="登录", exact=True).click()
+    expect(page.get_by_role("button", name="退出登录")).to_be_visible(timeout=30_000)
+    page.wait_for_function(f"document.cookie.includes('{COOKIE}=')", timeout=15_000)
 
 
 def expected_polygons(data_dir: Path) -> int:

@@ -20,7 +20,7 @@ def server(world, tmp_path_factory):
     """The dashboard on the world's snapshot with hostile source and user names (overrides conftest's)."""
     with duckdb.connect(str(world.data_dir / "warehouse.duckdb"), read_only=True) as marts:
         data_dir = hostile_world(world, marts, tmp_path_factory.mktemp("hostile"))
-    with serve(data_dir) as url:
+    with serve(data_dir, single_user="leader") as url:   # the hostile user has no password
         yield url
 
 

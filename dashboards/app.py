@@ -8,6 +8,7 @@ from dashboards.components.freshness import freshness_banner
 from dashboards.components.remembered import remembered
 from dashboards.components.signed_in import signed_in_sidebar
 from dashboards.i18n import LANGUAGES, t
+from dashboards.menu import MENU
 from dashboards.sign_in import signed_in_user
 from gridsight.settings import make_data_dir_private
 
@@ -20,16 +21,6 @@ st.set_page_config(page_title="gridsight", page_icon=str(Path(__file__).parent /
 with st.sidebar:
     remembered(st.radio, t("language"), list(LANGUAGES), name="lang", default="zh", suffix="toggle",
                format_func=LANGUAGES.get, horizontal=True)
-# The menu: page file, title key, icon, section key; the first page is the default. A user's menu holds the
-# pages their role may open (access.PAGES), and only those open by URL.
-MENU = [("views/cockpit.py", "page_cockpit", ":material/dashboard:", "section_decisions"),
-        ("views/hotspots.py", "page_hotspots", ":material/local_fire_department:", "section_decisions"),
-        ("views/incidents.py", "page_incidents", ":material/assignment_late:", "section_operations"),
-        ("views/population.py", "page_population", ":material/groups:", "section_operations"),
-        ("views/household_visits.py", "page_visits", ":material/home_pin:", "section_operations"),
-        ("views/foot_traffic.py", "page_foot_traffic", ":material/storefront:", "section_operations"),
-        ("views/data_quality.py", "page_quality", ":material/fact_check:", "section_data"),
-        ("views/audit_log.py", "page_audit", ":material/policy:", "section_admin")]
 user = signed_in_user()   # or the sign-in form, and nothing else
 if user is None:
     # Every page registered but none run or listed: a deep link's path survives until the user has signed in.

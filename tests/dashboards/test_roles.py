@@ -5,6 +5,8 @@ no data for a session no one signed in to."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -57,3 +59,10 @@ def test_a_page_without_a_signed_in_session_reads_no_data(world, monkeypatch, pa
     app = AppTest.from_file(str(REPO / "dashboards" / "views" / f"{page}.py"), default_timeout=60).run()
     assert app.exception and "sign in first" in app.exception[0].message
     assert not app.dataframe and not app.metric and not app.get("plotly_chart")
+
+
+def test_every_menu_page_has_a_permission_and_a_file():
+    from dashboards.menu import MENU
+
+    assert [Path(file).stem for file, *_ in MENU] == list(PAGES)
+    assert all((REPO / "dashboards" / file).exists() for file, *_ in MENU)

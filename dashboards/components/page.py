@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -42,9 +43,29 @@ def page_snapshot(page: str, title_key: str, as_of_caption: bool = True) -> Snap
     return snapshot
 
 
+# Trace properties that may carry text from the data; plotly draws tags such as <a href> in them as HTML.
+TEXT_PROPERTIES = ("x", "y", "text", "hovertext", "labels", "customdata", "name")
+
+
+def _as_text(value):
+    if isinstance(value, str):
+        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if isinstance(value, np.ndarray) and value.dtype.kind in "OUS":
+        return np.vectorize(_as_text, otypes=[object])(value) if value.size else value
+    if isinstance(value, list | tuple):
+        return [_as_text(v) for v in value]
+    return value
+
+
 def chart_layout(figure: go.Figure, height: int = 320, **layout) -> go.Figure:
     """Compact margins, the CJK font and a horizontal legend above the plot, then this chart's own `layout`
-    (axis titles, a second axis, margin overrides …: plotly layout properties, merged into the style)."""
+    (axis titles, a second axis, margin overrides …: plotly layout properties, merged into the style).
+    Text from the data in the traces is escaped, so a name like `<a href=…>` shows as that text."""
+    for trace in figure.data:
+        for name in TEXT_PROPERTIES:
+            value = getattr(trace, name, None) if name in trace else None
+            if value is not None:
+                trace[name] = _as_text(value)
     figure.update_layout(height=height, margin=dict(l=0, r=0, t=10, b=0), font_family=FONT,
                          legend=dict(orientation="h", y=1.15))
     return figure.update_layout(**layout) if layout else figure

@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboards.access import current_user
-from dashboards.audit import page_filters, record_page_view
+from dashboards.audit import page_view
 from dashboards.components.freshness import freshness_banner
 from dashboards.components.remembered import remembered
 from dashboards.components.signed_in import signed_in_sidebar
@@ -43,7 +43,5 @@ for file, title, icon, section in MENU:
                                                            default=not sections))
 navigation = st.navigation(sections)
 freshness_banner()   # above every page
-try:
+with page_view(current_user(), navigation.url_path or "home"):   # the default page's url_path is ""
     navigation.run()
-finally:   # also when the page stops early (a refusal, no data yet); the default page's url_path is ""
-    record_page_view(current_user(), navigation.url_path or "home", page_filters())

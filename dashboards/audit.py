@@ -21,7 +21,7 @@ import json
 import numbers
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,11 +52,9 @@ SECRET_KEY = re.compile(r"pass|pwd|secret|token|credential|cookie|(^|_)(otp|salt
 FIELDS = ("at", "user_id", "role", "action", "scope")
 # Widget keys of the sign-in form: never read into a page view.
 SIGN_IN_PREFIX = "signin_"
-# The app shell's own choices (language, demo user): not a page's filters.
-SHELL_CHOICES = ("lang", "user_id")
 ROTATED = re.compile(r"audit-(\d{4})-(\d{2})(?:-(\d+))?\.jsonl")
 
-_FILTERS = "_audit_page_filters"       # session key: filter name → widget key, declared during this run
+_FILTERS = "_audit_page_filters"       # session key: filter name → value, declared during this run
 _LAST_VIEW = "_audit_last_page_view"   # session key: the last page view recorded in this session
 
 
@@ -199,10 +197,10 @@ def _files(folder: Path, since: dt.datetime | None, until: dt.datetime | None) -
 
 def audit_entries(since: dt.datetime | None = None, until: dt.datetime | None = None,
                   users: Iterable[str] | None = None, actions: Iterable[str] | None = None,
-                  limit: int = 500) -> AuditEntries:
+                  limit: int | None = 500) -> AuditEntries:
     """Entries at or after `since` and before `until` (aware datetimes), by `users` and of `actions` (None:
-    any), newest first, at most `limit`, from the current and the rotated files. A corrupt line is skipped
-    and counted in `.unreadable`."""
+    any), newest first, at most `limit` (None: all), from the current file and the rotated ones whose month
+    overlaps. A corrupt line is skipped and counted in `.unreadable`."""
     for bound in (since, until):
         if bound is not None and (not isinstance(bound, dt.datetime) or bound.tzinfo is None):
             raise ValueError(f"audit_entries: since/until must be datetimes with a time zone, not {bound!r}")
@@ -227,43 +225,56 @@ def audit_entries(since: dt.datetime | None = None, until: dt.datetime | None = 
                         and (users is None or entry.get("user_id") in users)
                         and (actions is None or entry.get("action") in actions)):
                     found.append(entry)
-                    if len(found) >= limit:
+                    if limit is not None and len(found) >= limit:
                         return found
     return found
 
 
-def page_filter(key: str, name: str | None = None) -> str:
-    """Declare the widget with session key `key` a filter of the page being drawn and return `key` (use it as
-    `key=page_filter("visit_grids")`). Its value is recorded in the page view as `name` (default: the key
-    up to a `__` suffix, e.g. drill_street__zh → drill_street). remembered() widgets declare themselves."""
-    import streamlit as st
-
-    st.session_state.setdefault(_FILTERS, {})[name or key.split("__")[0]] = key
-    return key
-
-
-def _filter_value(value: Any) -> Any:
+def filter_value(value: Any) -> Any:
+    """A widget's value as JSON-simple data: dates as ISO strings, tuples and sets as lists."""
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, (set, frozenset)):
-        return sorted(_filter_value(v) for v in value)
+        return sorted(filter_value(v) for v in value)
     if isinstance(value, (list, tuple)):
-        return [_filter_value(v) for v in value]
+        return [filter_value(v) for v in value]
     if value is None or isinstance(value, (str, bool, numbers.Number)):
         return value
     return str(value)
 
 
-def page_filters() -> dict:
-    """The filters declared during this run with their current values (dates as ISO strings, lists for
-    tuples and sets); never a sign-in widget or the app shell's choices. Clears the declarations for the
-    next run."""
+def declare_filter(name: str, value: Any) -> None:
+    """Note `value` as filter `name` of the page being drawn (never a sign-in widget's)."""
     import streamlit as st
 
-    declared = st.session_state.pop(_FILTERS, {})
-    return {name: _filter_value(st.session_state[key]) for name, key in sorted(declared.items())
-            if key in st.session_state and name not in SHELL_CHOICES
-            and not name.startswith(SIGN_IN_PREFIX) and not key.startswith(SIGN_IN_PREFIX)}
+    if not name.startswith(SIGN_IN_PREFIX):
+        st.session_state.setdefault(_FILTERS, {})[name] = filter_value(value)
+
+
+def page_filter(widget: Callable, *args, key: str, name: str | None = None, **kwargs) -> Any:
+    """`widget(*args, key=key, **kwargs)` as a filter of the page: returns its value and notes it for the page
+    view as `name` (default: the key up to a `__` suffix, e.g. drill_street__zh → drill_street).
+    remembered() widgets are filters already."""
+    value = widget(*args, key=key, **kwargs)
+    if not key.startswith(SIGN_IN_PREFIX):
+        declare_filter(name or key.split("__")[0], value)
+    return value
+
+
+def page_filters() -> dict:
+    """The filters the page has declared so far in this run, by name."""
+    import streamlit as st
+
+    return dict(st.session_state.get(_FILTERS, {}))
+
+
+def _record_view(user: User, page: str, filters: dict, last: dict) -> bool:
+    view = (user.user_id, page, json.dumps(check_entry("page_view", {"filters": filters}), sort_keys=True))
+    if last.get("view") == view:
+        return False
+    audit(user, "page_view", page=page, filters=filters)
+    last["view"] = view
+    return True
 
 
 def record_page_view(user: User, page: str, filters: dict) -> bool:
@@ -272,9 +283,25 @@ def record_page_view(user: User, page: str, filters: dict) -> bool:
     Returns whether an entry was written."""
     import streamlit as st
 
-    view = (user.user_id, page, json.dumps(check_entry("page_view", {"filters": filters}), sort_keys=True))
-    if st.session_state.get(_LAST_VIEW) == view:
-        return False
-    audit(user, "page_view", page=page, filters=filters)
-    st.session_state[_LAST_VIEW] = view
-    return True
+    return _record_view(user, page, filters, st.session_state.setdefault(_LAST_VIEW, {}))
+
+
+@contextmanager
+def page_view(user: User, page: str) -> Iterator[None]:
+    """Around a page's run (app.py: `with page_view(user, page): navigation.run()`): collects the filters the
+    page declares and records the page view when the run ends — also when the page stops early (a refusal,
+    no data yet): after st.stop() the session state cannot be read, so the run's filters and the last view
+    are held here. A run interrupted by a rerun records nothing; its rerun does."""
+    import streamlit as st
+    from streamlit.runtime.scriptrunner import RerunException
+
+    filters = st.session_state[_FILTERS] = {}
+    last = st.session_state.setdefault(_LAST_VIEW, {})
+    try:
+        yield
+    except RerunException:
+        raise
+    except BaseException:
+        _record_view(user, page, filters, last)
+        raise
+    _record_view(user, page, filters, last)

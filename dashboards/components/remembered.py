@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboards.audit import page_filter
+from dashboards.audit import declare_filter
 
 
 def _remember(name: str, widget_key: str) -> None:
@@ -24,7 +24,6 @@ def remembered(widget: Callable, label: str, options: Sequence, name: str, defau
                **kwargs) -> Any:
     """`widget` (st.selectbox, st.radio, a column's selectbox …) whose value is kept in st.session_state[name];
     a filter of the page, recorded in its page view as `name` (dashboards/audit.py)."""
-    page_filter(name)
     st.session_state.setdefault(name, default)
     if st.session_state[name] not in options:
         st.session_state[name] = default
@@ -36,4 +35,5 @@ def remembered(widget: Callable, label: str, options: Sequence, name: str, defau
         kwargs["format_func"] = labels.__getitem__
     widget(label, list(options), index=list(options).index(st.session_state[name]),
                                         key=widget_key, on_change=_remember, args=(name, widget_key), **kwargs)
+    declare_filter(name, st.session_state[name])
     return st.session_state[name]

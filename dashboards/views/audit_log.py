@@ -18,13 +18,13 @@ DETAILS = ("page", "filters", "table", "rows", "file", "target", "reason")   # s
 
 
 def text(value) -> str:
-    """A detail as short text: lists joined by commas, dicts as key=value pairs."""
+    """A detail as short text: lists joined by commas, dicts as key=value pairs (empty ones left out)."""
     if value is None:
         return ""
     if isinstance(value, list):
         return ", ".join(text(v) for v in value)
     if isinstance(value, dict):
-        return "; ".join(f"{key}={text(v)}" for key, v in value.items())
+        return "; ".join(f"{key}={text(v)}" for key, v in value.items() if text(v))
     return str(value)
 
 
@@ -54,18 +54,20 @@ if not user.can("read_audit"):
 zone = ZoneInfo(TIMEZONE)
 today = dt.datetime.now(zone).date()   # the log's own clock, not the data's (pinnable) "today"
 left, middle, right = st.columns([2, 3, 3])
-dates = left.date_input(t("audit_dates"), value=(today - dt.timedelta(days=29), today), format="YYYY-MM-DD",
-                        key=page_filter("audit_dates"))
+dates = page_filter(left.date_input, t("audit_dates"), value=(today - dt.timedelta(days=29), today),
+                    format="YYYY-MM-DD", key="audit_dates")
 first, last = (dates[0], dates[-1]) if dates else (today - dt.timedelta(days=29), today)
 since = dt.datetime.combine(first, dt.time(), zone)
 until = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), zone)
 
+# Users: those with entries in these days (and any already chosen, so a narrower range keeps the choice).
 seen = {e["user_id"] for e in audit_entries(since, until, limit=LIMIT) if isinstance(e.get("user_id"), str)}
-chosen_users = middle.multiselect(t("audit_users"), sorted(seen | set(st.session_state.get("audit_users", []))),
-                                  placeholder=t("audit_all"), key=page_filter("audit_users"))
-action_labels = {action: code_label("audit_action", action) for action in ACTIONS}
-chosen_actions = right.multiselect(t("audit_actions"), list(ACTIONS), format_func=action_labels.__getitem__,
-                                   placeholder=t("audit_all"), key=page_filter("audit_actions"))
+seen |= set(st.session_state.get("audit_users", []))
+chosen_users = page_filter(middle.multiselect, t("audit_users"), sorted(seen), placeholder=t("audit_all"),
+                           key="audit_users")
+labels = {action: code_label("audit_action", action) for action in ACTIONS}
+chosen_actions = page_filter(right.multiselect, t("audit_actions"), list(ACTIONS), format_func=labels.__getitem__,
+                             placeholder=t("audit_all"), key="audit_actions")
 entries = audit_entries(since, until, chosen_users or None, chosen_actions or None, limit=LIMIT)
 if entries.unreadable:
     st.warning(t("audit_unreadable", n=entries.unreadable))

@@ -31,10 +31,10 @@ if grids.empty:
 
 left, right = st.columns(2)
 grid_names = dict(zip(grids["grid_id"], grids[name_column()], strict=True))
-chosen_grids = left.multiselect(t("grid"), list(grid_names), default=list(grid_names),
-                                format_func=grid_names.get, key=page_filter("visit_grids"))
-chosen_tiers = right.multiselect(t("tier"), TIERS, default=list(TIERS), format_func=lambda x: t(f"tier_{x}"),
-                                 key=page_filter("visit_tiers"))
+chosen_grids = page_filter(left.multiselect, t("grid"), list(grid_names), default=list(grid_names),
+                           format_func=grid_names.get, key="visit_grids")
+chosen_tiers = page_filter(right.multiselect, t("tier"), TIERS, default=list(TIERS),
+                           format_func=lambda x: t(f"tier_{x}"), key="visit_tiers")
 shown = visits.households(snapshot, chosen_grids, chosen_tiers)
 shown = shown.assign(
     grid=shown[name_column("grid_name")], tier=shown["household_tier"].map(lambda x: t(f"tier_{x}")),

@@ -34,8 +34,8 @@ area = incidents.Area()
 for column, level in zip(columns[1:], ["street", "community", "grid"], strict=True):
     options = incidents.children(snapshot, level, area)
     names = dict(zip(options["area_id"], options[name], strict=True))
-    chosen = column.selectbox(t(f"drill_{level}"), [None, *names], key=page_filter(f"drill_{level}__{lang()}"),
-                              format_func=lambda a, names=names: t("all_areas") if a is None else names[a])
+    chosen = page_filter(column.selectbox, t(f"drill_{level}"), [None, *names], key=f"drill_{level}__{lang()}",
+                         format_func=lambda a, names=names: t("all_areas") if a is None else names[a])
     if chosen is None:
         break
     area = incidents.Area(level, chosen)
@@ -95,7 +95,7 @@ else:
 st.subheader(t("timeline_title"))
 candidates = [*risk["case_id"].tolist(), *incidents.case_ids(snapshot, area, start, end)]
 candidates = list(dict.fromkeys(candidates))
-case_id = st.selectbox(t("case_id"), candidates, key=page_filter(f"timeline_case__{lang()}")) if candidates else None
+case_id = page_filter(st.selectbox, t("case_id"), candidates, key=f"timeline_case__{lang()}") if candidates else None
 if case_id is None:
     st.info(t("no_cases"))
 else:

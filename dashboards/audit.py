@@ -96,7 +96,8 @@ def check_entry(action: str, detail: dict) -> dict:
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}; known: {', '.join(ACTIONS)}")
     if taken := [key for key in FIELDS if key in detail]:
-        raise ValueError(f"audit detail may not set {', '.join(taken)}: every entry has them")
+        raise ValueError(f"audit detail may not set {', '.join(taken)}: every entry has its own "
+                         f"(name a target user's as target_{taken[0]})")
     return _plain(detail, "detail")
 
 
@@ -129,12 +130,13 @@ def _first_at(path: Path) -> dt.datetime | None:
 def _rotate_if_due(path: Path, at: dt.datetime) -> None:
     """Rename the current file to audit-YYYY-MM[-n].jsonl when it is too large or from an earlier month.
     os.link never replaces an existing name; the caller holds the exclusive lock."""
+    max_bytes = audit_max_bytes()   # a bad setting fails on the first entry, not the first rotation
     try:
         size = path.stat().st_size
     except FileNotFoundError:
         return
     month = (_first_at(path) or at).astimezone(dt.UTC).strftime("%Y-%m")
-    if size <= audit_max_bytes() and month >= at.astimezone(dt.UTC).strftime("%Y-%m"):
+    if size <= max_bytes and month >= at.astimezone(dt.UTC).strftime("%Y-%m"):
         return
     n = 1
     while True:
@@ -146,7 +148,7 @@ def _rotate_if_due(path: Path, at: dt.datetime) -> None:
     os.unlink(path)
 
 
-def record(actor_id: str, role: str, scope: str | Iterable[str], action: str, **detail) -> dict:
+def record(actor_id: str, role: str, scope: str | Iterable[str], action: str, /, **detail) -> dict:
     """Append one entry `{at, user_id, role, action, scope, …detail}` and return it. For callers without a
     dashboard user, e.g. the users CLI: record(f"os:{account}", "admin", "all", "user_added", target=…).
     `scope` is "all" or the area ids. Raises ValueError on an unknown action or a secret-like or
@@ -171,7 +173,7 @@ def record(actor_id: str, role: str, scope: str | Iterable[str], action: str, **
     return entry
 
 
-def audit(user: User, action: str, **detail) -> dict:
+def audit(user: User, action: str, /, **detail) -> dict:
     """Append one entry for a dashboard user (who, what, when, their scope, …detail)."""
     return record(user.user_id, user.role, "all" if user.scope is None else user.scope, action, **detail)
 

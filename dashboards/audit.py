@@ -40,7 +40,7 @@ ACTIONS = (
     "export",           # a CSV download of a table (detail: table, rows, file, areas …)
     "household_list",   # a household-level list was shown (detail: grids, tiers, rows, snapshot)
     "audit_export",     # an admin downloaded audit entries (detail: rows, file, the filters)
-    "user_added",       # a dashboard user was created (detail: target, role, grids)
+    "user_added",       # a dashboard user was created (detail: target, target_role, grids)
     "user_disabled",    # a user may no longer sign in (detail: target)
     "user_enabled",     # a disabled user may sign in again (detail: target)
     "password_reset",   # a user's password was set anew (detail: target; never the password)
@@ -183,18 +183,24 @@ class AuditEntries(list):
     unreadable: int = 0
 
 
+def _month(year: int, month: int, later: int = 0) -> dt.datetime:
+    """The start (UTC) of the month `later` months after year-month."""
+    index = year * 12 + month - 1 + later
+    return dt.datetime(index // 12, index % 12 + 1, 1, tzinfo=dt.UTC)
+
+
 def _files(folder: Path, since: dt.datetime | None, until: dt.datetime | None) -> list[Path]:
-    """The log files that can hold entries in [since, until), newest first. A rotated file holds one
-    month (UTC) only; the current file is always read."""
-    rotated = []
-    for path in folder.glob("audit-*.jsonl"):
-        if match := ROTATED.fullmatch(path.name):
-            year, month, n = int(match[1]), int(match[2]), int(match[3] or 1)
-            start = dt.datetime(year, month, 1, tzinfo=dt.UTC)
-            end = dt.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=dt.UTC)
-            if (until is None or start < until) and (since is None or end > since):
-                rotated.append(((year, month, n), path))
-    return [folder / "audit.jsonl", *(path for _, path in sorted(rotated, reverse=True))]
+    """The log files that can hold entries in [since, until), newest first: the current file, and each
+    rotated file from its month to the end of the next rotated file's month (a file older than rotation may
+    span months), the last one up to now."""
+    rotated = sorted(((int(m[1]), int(m[2]), int(m[3] or 1)), path) for path in folder.glob("audit-*.jsonl")
+                     if (m := ROTATED.fullmatch(path.name)) and 1 <= int(m[2]) <= 12)
+    chosen = []
+    for i, ((year, month, _), path) in enumerate(rotated):
+        end = _month(*rotated[i + 1][0][:2], later=1) if i + 1 < len(rotated) else None
+        if (until is None or _month(year, month) < until) and (since is None or end is None or end > since):
+            chosen.append(path)
+    return [folder / "audit.jsonl", *reversed(chosen)]
 
 
 def audit_entries(since: dt.datetime | None = None, until: dt.datetime | None = None,

@@ -187,24 +187,36 @@ def test_corrupt_lines_are_skipped_and_counted(folder, clock):
 
 
 def test_reading_filters_by_time_user_and_action_over_rotated_files(folder, clock):
-    for day, (month, user, action) in enumerate([(10, "w1", "export"), (11, "w1", "export"), (11, "w2", "export"),
-                                                 (11, "w1", "page_view"), (12, "w1", "export")], start=1):
+    for day, (month, user, action) in enumerate([(9, "w1", "export"), (10, "w1", "export"), (11, "w1", "export"),
+                                                 (11, "w2", "export"), (11, "w1", "page_view"),
+                                                 (12, "w1", "export")], start=1):
         clock.at = _utc(2026, month, day)
         audit.record(user, "grid_worker", ["G1"], action, month=month)
-    with (folder / "audit-2026-10.jsonl").open("a", encoding="utf-8") as handle:
+    with (folder / "audit-2026-09.jsonl").open("a", encoding="utf-8") as handle:
         handle.write("corrupt\n")
     names = sorted(p.name for p in folder.glob("*.jsonl"))
-    assert names == ["audit-2026-10.jsonl", "audit-2026-11.jsonl", "audit.jsonl"]
+    assert names == ["audit-2026-09.jsonl", "audit-2026-10.jsonl", "audit-2026-11.jsonl", "audit.jsonl"]
     november = audit.audit_entries(since=_utc(2026, 11, 1), until=_utc(2026, 12, 1))
     assert [(e["month"], e["user_id"], e["action"]) for e in november] == [
         (11, "w1", "page_view"), (11, "w2", "export"), (11, "w1", "export")]
-    assert november.unreadable == 0   # October's file is not even read
+    assert november.unreadable == 0   # September's file is not even read
     picked = audit.audit_entries(users=["w1"], actions=["export"])
-    assert [e["month"] for e in picked] == [12, 11, 10] and picked.unreadable == 1
+    assert [e["month"] for e in picked] == [12, 11, 10, 9] and picked.unreadable == 1
     shanghai = ZoneInfo("Asia/Shanghai")   # bounds in the district's time zone work as well
     assert [e["month"] for e in audit.audit_entries(since=dt.datetime(2026, 12, 1, tzinfo=shanghai))] == [12]
     with pytest.raises(ValueError, match="time zone"):
         audit.audit_entries(since=dt.datetime(2026, 11, 1))
+
+
+def test_a_file_written_before_rotation_existed_is_read_for_every_month_it_spans(folder, clock):
+    lines = [{"at": f"2026-{m:02d}-20T08:00:00+00:00", "user_id": "w1", "role": "grid_worker",
+              "action": "export", "scope": ["G1"], "month": m} for m in (9, 10)]
+    folder.mkdir()   # as an older gridsight left it: one file, several months
+    (folder / "audit.jsonl").write_text("".join(json.dumps(e) + "\n" for e in lines), encoding="utf-8")
+    audit.record("w1", "grid_worker", ["G1"], "export", month=11)
+    assert sorted(p.name for p in folder.glob("*.jsonl")) == ["audit-2026-09.jsonl", "audit.jsonl"]
+    october = audit.audit_entries(since=_utc(2026, 10, 1), until=_utc(2026, 11, 1))
+    assert [e["month"] for e in october] == [10]
 
 
 # --- page views ---

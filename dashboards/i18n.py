@@ -171,7 +171,6 @@ LABELS: dict[str, dict[str, str]] = {
     "visit_needs": {"zh": "关注事项", "en": "Needs"},
     "visit_visit_priority": {"zh": "走访优先级", "en": "Visit priority"},
     "no_audit_permission": {"zh": "只有管理员可以查看审计日志。", "en": "Only admins can read the audit log."},
-    "no_audit_entries": {"zh": "审计日志还没有记录。", "en": "The audit log has no entries yet."},
     "audit_at": {"zh": "时间({tz})", "en": "Time ({tz})"},
     "audit_user_id": {"zh": "用户", "en": "User"},
     "audit_role": {"zh": "角色", "en": "Role"},

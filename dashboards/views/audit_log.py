@@ -76,7 +76,7 @@ if not entries:
     st.stop()
 
 frame = pd.DataFrame([row(entry, zone) for entry in entries]).astype({"rows": "Int64"})
-columns = [c for c in frame if c in FIELDS or frame[c].notna().any() and (frame[c] != "").any()]
+columns = [c for c in frame if c in FIELDS or (frame[c].notna().any() and (frame[c] != "").any())]   # no empty ones
 table = frame[columns].rename(columns={c: t("audit_at", tz=TIMEZONE) if c == "at" else t(f"audit_{c}")
                                        for c in columns})
 st.caption(t("audit_count", n=len(table)) + (t("audit_limited", n=LIMIT) if len(table) == LIMIT else ""))

@@ -4,7 +4,6 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboards.access import current_user
 from dashboards.audit import page_view
 from dashboards.components.freshness import freshness_banner
 from dashboards.components.remembered import remembered
@@ -43,5 +42,5 @@ for file, title, icon, section in MENU:
                                                            default=not sections))
 navigation = st.navigation(sections)
 freshness_banner()   # above every page
-with page_view(current_user(), navigation.url_path or "home"):   # the default page's url_path is ""
+with page_view(user, navigation.url_path or "home"):   # the default (first) page's url_path is ""
     navigation.run()

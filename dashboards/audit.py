@@ -151,10 +151,11 @@ def _rotate_if_due(path: Path, at: dt.datetime) -> None:
 def record(actor_id: str, role: str, scope: str | Iterable[str], action: str, /, **detail) -> dict:
     """Append one entry `{at, user_id, role, action, scope, …detail}` and return it. For callers without a
     dashboard user, e.g. the users CLI: record(f"os:{account}", "admin", "all", "user_added", target=…).
-    `scope` is "all" or the area ids. Raises ValueError on an unknown action or a secret-like or
-    non-JSON-simple detail."""
-    if not (isinstance(actor_id, str) and actor_id and isinstance(role, str) and role):
-        raise ValueError(f"audit entry needs a user id and a role, not {actor_id!r}, {role!r}")
+    `scope` is "all" or the area ids; `actor_id` and `role` are "" for a sign-in of an unknown user (the
+    typed name is not logged: it may be a password typed in the wrong field). Raises ValueError on an
+    unknown action or a secret-like or non-JSON-simple detail."""
+    if not (isinstance(actor_id, str) and isinstance(role, str)):
+        raise ValueError(f"audit entry needs a user id and a role as text, not {actor_id!r}, {role!r}")
     plain = check_entry(action, detail)
     scope = scope if isinstance(scope, str) else list(scope)
     if scope != "all" and (isinstance(scope, str) or not all(isinstance(area, str) for area in scope)):

@@ -191,6 +191,7 @@ LABELS: dict[str, dict[str, str]] = {
     "audit_users": {"zh": "用户", "en": "Users"},
     "audit_actions": {"zh": "操作", "en": "Actions"},
     "audit_all": {"zh": "全部", "en": "All"},
+    "audit_unknown_user": {"zh": "(未知用户)", "en": "(unknown user)"},
     "audit_count": {"zh": "共 {n:,} 条记录", "en": "{n:,} entries"},
     "audit_limited": {"zh": "(仅显示最新 {n:,} 条,请缩小范围)", "en": " (the newest {n:,} only; narrow the filters)"},
     "audit_no_match": {"zh": "所选范围内没有审计记录。", "en": "No audit entries match these filters."},

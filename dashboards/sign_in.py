@@ -96,7 +96,7 @@ def attempt(user_id: str, password: str) -> tuple[User | None, str]:
     user = load_users().get(user_id)
     if user is None:
         password_matches(password, _decoy_hash())   # as slow as a real check: no hint that the id is unknown
-        record("", "", "", "sign_in_failed", reason="unknown_user")
+        record("", "", [], "sign_in_failed", reason="unknown_user")   # no areas: nobody
         return None, "unknown_user"
     if lock_ends(user_id):
         reason = "locked"

@@ -37,7 +37,7 @@ def row(entry: dict, zone: ZoneInfo) -> dict:
     detail = {key: value for key, value in entry.items() if key not in FIELDS}
     rows = detail.pop("rows") if type(detail.get("rows")) is int else None
     scope = entry.get("scope")
-    return {"at": local_time(entry["at"], zone), "user_id": text(entry.get("user_id")),
+    return {"at": local_time(entry["at"], zone), "user_id": text(entry.get("user_id")) or t("audit_unknown_user"),
             "role": code_label("role", text(entry.get("role"))),
             "action": code_label("audit_action", text(entry.get("action"))),
             "scope": t("scope_all") if scope == "all" else text(scope) or t("scope_none"),
@@ -63,8 +63,9 @@ until = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), zone)
 # Users: those with entries in these days (and any already chosen, so a narrower range keeps the choice).
 seen = {e["user_id"] for e in audit_entries(since, until, limit=LIMIT) if isinstance(e.get("user_id"), str)}
 seen |= set(st.session_state.get("audit_users", []))
-chosen_users = page_filter(middle.multiselect, t("audit_users"), sorted(seen), placeholder=t("audit_all"),
-                           key="audit_users")
+names = {user_id: user_id or t("audit_unknown_user") for user_id in seen}   # "": a sign-in of an unknown name
+chosen_users = page_filter(middle.multiselect, t("audit_users"), sorted(seen), format_func=names.__getitem__,
+                           placeholder=t("audit_all"), key="audit_users")
 labels = {action: code_label("audit_action", action) for action in ACTIONS}
 chosen_actions = page_filter(right.multiselect, t("audit_actions"), list(ACTIONS), format_func=labels.__getitem__,
                              placeholder=t("audit_all"), key="audit_actions")

@@ -301,7 +301,7 @@ def test_record_page_view_skips_what_it_recorded_last(folder):
 @pytest.fixture
 def log(tmp_path, monkeypatch) -> dict:
     """A log with an entry 40 days old (in last month's rotated file by now), a user change, a worker's list
-    and export, and a hostile failed sign-in."""
+    and export, a hostile failed sign-in and one of an unknown name."""
     monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(tmp_path))
     folder = tmp_path / "audit"
     folder.mkdir()
@@ -312,6 +312,7 @@ def log(tmp_path, monkeypatch) -> dict:
     audit.audit(WORKER, "household_list", rows=12, grids=list(WORKER.scope), tiers=["red", "yellow"])
     audit.audit(WORKER, "export", table="household_visits", rows=12, file="visits.csv", grids=list(WORKER.scope))
     audit.record(LINK, "leader", "all", "sign_in_failed", reason=HOSTILE)
+    audit.record("", "", [], "sign_in_failed", reason="unknown_user")   # as sign_in.py logs an unknown name
     return {"old": old}
 
 
@@ -323,10 +324,11 @@ def test_admin_filters_the_log_and_exports_exactly_what_is_shown(log, tmp_path, 
     downloads = drawn_downloads(monkeypatch)
     app = switch_page(open_app(monkeypatch, tmp_path, user="admin"), "audit_log")
     table = _table(app)
-    # the last 30 days: not the 40-day-old entry; the admin's own first page (the default page) is there
-    assert list(table["操作"]) == ["查看页面", "登录失败", "导出数据", "查看户级清单", "新增用户"]
-    assert list(table["用户"]) == ["admin", LINK, "w1", "w1", "os:alice"]
-    assert "共 5 条记录" in [c.value for c in app.caption]
+    # the last 30 days: not the 40-day-old entry; the admin's sign-in and first page (the default) are there
+    assert list(table["操作"]) == ["查看页面", "登录", "登录失败", "登录失败", "导出数据", "查看户级清单", "新增用户"]
+    assert list(table["用户"]) == ["admin", "admin", "(未知用户)", LINK, "w1", "w1", "os:alice"]
+    assert "共 7 条记录" in [c.value for c in app.caption]
+    assert table.iloc[0]["页面"] == "home" and table.iloc[2]["原因"] == "unknown_user"
     shown_at = dt.datetime.strptime(table[f"时间({TIMEZONE})"].iloc[-1], "%Y-%m-%d %H:%M:%S")
     written_at = dt.datetime.fromisoformat(audit.audit_entries(actions=["user_added"])[0]["at"])
     assert shown_at == written_at.astimezone(ZoneInfo(TIMEZONE)).replace(tzinfo=None)
@@ -365,17 +367,17 @@ def test_hostile_entries_are_exported_neutralised_and_shown_as_text(log, tmp_pat
     downloads = drawn_downloads(monkeypatch)
     app = switch_page(open_app(monkeypatch, tmp_path, user="admin", lang="en"), "audit_log")
     assert "1 unreadable lines in the audit log were skipped." in [w.value for w in app.warning]
-    failed = _table(app).query("Action == 'Failed sign-in'").iloc[0]
-    assert (failed["User"], failed["Reason"]) == (LINK, HOSTILE)   # a table cell: text, not markdown
+    failed = _table(app).query("User == @LINK").iloc[0]
+    assert (failed["Action"], failed["Reason"]) == ("Failed sign-in", HOSTILE)   # a table cell: text, not markdown
     csv = pd.read_csv(io.BytesIO(downloads["export_audit"]["data"]), encoding="utf-8-sig")
-    assert csv.loc[csv["Action"] == "Failed sign-in", "Reason"].tolist() == ["'" + HOSTILE]
+    assert csv.loc[csv["User"] == LINK, "Reason"].tolist() == ["'" + HOSTILE]
     rendered = [e.value for e in (*app.markdown, *app.caption, *app.warning, *app.info)]
     assert not any("evil.example" in text for text in rendered)
 
 
-def test_other_roles_are_refused_and_the_refusal_is_logged(log, tmp_path, monkeypatch):
-    app = switch_page(open_app(monkeypatch, tmp_path, user="leader"), "audit_log")
-    assert [w.value for w in app.warning] == ["只有管理员可以查看审计日志。"] and not app.dataframe
-    assert not app.get("download_button")
-    view = audit.audit_entries(actions=["page_view"])[0]
-    assert (view["user_id"], view["page"], view["filters"]) == ("leader", "audit_log", {})
+def test_other_roles_are_refused(log, tmp_path, monkeypatch):
+    with pytest.raises(ValueError, match="Could not find a navigation page"):   # not in a leader's menu
+        switch_page(open_app(monkeypatch, tmp_path, user="leader"), "audit_log")
+    page = open_app(monkeypatch, tmp_path, script=REPO / "dashboards" / "views" / "audit_log.py", user="leader")
+    assert [w.value for w in page.warning] == ["只有管理员可以查看审计日志。"] and not page.dataframe
+    assert not page.get("download_button")

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from dashboards.audit import page_view
 from dashboards.components.freshness import freshness_banner
 from dashboards.components.remembered import remembered
 from dashboards.components.signed_in import signed_in_sidebar
@@ -35,4 +36,5 @@ for file, title, icon, section in MENU:
                                                            default=not sections))
 navigation = st.navigation(sections)
 freshness_banner()   # above every page
-navigation.run()
+with page_view(user, navigation.url_path or "home"):   # the default (first) page's url_path is ""
+    navigation.run()

@@ -70,16 +70,14 @@ def lock_ends(user_id: str, now: dt.datetime | None = None) -> dt.datetime | Non
     now = now or dt.datetime.now(dt.UTC)
     window = dt.timedelta(minutes=LOCK_MINUTES)
     failures = []
-    for entry in audit_entries(limit=5000):   # newest first
-        at = dt.datetime.fromisoformat(entry["at"])
-        if at < now - window:
-            break
-        if entry.get("user_id") != user_id:
+    for entry in audit_entries(since=now - window, actions=["sign_in", "sign_in_failed", "password_reset"],
+                               limit=None):   # newest first
+        if (entry.get("target") if entry["action"] == "password_reset" else entry.get("user_id")) != user_id:
             continue
-        if entry["action"] in ("sign_in", "password_reset"):
+        if entry["action"] != "sign_in_failed":   # a sign-in or a new password starts the count again
             break
-        if entry["action"] == "sign_in_failed" and entry.get("reason") == "wrong_password":
-            failures.append(at)
+        if entry.get("reason") == "wrong_password":
+            failures.append(dt.datetime.fromisoformat(entry["at"]))
     return min(failures) + window if len(failures) >= LOCK_AFTER_FAILURES else None
 
 
@@ -96,7 +94,7 @@ def attempt(user_id: str, password: str) -> tuple[User | None, str]:
     user = load_users().get(user_id)
     if user is None:
         password_matches(password, _decoy_hash())   # as slow as a real check: no hint that the id is unknown
-        record("", "", "", "sign_in_failed", reason="unknown_user")
+        record("", "", [], "sign_in_failed", reason="unknown_user")   # no areas: nobody
         return None, "unknown_user"
     if lock_ends(user_id):
         reason = "locked"

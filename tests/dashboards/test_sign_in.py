@@ -75,6 +75,10 @@ def test_repeated_failures_lock_the_user_even_with_the_right_password(data_dir, 
     # the lock ends LOCK_MINUTES after the first failure
     later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=16)
     assert sign_in.lock_ends("analyst", later) is None
+    # an administrator's new password lifts it at once
+    _users_cli(data_dir, "reset-password", "analyst", password="a-fresh-password-9")
+    submit(app, "analyst", "a-fresh-password-9")
+    assert app.sidebar.button(key="sign_out")
 
 
 def test_sign_in_then_sign_out(world, monkeypatch):

@@ -70,16 +70,14 @@ def lock_ends(user_id: str, now: dt.datetime | None = None) -> dt.datetime | Non
     now = now or dt.datetime.now(dt.UTC)
     window = dt.timedelta(minutes=LOCK_MINUTES)
     failures = []
-    for entry in audit_entries(limit=5000):   # newest first
-        at = dt.datetime.fromisoformat(entry["at"])
-        if at < now - window:
-            break
-        if entry.get("user_id") != user_id:
+    for entry in audit_entries(since=now - window, actions=["sign_in", "sign_in_failed", "password_reset"],
+                               limit=None):   # newest first
+        if (entry.get("target") if entry["action"] == "password_reset" else entry.get("user_id")) != user_id:
             continue
-        if entry["action"] in ("sign_in", "password_reset"):
+        if entry["action"] != "sign_in_failed":   # a sign-in or a new password starts the count again
             break
-        if entry["action"] == "sign_in_failed" and entry.get("reason") == "wrong_password":
-            failures.append(at)
+        if entry.get("reason") == "wrong_password":
+            failures.append(dt.datetime.fromisoformat(entry["at"]))
     return min(failures) + window if len(failures) >= LOCK_AFTER_FAILURES else None
 
 
@@ -96,7 +94,7 @@ def attempt(user_id: str, password: str) -> tuple[User | None, str]:
     user = load_users().get(user_id)
     if user is None:
         password_matches(password, _decoy_hash())   # as slow as a real check: no hint that the id is unknown
-        record("", "", "", "sign_in_failed", reason="unknown_user")
+        record("", "", [], "sign_in_failed", reason="unknown_user")   # no areas: nobody
         return None, "unknown_user"
     if lock_ends(user_id):
         reason = "locked"
@@ -140,9 +138,11 @@ def _send_pending_cookie() -> None:
     method, token = pending
     options = {"path": "/", "sameSite": "strict",
                "expires": (dt.datetime.now() + dt.timedelta(hours=SESSION_HOURS)).isoformat()}
-    component = stx.CookieManager(key="gridsight_cookies").cookie_manager
-    if component(method=method, cookie=COOKIE, value=token, options=options, key=f"gridsight_cookie_{method}",
-                 default=False):
+    with st.sidebar:   # two invisible frames: at the sidebar's foot they push no page content down
+        component = stx.CookieManager(key="gridsight_cookies").cookie_manager
+        done = component(method=method, cookie=COOKIE, value=token, options=options,
+                         key=f"gridsight_cookie_{method}", default=False)
+    if done:
         del st.session_state[_PENDING_COOKIE]
 
 
@@ -237,13 +237,11 @@ def _form() -> User | None:
     return user
 
 
-def signed_in_user() -> User:
-    """The user of this session; when there is none yet, the sign-in form is drawn and the run stops."""
+def signed_in_user() -> User | None:
+    """The user of this session; None while there is none yet, with the sign-in form drawn."""
     pinned = pinned_user()
     if pinned is not None:
         return pinned
     user = _session_user() or _resumed_user() or _form()
     _send_pending_cookie()
-    if user is None:
-        st.stop()
     return user

@@ -7,7 +7,8 @@ models/ (trained models), secrets/ (pseudonymization and session-signing keys), 
 materialization run), audit/ (the dashboards' append-only audit log), users.json (dashboard users), dagster_home/.
 
 Environment variables (read when asked, so tests and the CLI can set them):
-GRIDSIGHT_DATA_DIR, GRIDSIGHT_TIMEZONE, GRIDSIGHT_PARTITIONS_START, GRIDSIGHT_TODAY (pins "today").
+GRIDSIGHT_DATA_DIR, GRIDSIGHT_TIMEZONE, GRIDSIGHT_PARTITIONS_START, GRIDSIGHT_TODAY (pins "today"),
+GRIDSIGHT_AUDIT_MAX_BYTES (when the audit log starts a new file).
 Thresholds that SQL applies (SLA alert tiers, scorecard colours, staleness) live in dbt: see docs/rules.md.
 """
 
@@ -34,6 +35,8 @@ MAX_QUARANTINE_SHARE = 0.05
 SESSION_HOURS = float(os.environ.get("GRIDSIGHT_SESSION_HOURS", "12"))
 LOCK_AFTER_FAILURES = 5
 LOCK_MINUTES = 15
+# The audit log starts a new file past this size (and at each new month); nothing is deleted.
+AUDIT_MAX_BYTES = 10 * 1024 * 1024
 
 
 def data_dir() -> Path:
@@ -50,6 +53,16 @@ def make_data_dir_private(root: Path | None = None) -> Path:
     if root.exists():
         root.chmod(0o700)
     return root
+
+
+def audit_max_bytes() -> int:
+    """GRIDSIGHT_AUDIT_MAX_BYTES (a positive whole number of bytes) when set, else AUDIT_MAX_BYTES."""
+    value = os.environ.get("GRIDSIGHT_AUDIT_MAX_BYTES", "").strip()
+    if not value:
+        return AUDIT_MAX_BYTES
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"GRIDSIGHT_AUDIT_MAX_BYTES={value!r}: give a positive number of bytes, e.g. 10485760")
+    return int(value)
 
 
 def today() -> dt.date:

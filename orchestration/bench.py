@@ -4,7 +4,6 @@ figures) are kept: a run updates only the fields it measures."""
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import json
 import os
@@ -15,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from gridsight.settings import REPO
-from orchestration.browser import launch, leaves_localhost, serve
+from orchestration.browser import launch, leaves_localhost, serve, sign_in
 
 RESULTS = REPO / "bench" / "results"
 GOAL_S = 1.0   # issue 14: p95 < 1 s for every page
@@ -36,11 +35,10 @@ RENDERED = """() => {
 
 
 def menu_pages() -> list[str]:
-    """The page names (file stems, which are also their URL paths) of the menu in dashboards/app.py."""
-    tree = ast.parse((REPO / "dashboards" / "app.py").read_text(encoding="utf-8"))
-    menu = next(node.value for node in tree.body if isinstance(node, ast.Assign)
-                and getattr(node.targets[0], "id", None) == "MENU")
-    return [Path(entry[0]).stem for entry in ast.literal_eval(menu)]
+    """The page names of the menu (dashboards/menu.py): file stems, which are also their URL paths."""
+    from dashboards.menu import MENU
+
+    return [Path(file).stem for file, *_ in MENU]
 
 
 def page_url(base: str, name: str) -> str:
@@ -55,29 +53,6 @@ def admin_password() -> str | None:
     except ImportError:
         return None
     return next(user["password"] for user in DEMO_USERS if user["user_id"] == ADMIN)
-
-
-def sign_in(page, url: str, password: str | None) -> None:
-    """Open the app and fill the sign-in form if it shows one (then wait for the session cookie that signs
-    in every later load); without a form the app is signed in already (single-user mode)."""
-    from playwright.sync_api import TimeoutError as Timeout
-
-    page.goto(url)
-    try:   # the form, or the menu (drawn only for a signed-in user), or an error box
-        page.locator('input[aria-label="用户名"], [data-testid="stSidebarNav"], [data-testid="stException"]'
-                     ).first.wait_for(timeout=60_000)
-    except Timeout:
-        raise RuntimeError(f"could not sign in as {ADMIN}: the app shows neither a sign-in form nor a menu (has the "
-                           "data folder a users file with the demo users? `gridsight demo` writes it)") from None
-    if page.get_by_label("用户名").count():
-        if password is None:
-            raise RuntimeError("the app shows a sign-in form but dashboards.users has no demo passwords")
-        page.get_by_label("用户名").fill(ADMIN)
-        page.get_by_label("密码").fill(password)
-        page.get_by_role("button", name="登录", exact=True).click()
-        page.get_by_test_id("stSidebar").get_by_role("button", name="退出登录").wait_for()
-        page.wait_for_function("document.cookie.includes('gridsight_session=')")
-    rendered_ms(page, url)
 
 
 def rendered_ms(page, url: str) -> float:
@@ -113,7 +88,8 @@ def bench_pages(data_dir: Path, loads: int, pages: list[str] | None = None, prog
         page = browser.new_page(viewport={"width": 1600, "height": 1000})
         page.set_default_timeout(120_000)
         page.on("request", lambda request: outside.append(request.url) if leaves_localhost(request.url) else None)
-        sign_in(page, url, password)
+        sign_in(page, url, ADMIN, password)
+        rendered_ms(page, url)
         for name in pages:
             cold[name] = load_seconds(page, page_url(url, name))   # warm-up: fills the app's caches, not counted
         for round_ in range(loads):   # rounds over all pages, so a busy moment on the machine hits every page

@@ -69,3 +69,30 @@ def launch(playwright):
     if not CHROMIUM.exists():
         raise FileNotFoundError(f"{CHROMIUM} not installed (run ./scripts/install_browser.sh as root with apt)")
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+
+
+def sign_in(page, url: str, user_id: str, password: str | None) -> None:
+    """Open `url` and sign in as `user_id` through the sign-in form; returns once the browser holds the session
+    cookie, so later page loads are signed in too. An app in single-user mode (GRIDSIGHT_USER) shows no form:
+    it is left as it is."""
+    from playwright.sync_api import TimeoutError as Timeout
+    from playwright.sync_api import expect
+
+    from dashboards.sign_in import COOKIE
+
+    page.goto(url)
+    try:   # the form, or the menu (drawn only for a signed-in user), or an error box
+        page.locator('input[aria-label="用户名"], [data-testid="stSidebarNav"], [data-testid="stException"]'
+                     ).first.wait_for(timeout=60_000)
+    except Timeout:
+        raise RuntimeError(f"could not sign in as {user_id}: the app shows neither a sign-in form nor a menu (has "
+                           "the data folder a users file? `gridsight demo` writes the demo users)") from None
+    if not page.get_by_label("用户名").count():
+        return
+    if password is None:
+        raise RuntimeError(f"the app shows a sign-in form and there is no password for {user_id}")
+    page.get_by_label("用户名").fill(user_id)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录", exact=True).click()
+    expect(page.get_by_test_id("stSidebar").get_by_role("button", name="退出登录")).to_be_visible(timeout=30_000)
+    page.wait_for_function(f"document.cookie.includes('{COOKIE}=')", timeout=15_000)

@@ -1,6 +1,7 @@
 """The gridsight Dagster code location: `dagster dev` / `dagster definitions validate` load this. It gathers
-each area's assets (defs/<area>/assets.py, checks in checks.py), jobs and their schedules (schedules.py)
-and the shared resources (defs/resources.py)."""
+each area's assets (defs/<area>/assets.py, checks in checks.py), jobs and their schedules (schedules.py),
+the sensors that record how daemon-started runs ended (defs/publish/sensors.py) and the shared resources
+(defs/resources.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from orchestration.defs.hotspots.schedules import hotspot_weekly_training, hotsp
 from orchestration.defs.ingest.assets import ingest_assets
 from orchestration.defs.publish.assets import build_serving_snapshot
 from orchestration.defs.publish.schedules import materialize_everything, materialize_everything_schedule
+from orchestration.defs.publish.sensors import record_failed_run, record_successful_run
 from orchestration.defs.resources import gridsight_resources
 from orchestration.defs.transform.assets import dbt_asset_defs, mart_keys
 
@@ -30,5 +32,6 @@ def defs() -> dg.Definitions:
         assets=[*ingest_assets, *dbt_asset_defs, *ml_assets, serving_snapshot],
         jobs=[materialize_everything, flow_weekly_training, hotspot_weekly_training],
         schedules=[materialize_everything_schedule, flow_weekly_training_schedule, hotspot_weekly_training_schedule],
+        sensors=[record_successful_run, record_failed_run],
         resources=gridsight_resources(),
     )

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards.access import current_user
-from dashboards.audit import audit
+from dashboards.audit import audit, check_entry
 
 # A text cell starting with one of these is a formula to a spreadsheet (OWASP CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -27,12 +27,15 @@ def audited_download(label: str, frame: pd.DataFrame, file_name: str, action: st
                      permission: str = "export_aggregates", **detail) -> bool:
     """A download button for exactly `frame` (formula cells neutralised), for roles with `permission`
     (export_aggregates, or export_households for household lists); each download appends
-    {action, rows, file, …detail} to the audit log. Returns whether the button was offered."""
+    {action, rows, file, …detail} to the audit log (action "export", or "audit_export" for the audit log).
+    Returns whether the button was offered; a bad action or detail raises before anything is offered."""
     user = current_user()
     if not user.can(permission):
         return False
+    detail = {"rows": len(frame), "file": file_name, **detail}
+    check_entry(action, detail)
     # CRLF rows (RFC 4180): a cell holding a bare CR is then quoted and cannot start a row of its own.
     csv = neutralised(frame).to_csv(index=False, lineterminator="\r\n")
     st.download_button(label, csv.encode("utf-8-sig"), file_name=file_name, mime="text/csv", key=key,
-                       on_click=audit, args=(user, action), kwargs={"rows": len(frame), "file": file_name, **detail})
+                       on_click=audit, args=(user, action), kwargs=detail)
     return True

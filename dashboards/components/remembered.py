@@ -13,6 +13,8 @@ from typing import Any
 
 import streamlit as st
 
+from dashboards.audit import declare_filter
+
 
 def _remember(name: str, widget_key: str) -> None:
     st.session_state[name] = st.session_state[widget_key]
@@ -20,7 +22,8 @@ def _remember(name: str, widget_key: str) -> None:
 
 def remembered(widget: Callable, label: str, options: Sequence, name: str, default: Any, suffix: str,
                **kwargs) -> Any:
-    """`widget` (st.selectbox, st.radio, a column's selectbox …) whose value is kept in st.session_state[name]."""
+    """`widget` (st.selectbox, st.radio, a column's selectbox …) whose value is kept in st.session_state[name];
+    a filter of the page, recorded in its page view as `name` (dashboards/audit.py)."""
     st.session_state.setdefault(name, default)
     if st.session_state[name] not in options:
         st.session_state[name] = default
@@ -32,4 +35,5 @@ def remembered(widget: Callable, label: str, options: Sequence, name: str, defau
         kwargs["format_func"] = labels.__getitem__
     widget(label, list(options), index=list(options).index(st.session_state[name]),
                                         key=widget_key, on_change=_remember, args=(name, widget_key), **kwargs)
+    declare_filter(name, st.session_state[name])
     return st.session_state[name]

@@ -17,7 +17,7 @@ from dashboards.queries import cockpit as queries
 
 KPIS_PER_ROW = 4
 
-snapshot = page_snapshot("app_title")
+snapshot = page_snapshot("cockpit", "app_title")
 
 name = name_column()
 scope = current_user().scope

@@ -23,7 +23,7 @@ def table(frame, columns: dict[str, str]) -> None:
                  width="stretch", column_config={t(key): FORMATS[c] for c, key in columns.items() if c in FORMATS})
 
 
-snapshot = page_snapshot("page_quality", as_of_caption=False)
+snapshot = page_snapshot("data_quality", "page_quality", as_of_caption=False)
 today = settings.today()
 st.caption(t("quality_today", today=today, date=snapshot.as_of, version=snapshot.version))
 

@@ -5,6 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from dashboards.audit import page_filter
 from dashboards.components.grid_map import PLOTLY_CONFIG
 from dashboards.components.page import chart_layout, page_snapshot
 from dashboards.components.remembered import remembered
@@ -12,7 +13,7 @@ from dashboards.components.text import md
 from dashboards.i18n import code_label, lang, t
 from dashboards.queries import foot_traffic
 
-snapshot = page_snapshot("page_foot_traffic")
+snapshot = page_snapshot("foot_traffic", "page_foot_traffic")
 zones = foot_traffic.zones(snapshot)
 if zones.empty:
     st.info(t("ft_no_data"))
@@ -77,8 +78,8 @@ if holidays.empty:
     st.info(t("ft_no_holidays"))
 else:
     keys = list(zip(holidays["holiday"], holidays["first_day"], strict=True))
-    choice = st.selectbox(t("ft_holiday"), keys, key=f"ft_holiday_{lang()}",
-                          format_func=lambda k: f"{code_label('holiday', k[0])} {pd.Timestamp(k[1]):%Y-%m-%d}")
+    choice = page_filter(st.selectbox, t("ft_holiday"), keys, key=f"ft_holiday_{lang()}", name="ft_holiday",
+                         format_func=lambda k: f"{code_label('holiday', k[0])} {pd.Timestamp(k[1]):%Y-%m-%d}")
     ranking = foot_traffic.heat_ranking(snapshot, *choice)
     district = f"district_name_{lang()}"
     bars = go.Figure(go.Bar(x=ranking[district], y=ranking["visitors_per_day"], name=t("ft_per_day"),

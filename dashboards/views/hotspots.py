@@ -16,7 +16,7 @@ from dashboards.queries import hotspots
 MODELS = ["model", "last_week", "mean_4w", "mean_12w", "kde"]
 METRICS = ["pai_10", "hit_rate_10", "pei_10", "pai_20", "hit_rate_20", "pei_20", "poisson_deviance"]
 
-snapshot = page_snapshot("hotspots_title", as_of_caption=False)
+snapshot = page_snapshot("hotspots", "hotspots_title", as_of_caption=False)
 name = name_column()
 scores = hotspots.scores(snapshot)
 if scores.empty:
@@ -74,7 +74,7 @@ export = actions[["rank", "grid_id", name, f"community_{name}", "tier", "expecte
     f"cause_{lang()}": t("col_cause"), "action_label": t("col_action"), "reasons": t("col_reasons")})
 st.dataframe(export, hide_index=True, width="stretch", key="actions")
 audited_download(t("hotspots_export"), export, f"hotspot_actions_{first['week_start'].date()}.csv",
-                 "export_hotspot_actions", key="export", grids=sorted(actions["grid_id"]))
+                 "export", key="export", table="hotspot_actions", grids=sorted(actions["grid_id"]))
 
 st.subheader(t("hotspots_backtest"))
 if not has_backtest:

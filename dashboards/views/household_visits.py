@@ -4,7 +4,7 @@ and phones, tier and care needs, most urgent first. Viewing and exporting the li
 import streamlit as st
 
 from dashboards.access import current_user
-from dashboards.audit import audit
+from dashboards.audit import audit, page_filter
 from dashboards.components.export import audited_download
 from dashboards.components.page import page_snapshot
 from dashboards.i18n import name_column, t
@@ -17,11 +17,8 @@ COLUMNS = {"grid": "grid", "building": "building", "unit": "unit", "room": "room
 NEEDS = {"focus_persons": "care_focus_persons", "elderly_alone": "care_elderly_alone", "disabled": "care_disabled",
          "low_income": "care_low_income", "minors_left_behind": "care_minors_left_behind"}
 
-snapshot = page_snapshot("page_visits", as_of_caption=False)
+snapshot = page_snapshot("household_visits", "page_visits", as_of_caption=False)
 user = current_user()
-if not user.can("view_households"):
-    st.warning(t("no_household_permission"))
-    st.stop()
 st.caption(t("visits_caption", date=snapshot.as_of))
 
 grids = visits.grids(snapshot)
@@ -31,10 +28,10 @@ if grids.empty:
 
 left, right = st.columns(2)
 grid_names = dict(zip(grids["grid_id"], grids[name_column()], strict=True))
-chosen_grids = left.multiselect(t("grid"), list(grid_names), default=list(grid_names),
-                                format_func=grid_names.get, key="visit_grids")
-chosen_tiers = right.multiselect(t("tier"), TIERS, default=list(TIERS), format_func=lambda x: t(f"tier_{x}"),
-                                 key="visit_tiers")
+chosen_grids = page_filter(left.multiselect, t("grid"), list(grid_names), default=list(grid_names),
+                           format_func=grid_names.get, key="visit_grids")
+chosen_tiers = page_filter(right.multiselect, t("tier"), TIERS, default=list(TIERS),
+                           format_func=lambda x: t(f"tier_{x}"), key="visit_tiers")
 shown = visits.households(snapshot, chosen_grids, chosen_tiers)
 shown = shown.assign(
     grid=shown[name_column("grid_name")], tier=shown["household_tier"].map(lambda x: t(f"tier_{x}")),
@@ -43,7 +40,7 @@ shown = shown.assign(
 
 viewed = (snapshot.version, user.user_id, tuple(sorted(chosen_grids)), tuple(sorted(chosen_tiers)))
 if st.session_state.get("visit_list_logged") != viewed:
-    audit(user, "view_household_list", snapshot=snapshot.version, grids=sorted(chosen_grids),
+    audit(user, "household_list", snapshot=snapshot.version, grids=sorted(chosen_grids),
           tiers=sorted(chosen_tiers), rows=len(shown))
     st.session_state["visit_list_logged"] = viewed
 
@@ -57,6 +54,6 @@ table = shown[list(COLUMNS)].rename(columns={c: t(f"visit_{key}") if key not in 
                                              for c, key in COLUMNS.items()})
 st.dataframe(table, hide_index=True, width="stretch", key="visit_table")
 
-audited_download(t("export_csv"), table, f"visits_{snapshot.as_of}.csv", "export_household_list", key="export_visits",
-                 permission="export_households", snapshot=snapshot.version, grids=sorted(chosen_grids),
-                 tiers=sorted(chosen_tiers))
+audited_download(t("export_csv"), table, f"visits_{snapshot.as_of}.csv", "export", key="export_visits",
+                 permission="export_households", table="household_visits", snapshot=snapshot.version,
+                 grids=sorted(chosen_grids), tiers=sorted(chosen_tiers))

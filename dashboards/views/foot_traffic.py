@@ -78,8 +78,10 @@ if holidays.empty:
     st.info(t("ft_no_holidays"))
 else:
     keys = list(zip(holidays["holiday"], holidays["first_day"], strict=True))
+    # labels fixed in this run's language (Streamlit may format the value again outside the run)
+    labels = {k: f"{code_label('holiday', k[0])} {pd.Timestamp(k[1]):%Y-%m-%d}" for k in keys}
     choice = page_filter(st.selectbox, t("ft_holiday"), keys, key=f"ft_holiday_{lang()}", name="ft_holiday",
-                         format_func=lambda k: f"{code_label('holiday', k[0])} {pd.Timestamp(k[1]):%Y-%m-%d}")
+                         format_func=labels.__getitem__)
     ranking = foot_traffic.heat_ranking(snapshot, *choice)
     district = f"district_name_{lang()}"
     bars = go.Figure(go.Bar(x=ranking[district], y=ranking["visitors_per_day"], name=t("ft_per_day"),

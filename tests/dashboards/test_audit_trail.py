@@ -379,5 +379,5 @@ def test_other_roles_are_refused(log, tmp_path, monkeypatch):
     with pytest.raises(ValueError, match="Could not find a navigation page"):   # not in a leader's menu
         switch_page(open_app(monkeypatch, tmp_path, user="leader"), "audit_log")
     page = open_app(monkeypatch, tmp_path, script=REPO / "dashboards" / "views" / "audit_log.py", user="leader")
-    assert [w.value for w in page.warning] == ["只有管理员可以查看审计日志。"] and not page.dataframe
+    assert [w.value for w in page.warning] == ["你的角色不能使用此页面。"] and not page.dataframe
     assert not page.get("download_button")

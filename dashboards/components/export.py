@@ -34,8 +34,10 @@ def audited_download(label: str, frame: pd.DataFrame, file_name: str, action: st
         return False
     detail = {"rows": len(frame), "file": file_name, **detail}
     check_entry(action, detail)
-    # CRLF rows (RFC 4180): a cell holding a bare CR is then quoted and cannot start a row of its own.
-    csv = neutralised(frame).to_csv(index=False, lineterminator="\r\n")
-    st.download_button(label, csv.encode("utf-8-sig"), file_name=file_name, mime="text/csv", key=key,
+    def csv() -> bytes:   # built when the user clicks, not on every run of the page
+        # CRLF rows (RFC 4180): a cell holding a bare CR is then quoted and cannot start a row of its own.
+        return neutralised(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+    st.download_button(label, csv, file_name=file_name, mime="text/csv", key=key,
                        on_click=audit, args=(user, action), kwargs=detail)
     return True

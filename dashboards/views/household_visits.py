@@ -33,10 +33,12 @@ chosen_grids = page_filter(left.multiselect, t("grid"), list(grid_names), defaul
 chosen_tiers = page_filter(right.multiselect, t("tier"), TIERS, default=list(TIERS),
                            format_func=lambda x: t(f"tier_{x}"), key="visit_tiers")
 shown = visits.households(snapshot, chosen_grids, chosen_tiers)
-shown = shown.assign(
-    grid=shown[name_column("grid_name")], tier=shown["household_tier"].map(lambda x: t(f"tier_{x}")),
-    needs=shown.apply(lambda h: "、".join(t(label) for column, label in NEEDS.items() if h[column] > 0), axis=1)
-    if len(shown) else "")
+flags = shown[list(NEEDS)].gt(0).to_numpy()
+needs = {combo: "、".join(t(label) for label, on in zip(NEEDS.values(), combo, strict=True) if on)
+         for combo in set(map(tuple, flags))}   # at most 2⁵ combinations, translated once each
+shown = shown.assign(grid=shown[name_column("grid_name")],
+                     tier=shown["household_tier"].map({tier: t(f"tier_{tier}") for tier in TIERS}),
+                     needs=[needs[tuple(row)] for row in flags])
 
 viewed = (snapshot.version, user.user_id, tuple(sorted(chosen_grids)), tuple(sorted(chosen_tiers)))
 if st.session_state.get("visit_list_logged") != viewed:

@@ -30,4 +30,5 @@ def test_the_benchmark_writes_each_pages_render_times(world, tmp_path):
     for name, timing in written["pages"].items():
         assert timing["n"] == 2, name
         assert 0 < timing["p50_s"] <= timing["p95_s"], (name, timing)
+        assert 0 < timing["switch_p50_s"] <= timing["switch_p95_s"], (name, timing)
     assert written["machine"]["cpus"] >= 1

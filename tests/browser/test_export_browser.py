@@ -4,15 +4,19 @@ as text: no link, no image, no request to their host."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from urllib.parse import urlparse
 
 import duckdb
+import pandas as pd
 import pytest
 
 from tests.browser.conftest import LOCAL_HOSTS, screenshot, serve
-from tests.dashboards.test_export import IMAGE, LINK, hostile_world
+from tests.dashboards.test_export import CHART_LINK, IMAGE, LINK, hostile_world
 
 pytestmark = pytest.mark.slow   # a streamlit server and headless Chromium on the session world
+GRIDS, HOSTILE_DIR = [], []   # the served world's grid count and data folder, set by the server fixture
 
 
 @pytest.fixture(scope="module")
@@ -20,6 +24,8 @@ def server(world, tmp_path_factory):
     """The dashboard on the world's snapshot with hostile source and user names (overrides conftest's)."""
     with duckdb.connect(str(world.data_dir / "warehouse.duckdb"), read_only=True) as marts:
         data_dir = hostile_world(world, marts, tmp_path_factory.mktemp("hostile"))
+        GRIDS[:] = [marts.execute("select count(*) from marts.mart_population_by_grid").fetchone()[0]]
+    HOSTILE_DIR[:] = [data_dir]
     with serve(data_dir, single_user="leader") as url:   # the hostile user has no password
         yield url
 
@@ -52,6 +58,16 @@ def test_tables_offer_only_the_audited_export_and_data_names_stay_text(world, se
     assert not [label for label in labels if "Download" in label or "CSV" in label], \
         f"the table's own toolbar offers a download that bypasses the audit: {labels}"
     screenshot(page, world.data_dir / "screenshots" / "population_table_toolbar.png")
+
+    # the audited export really downloads the table (built on the click) and the click is audited
+    with page.expect_download() as download:
+        page.get_by_test_id("stDownloadButton").get_by_role("button").click()
+    exported = pd.read_csv(download.value.path(), encoding="utf-8-sig")
+    assert len(exported) == GRIDS[0] and CHART_LINK in set(exported["name_zh"])
+    log = Path(HOSTILE_DIR[0]) / "audit" / "audit.jsonl"
+    page.wait_for_function("true", timeout=1000)
+    last = json.loads(log.read_text(encoding="utf-8").splitlines()[-1])
+    assert (last["action"], last["table"], last["rows"]) == ("export", "population_by_grid", len(exported))
 
     # a grid named like an HTML link is drawn as that text on the chart's axis, not as a link
     page.wait_for_function("[...document.querySelectorAll('.xtick text')].some(t => t.textContent.includes("

@@ -90,13 +90,14 @@ def doctored(world, tmp_path, **tables: pd.DataFrame):
 
 
 def drawn_downloads(monkeypatch) -> dict:
-    """Every st.download_button drawn from now on: its key → its arguments (AppTest cannot click one)."""
+    """Every st.download_button drawn from now on: its key → its arguments, `data` as the bytes a click
+    would download (AppTest cannot click one)."""
     import streamlit as st
 
     drawn, original = {}, st.download_button
 
     def capture(label, data, **kwargs):
-        drawn[kwargs.get("key")] = {"data": data, **kwargs}
+        drawn[kwargs.get("key")] = {"data": data() if callable(data) else data, **kwargs}
         return original(label, data, **kwargs)
 
     monkeypatch.setattr(st, "download_button", capture)

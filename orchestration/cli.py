@@ -207,13 +207,15 @@ def cmd_import(args) -> None:
     paths = Paths.from_env()
     try:
         if args.format == "open311":
-            result = import_frame(open311.read(args.file), open311.mapping(args.mapping), paths.landing)
+            frame, mapping = open311.read(args.file), open311.mapping(args.mapping)
         else:
-            result = import_frame(read_csv(args.file), Mapping.load(args.mapping), paths.landing)
-    except (MappingError, OSError) as exc:
-        raise SystemExit(f"[import] {exc}") from exc
+            frame, mapping = read_csv(args.file), Mapping.load(args.mapping)
+        result = import_frame(frame, mapping, paths.landing, source=args.file, imports=paths.imports)
+    except (MappingError, OSError) as exc:   # nothing of a failed import is left in the landing zone
+        raise SystemExit(f"[import] {args.file}: nothing imported — {exc}") from exc
     print(f"[import] {args.file}: {result.summary()}", flush=True)
-    print(f"[import] landing files under {paths.landing}", flush=True)
+    print(f"[import] landing files under {paths.landing}; manifest {paths.imports / (result.import_id + '.json')}",
+          flush=True)
     if args.materialize:
         # Imported days may predate the default first partition: run with a partition calendar that starts there.
         env = {**os.environ, "GRIDSIGHT_DATA_DIR": str(paths.root),

@@ -50,7 +50,7 @@ def cmd_simulate(args) -> None:
 
 def cmd_materialize(args) -> None:
     from orchestration.dbt_project import prepare_manifest
-    from orchestration.runner import materialize_range
+    from orchestration.runner import blocked_by, materialize_range
 
     prepare_manifest()
     start, end = _default_range(args)
@@ -58,6 +58,9 @@ def cmd_materialize(args) -> None:
     result = materialize_range(start, end, progress=lambda m: print(f"[materialize] {m}", flush=True),
                                raise_on_error=False)
     if not result.success:
+        blocked = blocked_by(result)
+        if blocked:   # one line per check that stopped the run; the dashboards keep the previous snapshot
+            raise SystemExit("\n".join(f"[materialize] stopped: {line}" for line in blocked))
         raise SystemExit("[materialize] failed — see the step errors above")
     print(f"[materialize] done in {time.monotonic() - began:.0f}s", flush=True)
 
@@ -221,8 +224,12 @@ def cmd_import(args) -> None:
         env = {**os.environ, "GRIDSIGHT_DATA_DIR": str(paths.root),
                "GRIDSIGHT_PARTITIONS_START": min(result.first_day, os.environ.get("GRIDSIGHT_PARTITIONS_START",
                                                                                    result.first_day))}
-        subprocess.run([sys.executable, "-m", "orchestration.cli", "materialize", "--start", result.first_day,
-                        "--end", result.last_day], env=env, check=True)
+        done = subprocess.run([sys.executable, "-m", "orchestration.cli", "materialize", "--start",
+                               result.first_day, "--end", result.last_day], env=env)
+        if done.returncode:   # materialize said why on its last lines; the landing files stay for a rerun
+            raise SystemExit(f"[import] imported, not published: fix what [materialize] names above and rerun "
+                             f"GRIDSIGHT_PARTITIONS_START={result.first_day} gridsight materialize --start "
+                             f"{result.first_day} --end {result.last_day}")
     else:
         print(f"[import] next: GRIDSIGHT_PARTITIONS_START={result.first_day} gridsight materialize "
               f"--start {result.first_day} --end {result.last_day}", flush=True)

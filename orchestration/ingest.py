@@ -43,6 +43,7 @@ class TableLoad:
     rows_loaded: int
     rows_quarantined: int
     per_file_reconciled: bool = True
+    reasons: tuple[tuple[str, int], ...] = ()   # ("rule:column", rows quarantined), most rows first
 
     @property
     def reconciled(self) -> bool:
@@ -144,6 +145,14 @@ def _record_landing(con: duckdb.DuckDBPyConnection, landing: Path, source: str) 
                 "select *, current_localtimestamp() as scanned_at from files")
 
 
+def _reasons(checked) -> tuple[tuple[str, int], ...]:
+    """Quarantined rows per rule and column, most first (ties by name)."""
+    if checked is None or not len(checked.quarantined):
+        return ()
+    counts = (checked.quarantined["rule"] + ":" + checked.quarantined["column_name"].fillna("")).value_counts()
+    return tuple(sorted(((str(k), int(v)) for k, v in counts.items()), key=lambda kv: (-kv[1], kv[0])))
+
+
 def ingest_source(warehouse: Warehouse, landing: Path, source: str, start: dt.date, end: dt.date, key: bytes
                   ) -> list[TableLoad]:
     """Load every landing file of `source` dated start..end (inclusive) into the warehouse.
@@ -173,7 +182,8 @@ def ingest_source(warehouse: Warehouse, landing: Path, source: str, start: dt.da
             results.append(TableLoad(
                 contract.table, len(log), sum(r["rows_in"] for r in log), sum(r["rows_loaded"] for r in log),
                 sum(r["rows_quarantined"] for r in log),
-                all(r["rows_in"] == r["rows_loaded"] + r["rows_quarantined"] for r in log)))
+                all(r["rows_in"] == r["rows_loaded"] + r["rows_quarantined"] for r in log),
+                _reasons(checked)))
         _record_landing(con, landing, source)
         con.execute("commit")
     return results

@@ -129,3 +129,21 @@ def test_cases_closed_before_they_were_reported_are_quarantined_with_a_reason(tm
             "select sum(rows_in), sum(rows_loaded), sum(rows_quarantined) from meta.ingest_log "
             "where table_name = 'incident_cases'").fetchone()
         assert rows_in == 400 == loaded_n + quarantined_n
+
+
+def test_two_exports_that_share_days_both_stay_and_each_can_be_replaced(tmp_path, data_dir):
+    rows = read_csv(LA311).head(400)
+    morning, evening = tmp_path / "exports" / "morning.csv", tmp_path / "exports" / "evening.csv"
+    morning.parent.mkdir()
+    rows.iloc[:200].to_csv(morning, index=False)       # both exports hold cases of 1 January
+    rows.iloc[200:].to_csv(evening, index=False)
+    _import(data_dir, morning)
+    _import(data_dir, evening)
+    cases = _cases(data_dir)
+    assert len(cases) == 400 and cases["case_id"].is_unique            # the second did not overwrite the first
+    rows.iloc[:190].to_csv(morning, index=False)       # a corrected morning export, ten cases fewer
+    _import(data_dir, morning)
+    cases = _cases(data_dir)
+    assert set(cases["case_id"]) == set(rows["srnumber"].iloc[:190]) | set(rows["srnumber"].iloc[200:])
+    events = pd.concat(read_csv(p) for p in (data_dir / "landing" / "incidents").glob("*/events.csv"))
+    assert set(events["case_id"]) == set(cases["case_id"])

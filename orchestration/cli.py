@@ -219,20 +219,20 @@ def cmd_import(args) -> None:
     print(f"[import] {args.file}: {result.summary()}", flush=True)
     print(f"[import] landing files under {paths.landing}; manifest {paths.imports / (result.import_id + '.json')}",
           flush=True)
+    # The imported days, and those of an import it replaced: their earlier rows leave the warehouse too.
+    first, last = result.span
     if args.materialize:
         # Imported days may predate the default first partition: run with a partition calendar that starts there.
         env = {**os.environ, "GRIDSIGHT_DATA_DIR": str(paths.root),
-               "GRIDSIGHT_PARTITIONS_START": min(result.first_day, os.environ.get("GRIDSIGHT_PARTITIONS_START",
-                                                                                   result.first_day))}
-        done = subprocess.run([sys.executable, "-m", "orchestration.cli", "materialize", "--start",
-                               result.first_day, "--end", result.last_day], env=env)
+               "GRIDSIGHT_PARTITIONS_START": min(first, os.environ.get("GRIDSIGHT_PARTITIONS_START", first))}
+        done = subprocess.run([sys.executable, "-m", "orchestration.cli", "materialize", "--start", first,
+                               "--end", last], env=env)
         if done.returncode:   # materialize said why on its last lines; the landing files stay for a rerun
             raise SystemExit(f"[import] imported, not published: fix what [materialize] names above and rerun "
-                             f"GRIDSIGHT_PARTITIONS_START={result.first_day} gridsight materialize --start "
-                             f"{result.first_day} --end {result.last_day}")
+                             f"GRIDSIGHT_PARTITIONS_START={first} gridsight materialize --start {first} --end {last}")
     else:
-        print(f"[import] next: GRIDSIGHT_PARTITIONS_START={result.first_day} gridsight materialize "
-              f"--start {result.first_day} --end {result.last_day}", flush=True)
+        print(f"[import] next: GRIDSIGHT_PARTITIONS_START={first} gridsight materialize "
+              f"--start {first} --end {last}", flush=True)
 
 
 def cmd_hotspot_backtest(args) -> None:

@@ -43,6 +43,8 @@ class ImportResult:
     unmapped_text: str = field(default="", compare=False)
     import_id: str = field(default="", compare=False)
     replaces: tuple[str, ...] = field(default=(), compare=False)
+    # the days to ingest again: this import's and those of the imports it replaced (their rows must go)
+    span: tuple[str, str] = field(default=("", ""), compare=False)
 
     def summary(self) -> str:
         text = (f"import {self.import_id}: {self.rows_read:,} rows read → {self.cases_written:,} cases and "
@@ -160,12 +162,13 @@ def import_frame(frame: pd.DataFrame, mapping: Mapping, landing: Path, source: P
             for day, rows in part.groupby("dt", sort=True):
                 write(f"incidents/dt={day:%Y-%m-%d}/{name}",
                       lambda p, rows=rows: rows.drop(columns="dt").to_csv(p, index=False), len(rows))
-        first, last = min(cases["dt"]), max(max(cases["dt"]), max(events["dt"]))
+        # events may come before their case's day (a close time before the report): the range covers them
+        first, last = min(min(cases["dt"]), min(events["dt"])), max(max(cases["dt"]), max(events["dt"]))
         grids = 0
         if grid is not None:
-            collection = grid.collection(first)
+            collection = grid.collection(min(cases["dt"]))
             grids = len(collection["features"])
-            write(f"grids/dt={first:%Y-%m-%d}/grids.geojson",
+            write(f"grids/dt={min(cases['dt']):%Y-%m-%d}/grids.geojson",
                   lambda p: p.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8"), grids)
         active = [m for m in _read_manifests(imports) if not m.get("replaced_by")]
         replaced = [m for m in active if (source_path and m["source"].get("path") == source_path)
@@ -199,9 +202,10 @@ def import_frame(frame: pd.DataFrame, mapping: Mapping, landing: Path, source: P
         old["replaced_by"] = import_id
         _write_json(imports / f"{old['import_id']}.json", old)
         shutil.rmtree(imports / old["import_id"], ignore_errors=True)
+    days = [str(first), str(last)] + [d for m in replaced for d in m.get("days", [])]
     return ImportResult(len(frame), len(cases), len(events), grids, str(first), str(last), len(written),
                         unmapped, unmapped_summary(mapping, unmapped), import_id,
-                        tuple(m["import_id"] for m in replaced))
+                        tuple(m["import_id"] for m in replaced), (min(days), max(days)))
 
 
 def read_csv(path: Path) -> pd.DataFrame:

@@ -46,13 +46,20 @@ def _cases(data_dir) -> pd.DataFrame:
     return pd.concat(read_csv(p) for p in sorted((data_dir / "landing" / "incidents").glob("*/cases.csv")))
 
 
-def test_reimporting_a_file_with_a_corrected_mapping_replaces_the_first_import(tmp_path, data_dir, export):
+def test_reimporting_a_file_with_a_corrected_mapping_replaces_the_first_import(tmp_path, data_dir, export,
+                                                                              capsys):
     wrong = tmp_path / "wrong.yaml"     # the analyst first mapped the report time to the update column
-    wrong.write_text(LA_YAML.replace("reported_at: createddate", "reported_at: updateddate"), encoding="utf-8")
+    wrong.write_text(LA_YAML.replace("reported_at: createddate", "reported_at: updateddate")
+                     .replace("closed_at: closeddate", "closed_at: servicedate"), encoding="utf-8")
     _import(data_dir, export, wrong)
     first_days = {f.split("/")[1] for f in _landing_files(data_dir) if f.endswith("cases.csv")}
     assert len(first_days) > 1
+    wrong_days = sorted(f.split("/")[1].removeprefix("dt=") for f in _landing_files(data_dir))
+    assert wrong_days[0] < "2020-01-01"        # service dates before the report: close events of December
+    capsys.readouterr()
     _import(data_dir, export)
+    # the days to materialize again reach over the first import's days, so its rows leave the warehouse too
+    assert f"--start {wrong_days[0]} --end {max(wrong_days[-1], '2020-06-25')}" in capsys.readouterr().out
     cases = _cases(data_dir)
     assert len(cases) == 400 and cases["case_id"].is_unique          # no stale copies of the first import
     assert {f.split("/")[1] for f in _landing_files(data_dir) if f.endswith("cases.csv")} == {"dt=2020-01-01"}
@@ -108,11 +115,12 @@ def test_cases_closed_before_they_were_reported_are_quarantined_with_a_reason(tm
     backwards = frame.index[frame["status"] == "Closed"][:3]
     frame.loc[backwards, ["updateddate", "closeddate"]] = "12/31/19 9:00"     # closed the day before it was made
     landing = tmp_path / "landing"
-    import_frame(frame, Mapping.load("la311"), landing)
+    result = import_frame(frame, Mapping.load("la311"), landing)
+    assert result.first_day == "2019-12-31"       # the days `import --materialize` runs include the close events
     warehouse = Warehouse(path=str(tmp_path / "w.duckdb"))
     for source in ("grids", "incidents"):
-        ingest_source(warehouse, landing, source, pd.Timestamp("2019-12-31").date(),
-                      pd.Timestamp("2020-01-31").date(), b"k" * 32)
+        ingest_source(warehouse, landing, source, pd.Timestamp(result.first_day).date(),
+                      pd.Timestamp(result.last_day).date(), b"k" * 32)
     ids = set(frame.loc[backwards, "srnumber"])
     with duckdb.connect(str(warehouse.file), read_only=True) as con:
         quarantined = con.execute("select json_extract_string(original, '$.case_id'), rule, column_name "

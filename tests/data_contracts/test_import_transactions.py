@@ -137,6 +137,10 @@ def test_cases_closed_before_they_were_reported_are_quarantined_with_a_reason(tm
             "select sum(rows_in), sum(rows_loaded), sum(rows_quarantined) from meta.ingest_log "
             "where table_name = 'incident_cases'").fetchone()
         assert rows_in == 400 == loaded_n + quarantined_n
+    from dashboards.i18n import LABELS
+
+    # the data-quality page names the rule in both languages
+    assert set(LABELS["rule_impossible_order"]) == {"zh", "en"}
 
 
 def test_two_exports_that_share_days_both_stay_and_each_can_be_replaced(tmp_path, data_dir):

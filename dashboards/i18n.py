@@ -450,6 +450,7 @@ LABELS: dict[str, dict[str, str]] = {
     "feat_season_sin": {"zh": "季节", "en": "Season"},
     "feat_season_cos": {"zh": "季节", "en": "Season"},
     "feat_days_to_spring_festival": {"zh": "距春节天数", "en": "Days to the Spring Festival"},
+    "rule_impossible_order": {"zh": "处理时间早于上报时间", "en": "Workflow event before the report"},
 }
 
 

@@ -39,6 +39,12 @@ class Column:
     birth_date: bool = False     # a birth date: not after the landing day, not over MAX_AGE_YEARS, as in the ID
     reference: str | None = None  # the value must be a known id of this reference ("grid": the grids source)
     free_text: bool = False      # typed freely: phone and ID numbers in it are masked at ingest
+    # The case's start (cases' reported_at): no event of the case (same case_id, in the ingested days) may be
+    # earlier; ingest passes each case's earliest event time as the `case_events` reference.
+    case_start: bool = False
+    # An event time (events' at): no event of a case may be earlier than the case's event of this type
+    # (its `reported` event); every event of such a case is quarantined.
+    case_start_event: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,12 @@ def seed_codes(seed: str, column: str) -> tuple[str, ...]:
     with open(SEEDS / f"{seed}.csv", encoding="utf-8") as f:
         return tuple(dict.fromkeys(row[column] for row in csv.DictReader(f)))
 
+
+def seed_rows(seed: str) -> list[dict[str, str]]:
+    """The rows of a dbt seed (e.g. the category pairs a mapping may name)."""
+    with open(SEEDS / f"{seed}.csv", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
 COUNT = dict(min_value=0)
 ID_NUMBER = r"^[1-9]\d{5}(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\d{3}[\dXx]$"
 MOBILE = r"^1[3-9]\d{9}$"
@@ -117,7 +129,8 @@ CONTRACTS: tuple[FileContract, ...] = (
         Column("change_type", allowed=("snapshot", "register", "update", "deregister")),
         Column("changed_at", "date")), unique_per_file=("id_number", "change_type")),
     FileContract("incidents", "cases.csv", "incident_cases", _cols(
-        "case_id", Column("reported_at", "timestamp"), Column("channel", allowed=seed_codes("channels", "channel")),
+        "case_id", Column("reported_at", "timestamp", case_start=True),
+        Column("channel", allowed=seed_codes("channels", "channel")),
         Column("category_l1", allowed=seed_codes("categories", "category_l1")),
         Column("category_l2", allowed=seed_codes("categories", "category_l2")), "grid_id",
         Column("lat", "double", required=False, **ANY_LAT), Column("lon", "double", required=False, **ANY_LON),
@@ -129,7 +142,7 @@ CONTRACTS: tuple[FileContract, ...] = (
         "case_id", Column("seq", "integer", min_value=1),
         Column("event_type", allowed=("reported", "accepted", "dispatched", "escalated", "resolved", "verified",
                                       "closed", "reopened", "rated")),
-        Column("at", "timestamp"), Column("level", allowed=LEVELS),
+        Column("at", "timestamp", case_start_event="reported"), Column("level", allowed=LEVELS),
         "actor", Column("satisfaction", "integer", required=False, min_value=1, max_value=5),
         Column("mediation_outcome", required=False, allowed=("success", "failed")))),
     FileContract("devices", "registry.csv", "device_registry", _cols(

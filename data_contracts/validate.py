@@ -118,7 +118,8 @@ def _id_checksum_ok(value) -> bool:
 
 def _record_rules(frame: pd.DataFrame, typed: pd.DataFrame, contract: FileContract,
                   references: dict[str, set[str]] | None) -> list[pd.DataFrame]:
-    """Rules across fields and files: ID checksum, impossible birth dates, unknown references."""
+    """Rules across fields and files: ID checksum, impossible birth dates, unknown references, and workflows
+    that run backwards in time (a case with an event before it was reported: the case and all its events)."""
     out = []
     for order, c in enumerate(contract.columns):
         present = typed[c.name].notna()
@@ -133,6 +134,14 @@ def _record_rules(frame: pd.DataFrame, typed: pd.DataFrame, contract: FileContra
             stated = birth.map(lambda b: b.strftime("%Y%m%d") if pd.notna(b) else None)
             mismatch = (id_birth.notna() & (id_birth != stated)) if id_birth is not None else False
             bad, rule = present & ((birth > day) | (birth < too_old) | mismatch), "impossible_date"
+        elif c.case_start and references is not None and "case_events" in references:
+            earliest = frame["case_id"].map(references["case_events"])
+            bad, rule = present & earliest.notna() & (pd.to_datetime(earliest) < typed[c.name]), "impossible_order"
+        elif c.case_start_event and "case_id" in frame and "event_type" in frame:
+            start = typed[c.name].where(frame["event_type"] == c.case_start_event).groupby(frame["case_id"]).min()
+            before = typed[c.name] < frame["case_id"].map(start)
+            backwards = set(frame.loc[before.fillna(False).astype(bool), "case_id"])
+            bad, rule = frame["case_id"].isin(backwards), "impossible_order"
         elif c.reference and references is not None:
             bad, rule = present & ~typed[c.name].isin(references.get(c.reference, set())), f"unknown_{c.reference}"
         if bad is not None:

@@ -2,13 +2,15 @@
 zone and "today", the first day of the daily partitions, and the thresholds the pipeline acts on.
 
 Everything lives under GRIDSIGHT_DATA_DIR (default: ./data in the repository):
-landing/ (source files), warehouse.duckdb, serving/ (published snapshots), truth/ (demo world only),
-models/ (trained models), secrets/ (pseudonymization and session-signing keys), logs/ (one file per
-materialization run), audit/ (the dashboards' append-only audit log), users.json (dashboard users), dagster_home/.
+landing/ (source files), imports/ (one manifest per import), warehouse.duckdb, serving/ (published
+snapshots), truth/ (demo world only), models/ (trained models), secrets/ (pseudonymization and
+session-signing keys), logs/ (one file per materialization run), audit/ (the dashboards' append-only audit
+log), users.json (dashboard users), dagster_home/.
 
 Environment variables (read when asked, so tests and the CLI can set them):
 GRIDSIGHT_DATA_DIR, GRIDSIGHT_TIMEZONE, GRIDSIGHT_PARTITIONS_START, GRIDSIGHT_TODAY (pins "today"),
-GRIDSIGHT_AUDIT_MAX_BYTES (when the audit log starts a new file).
+GRIDSIGHT_AUDIT_MAX_BYTES (when the audit log starts a new file), GRIDSIGHT_MAX_QUARANTINE_SHARE (the ingest
+gate, per source).
 Thresholds that SQL applies (SLA alert tiers, scorecard colours, staleness) live in dbt: see docs/rules.md.
 """
 
@@ -28,8 +30,12 @@ DATA_DIR_ENV = "GRIDSIGHT_DATA_DIR"
 TIMEZONE = os.environ.get("GRIDSIGHT_TIMEZONE", "Asia/Shanghai")
 # First day a daily partition exists for; the demo world's two years of history start after it.
 PARTITIONS_START = os.environ.get("GRIDSIGHT_PARTITIONS_START", "2024-01-01")
-# A run whose ingest quarantines more than this share of a source's rows is blocked (asset check).
+# A run whose ingest quarantines more than this share of a source's rows is blocked (asset check
+# quarantine_share); per source in QUARANTINE_SHARE_BY_SOURCE, or GRIDSIGHT_MAX_QUARANTINE_SHARE ("0.1" for
+# every source, "incidents=0.2,population=0.01" per source) — see max_quarantine_share.
 MAX_QUARANTINE_SHARE = 0.05
+QUARANTINE_SHARE_BY_SOURCE: dict[str, float] = {}
+QUARANTINE_SHARE_ENV = "GRIDSIGHT_MAX_QUARANTINE_SHARE"
 # Dashboard sign-in: a session cookie lasts this many hours; this many failed sign-ins of one user within
 # the lock period lock that user until the lock period has passed since the last failure.
 SESSION_HOURS = float(os.environ.get("GRIDSIGHT_SESSION_HOURS", "12"))
@@ -65,6 +71,32 @@ def audit_max_bytes() -> int:
     return int(value)
 
 
+def max_quarantine_share(source: str) -> float:
+    """The share of a source's rows a run may quarantine before its ingest check blocks it:
+    GRIDSIGHT_MAX_QUARANTINE_SHARE (one share, or source=share pairs), else QUARANTINE_SHARE_BY_SOURCE,
+    else MAX_QUARANTINE_SHARE."""
+    from data_contracts.specs import SOURCES
+
+    shares = dict(QUARANTINE_SHARE_BY_SOURCE)
+    value = os.environ.get(QUARANTINE_SHARE_ENV, "").strip()
+    how = (f"{QUARANTINE_SHARE_ENV}={value!r}: give a share between 0 and 1 for every source (e.g. 0.1) or "
+           f"per source (e.g. incidents=0.2,population=0.01; sources: {', '.join(SOURCES)})")
+    if value:
+        pairs = [p.strip() for p in value.split(",") if p.strip()]
+        if len(pairs) == 1 and "=" not in pairs[0]:
+            pairs = [f"{name}={pairs[0]}" for name in SOURCES]
+        for pair in pairs:
+            name, _, share = pair.partition("=")
+            try:
+                number = float(share)
+            except ValueError:
+                raise ValueError(how) from None
+            if name.strip() not in SOURCES or not 0 <= number <= 1:
+                raise ValueError(how)
+            shares[name.strip()] = number
+    return shares.get(source, MAX_QUARANTINE_SHARE)
+
+
 def today() -> dt.date:
     """GRIDSIGHT_TODAY (YYYY-MM-DD) when set (tests pin it), else today's date in the district's time zone."""
     pinned = os.environ.get("GRIDSIGHT_TODAY")
@@ -86,6 +118,11 @@ class Paths:
     @property
     def warehouse(self) -> Path:
         return self.root / "warehouse.duckdb"
+
+    @property
+    def imports(self) -> Path:
+        """One manifest per import (imports/<id>.json) and the rows it wrote (imports/<id>/)."""
+        return self.root / "imports"
 
     @property
     def serving(self) -> Path:

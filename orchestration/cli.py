@@ -50,7 +50,7 @@ def cmd_simulate(args) -> None:
 
 def cmd_materialize(args) -> None:
     from orchestration.dbt_project import prepare_manifest
-    from orchestration.runner import materialize_range
+    from orchestration.runner import blocked_by, materialize_range
 
     prepare_manifest()
     start, end = _default_range(args)
@@ -58,6 +58,9 @@ def cmd_materialize(args) -> None:
     result = materialize_range(start, end, progress=lambda m: print(f"[materialize] {m}", flush=True),
                                raise_on_error=False)
     if not result.success:
+        blocked = blocked_by(result)
+        if blocked:   # one line per check that stopped the run; the dashboards keep the previous snapshot
+            raise SystemExit("\n".join(f"[materialize] stopped: {line}" for line in blocked))
         raise SystemExit("[materialize] failed — see the step errors above")
     print(f"[materialize] done in {time.monotonic() - began:.0f}s", flush=True)
 
@@ -207,23 +210,29 @@ def cmd_import(args) -> None:
     paths = Paths.from_env()
     try:
         if args.format == "open311":
-            result = import_frame(open311.read(args.file), open311.mapping(args.mapping), paths.landing)
+            frame, mapping = open311.read(args.file), open311.mapping(args.mapping)
         else:
-            result = import_frame(read_csv(args.file), Mapping.load(args.mapping), paths.landing)
-    except (MappingError, OSError) as exc:
-        raise SystemExit(f"[import] {exc}") from exc
+            frame, mapping = read_csv(args.file), Mapping.load(args.mapping)
+        result = import_frame(frame, mapping, paths.landing, source=args.file, imports=paths.imports)
+    except (MappingError, OSError) as exc:   # nothing of a failed import is left in the landing zone
+        raise SystemExit(f"[import] {args.file}: nothing imported — {exc}") from exc
     print(f"[import] {args.file}: {result.summary()}", flush=True)
-    print(f"[import] landing files under {paths.landing}", flush=True)
+    print(f"[import] landing files under {paths.landing}; manifest {paths.imports / (result.import_id + '.json')}",
+          flush=True)
+    # The imported days, and those of an import it replaced: their earlier rows leave the warehouse too.
+    first, last = result.span
     if args.materialize:
         # Imported days may predate the default first partition: run with a partition calendar that starts there.
         env = {**os.environ, "GRIDSIGHT_DATA_DIR": str(paths.root),
-               "GRIDSIGHT_PARTITIONS_START": min(result.first_day, os.environ.get("GRIDSIGHT_PARTITIONS_START",
-                                                                                   result.first_day))}
-        subprocess.run([sys.executable, "-m", "orchestration.cli", "materialize", "--start", result.first_day,
-                        "--end", result.last_day], env=env, check=True)
+               "GRIDSIGHT_PARTITIONS_START": min(first, os.environ.get("GRIDSIGHT_PARTITIONS_START", first))}
+        done = subprocess.run([sys.executable, "-m", "orchestration.cli", "materialize", "--start", first,
+                               "--end", last], env=env)
+        if done.returncode:   # materialize said why on its last lines; the landing files stay for a rerun
+            raise SystemExit(f"[import] imported, not published: fix what [materialize] names above and rerun "
+                             f"GRIDSIGHT_PARTITIONS_START={first} gridsight materialize --start {first} --end {last}")
     else:
-        print(f"[import] next: GRIDSIGHT_PARTITIONS_START={result.first_day} gridsight materialize "
-              f"--start {result.first_day} --end {result.last_day}", flush=True)
+        print(f"[import] next: GRIDSIGHT_PARTITIONS_START={first} gridsight materialize "
+              f"--start {first} --end {last}", flush=True)
 
 
 def cmd_hotspot_backtest(args) -> None:

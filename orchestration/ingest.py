@@ -43,6 +43,7 @@ class TableLoad:
     rows_loaded: int
     rows_quarantined: int
     per_file_reconciled: bool = True
+    reasons: tuple[tuple[str, int], ...] = ()   # ("rule:column", rows quarantined), most rows first
 
     @property
     def reconciled(self) -> bool:
@@ -70,14 +71,37 @@ def known_grid_ids(landing: Path) -> set[str]:
     return ids - {""}
 
 
-def _references(landing: Path, contract: FileContract) -> dict[str, set[str]] | None:
-    kinds = {c.reference for c in contract.columns if c.reference}
-    return {"grid": known_grid_ids(landing)} if "grid" in kinds else None
+def case_event_starts(landing: Path, source: str, days: Iterable[dt.date]) -> dict[str, pd.Timestamp]:
+    """Each case's earliest workflow event time in the landing files of these days (the reference a case's
+    reported_at must not be after)."""
+    events = next((c for c in contracts_for(source) if any(col.case_start_event for col in c.columns)), None)
+    frames = []
+    for day in days if events else []:
+        path = landing / source / f"dt={day:%Y-%m-%d}" / events.filename
+        if path.exists():
+            try:
+                frames.append(read_landing_file(path, events)[["case_id", "at"]])
+            except ContractError:
+                continue   # reported by the events ingest itself
+    if not frames:
+        return {}
+    frame = pd.concat(frames, ignore_index=True)
+    at = pd.to_datetime(frame["at"], errors="coerce", format="ISO8601")
+    return at.groupby(frame["case_id"]).min().dropna().to_dict()
+
+
+def _references(landing: Path, contract: FileContract, days: list[dt.date]) -> dict | None:
+    references = {}
+    if "grid" in {c.reference for c in contract.columns if c.reference}:
+        references["grid"] = known_grid_ids(landing)
+    if any(c.case_start for c in contract.columns):
+        references["case_events"] = case_event_starts(landing, contract.source, days)
+    return references or None
 
 
 def _read_range(landing: Path, contract: FileContract, days: Iterable[dt.date], key: bytes):
     """Read every file of the range, check all rows at once, and count them per file."""
-    frames = []
+    frames, days = [], list(days)
     for day in days:
         path = landing / contract.source / f"dt={day:%Y-%m-%d}" / contract.filename
         if path.exists():
@@ -85,7 +109,7 @@ def _read_range(landing: Path, contract: FileContract, days: Iterable[dt.date], 
             frames.append(frame.assign(dt=day, _file=str(path.relative_to(landing)), _row=range(1, len(frame) + 1)))
     if not frames:
         return None, []
-    checked = check(pd.concat(frames, ignore_index=True), contract, key, _references(landing, contract))
+    checked = check(pd.concat(frames, ignore_index=True), contract, key, _references(landing, contract, days))
     per_file = pd.concat([f[["dt", "_file"]].assign(rows_in=1) for f in frames]).groupby(["dt", "_file"]).sum()
     per_file["rows_loaded"] = checked.loaded.groupby(["dt", "_file"]).size()
     per_file["rows_quarantined"] = checked.quarantined.groupby(["dt", "_file"]).size()
@@ -121,6 +145,14 @@ def _record_landing(con: duckdb.DuckDBPyConnection, landing: Path, source: str) 
                 "select *, current_localtimestamp() as scanned_at from files")
 
 
+def _reasons(checked) -> tuple[tuple[str, int], ...]:
+    """Quarantined rows per rule and column, most first (ties by name)."""
+    if checked is None or not len(checked.quarantined):
+        return ()
+    counts = (checked.quarantined["rule"] + ":" + checked.quarantined["column_name"].fillna("")).value_counts()
+    return tuple(sorted(((str(k), int(v)) for k, v in counts.items()), key=lambda kv: (-kv[1], kv[0])))
+
+
 def ingest_source(warehouse: Warehouse, landing: Path, source: str, start: dt.date, end: dt.date, key: bytes
                   ) -> list[TableLoad]:
     """Load every landing file of `source` dated start..end (inclusive) into the warehouse.
@@ -150,7 +182,8 @@ def ingest_source(warehouse: Warehouse, landing: Path, source: str, start: dt.da
             results.append(TableLoad(
                 contract.table, len(log), sum(r["rows_in"] for r in log), sum(r["rows_loaded"] for r in log),
                 sum(r["rows_quarantined"] for r in log),
-                all(r["rows_in"] == r["rows_loaded"] + r["rows_quarantined"] for r in log)))
+                all(r["rows_in"] == r["rows_loaded"] + r["rows_quarantined"] for r in log),
+                _reasons(checked)))
         _record_landing(con, landing, source)
         con.execute("commit")
     return results

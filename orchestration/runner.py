@@ -30,6 +30,27 @@ def error_text(error) -> str:
     return " ← ".join(parts)
 
 
+def check_failure_text(evaluation) -> str:
+    """One line for a failed asset check: our ingest checks say source, check, share and top reasons."""
+    if evaluation.description:
+        return evaluation.description.strip().splitlines()[0]
+    return f"{evaluation.check_name} failed on {'/'.join(evaluation.asset_key.path)}"
+
+
+def blocked_by(result: dg.ExecuteInProcessResult) -> list[str]:
+    """The failed blocking (ERROR) checks of a run, one line each, in the order they were evaluated."""
+    lines = []
+    for event in result.all_events:
+        if event.event_type_value == "ASSET_CHECK_EVALUATION":
+            evaluation = event.asset_check_evaluation_data
+            if not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR:
+                lines.append(check_failure_text(evaluation))
+    return lines
+
+
+CHECK_FAILED = "DagsterAssetCheckFailedError"
+
+
 def _progress_logger(emit: Callable[[str], None]) -> dg.LoggerDefinition:
     started = time.monotonic()
 
@@ -45,8 +66,17 @@ def _progress_logger(emit: Callable[[str], None]) -> dg.LoggerDefinition:
                 stamp = f"[{time.monotonic() - started:6.1f}s]"
                 if event is not None and event.event_type_value == "STEP_SUCCESS":
                     emit(f"{stamp} {meta.get('step_key')}: done")
+                elif event is not None and event.event_type_value == "ASSET_CHECK_EVALUATION":
+                    evaluation = event.asset_check_evaluation_data
+                    if not evaluation.passed:
+                        emit(f"{stamp} {check_failure_text(evaluation)}")
                 elif event is not None and event.event_type_value == "STEP_FAILURE":
-                    emit(f"{stamp} {meta.get('step_key')}: FAILED — {error_text(event.step_failure_data.error)}")
+                    error = event.step_failure_data.error
+                    if error is not None and error.cls_name == CHECK_FAILED:   # the check said why, above
+                        emit(f"{stamp} {meta.get('step_key')}: stopped by its blocking check; "
+                             "nothing downstream of it is rebuilt")
+                    else:
+                        emit(f"{stamp} {meta.get('step_key')}: FAILED — {error_text(error)}")
                 elif event is None and message.startswith(PROGRESS_PREFIXES):
                     emit(f"{stamp} {message}")
 
@@ -110,9 +140,15 @@ def materialize_range(start: dt.date, end: dt.date, progress: Callable[[str], No
 
 
 def failure(result: dg.ExecuteInProcessResult) -> str | None:
-    """`step: innermost message` of a run's first failed step (None when it succeeded)."""
+    """`step: innermost message` of a run's first failed step (None when it succeeded); a step stopped by a
+    blocking check is named by the check's own line (source, check, share, top reasons)."""
     event = next((e for e in result.all_events if e.event_type_value == "STEP_FAILURE"), None)
-    return None if event is None else f"{event.step_key}: {error_text(event.step_failure_data.error).split(' ← ')[-1]}"
+    if event is None:
+        return None
+    error = event.step_failure_data.error
+    if error is not None and error.cls_name == CHECK_FAILED and blocked_by(result):
+        return blocked_by(result)[0]
+    return f"{event.step_key}: {error_text(error).split(' ← ')[-1]}"
 
 
 def _record(job: str, success: bool, why: str | None) -> None:

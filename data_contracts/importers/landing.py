@@ -1,16 +1,33 @@
-"""Write imported cases, events and grids as landing files, one folder per day, like the simulator."""
+"""Write imported cases, events and grids as landing files, one folder per day, like the simulator.
+
+An import is a transaction. It gets an id (`20261201T172000-1a2b3c`) and a manifest,
+`<data>/imports/<id>.json`: which source file (path, SHA-256, rows), which mapping, which landing files it
+wrote with their rows, and the row counts. Its own rows stay next to the manifest (`imports/<id>/…`), so a
+landing day file is the union of the imports that wrote that day (a later import wins on the same case).
+Everything is first written to a staging folder; only when all of it is written are the landing files swapped
+in (the files they replace are kept aside and put back if the swap fails), so a failed import leaves the
+landing zone as it was. Re-importing a source file (the same path, or the same content) replaces its
+earlier import: files only the earlier import wrote are removed, and its manifest says `replaced_by`.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
 import os
-from dataclasses import dataclass
+import secrets
+import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from data_contracts.importers.areas import CellGrid
-from data_contracts.importers.mapping import Mapping, to_canonical
+from data_contracts.importers.mapping import Mapping, to_canonical, unmapped_summary
+
+# The key that identifies a row within each kind of landing file: a later import's row wins
+ROW_KEYS = {"cases.csv": ["case_id"], "events.csv": ["case_id", "seq"]}
 
 
 @dataclass(frozen=True)
@@ -22,40 +39,173 @@ class ImportResult:
     first_day: str
     last_day: str
     files: int
+    unmapped: dict = field(default_factory=dict)             # field → {source value: rows}
+    unmapped_text: str = field(default="", compare=False)
+    import_id: str = field(default="", compare=False)
+    replaces: tuple[str, ...] = field(default=(), compare=False)
+    # the days to ingest again: this import's and those of the imports it replaced (their rows must go)
+    span: tuple[str, str] = field(default=("", ""), compare=False)
 
     def summary(self) -> str:
-        return (f"{self.rows_read:,} rows read → {self.cases_written:,} cases and {self.events_written:,} events "
-                f"in {self.files} landing files, {self.grids_written:,} areas; days {self.first_day} … "
-                f"{self.last_day} (rows the contracts reject are quarantined with their rule at ingest)")
+        text = (f"import {self.import_id}: {self.rows_read:,} rows read → {self.cases_written:,} cases and "
+                f"{self.events_written:,} events in {self.files} landing files, {self.grids_written:,} areas; "
+                f"days {self.first_day} … {self.last_day} (rows the contracts reject are quarantined with their "
+                "rule at ingest)")
+        if self.replaces:
+            text += f"; replaces import {', '.join(self.replaces)} of the same file"
+        if self.unmapped_text:
+            text += f"; values with no mapping — {self.unmapped_text}"
+        return text
 
 
-def _write(path: Path, write) -> None:
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _read_manifests(imports: Path) -> list[dict]:
+    manifests = []
+    for path in sorted(imports.glob("*.json")) if imports.exists() else []:
+        try:
+            manifests.append(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, json.JSONDecodeError):
+            continue
+    return sorted(manifests, key=lambda m: m.get("created_at", ""))
+
+
+def _write_json(path: Path, data: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    write(tmp)
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     os.replace(tmp, path)
 
 
-def import_frame(frame: pd.DataFrame, mapping: Mapping, landing: Path) -> ImportResult:
-    """Map a source frame (all values text) and write incidents (and, for cell grids, grids) landing files.
-    Re-importing the same file rewrites the same files (idempotent)."""
+def _merged(rel: str, parts: list[Path], out: Path) -> None:
+    """The landing file `rel` as the union of the imports' parts (later parts win on the same row key)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if len(parts) == 1:
+        shutil.copyfile(parts[0], out)
+        return
+    if rel.endswith(".geojson"):
+        features: dict = {}
+        for part in parts:
+            for feature in json.loads(part.read_text(encoding="utf-8"))["features"]:
+                features[feature["properties"]["grid_id"]] = feature
+        out.write_text(json.dumps({"type": "FeatureCollection", "features": list(features.values())},
+                                  ensure_ascii=False), encoding="utf-8")
+        return
+    frame = pd.concat([read_csv(p) for p in parts], ignore_index=True)
+    key = ROW_KEYS.get(Path(rel).name)
+    if key:
+        frame = frame.drop_duplicates(key, keep="last")
+    frame.to_csv(out, index=False)
+
+
+def _swap(landing: Path, staged: Path, paths: dict[str, bool], aside: Path) -> None:
+    """Put the staged landing files in place (`paths[rel]` False: remove that landing file). Files replaced
+    or removed are moved aside first and put back if anything fails, so the swap is all or nothing."""
+    moved_aside, placed = [], []
+    try:
+        for rel in paths:
+            target = landing / rel
+            if target.exists():
+                backup = aside / rel
+                backup.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(target, backup)
+                moved_aside.append(rel)
+        for rel, keep in paths.items():
+            if keep:
+                target = landing / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staged / rel, target)
+                placed.append(rel)
+    except BaseException:
+        for rel in placed:
+            (landing / rel).unlink(missing_ok=True)
+        for rel in moved_aside:
+            os.replace(aside / rel, landing / rel)
+        raise
+    for rel, keep in paths.items():      # day folders an earlier import alone had written
+        folder = (landing / rel).parent
+        if not keep and folder.exists() and not any(folder.iterdir()):
+            folder.rmdir()
+
+
+def import_frame(frame: pd.DataFrame, mapping: Mapping, landing: Path, source: Path | str | None = None,
+                 imports: Path | None = None) -> ImportResult:
+    """Map a source frame (all values text) and write incidents (and, for cell grids, grids) landing files,
+    as one transaction with a manifest under `imports` (default: `imports/` next to `landing`). `source` is
+    the file the frame was read from: importing it again replaces this import. The mapping is checked
+    against the frame first (MappingError): nothing is written when it does not fit."""
+    landing = Path(landing)
+    imports = Path(imports) if imports is not None else landing.parent / "imports"
+    unmapped = mapping.check(frame)
     grid = CellGrid(mapping.cell_degrees, mapping.area_prefix, mapping.area_name) if mapping.cell_degrees else None
     cases, events = to_canonical(frame, mapping, grid_of=grid)
-    files = 0
-    for name, part in (("cases.csv", cases), ("events.csv", events)):
-        for day, rows in part.groupby("dt", sort=True):
-            _write(landing / "incidents" / f"dt={day:%Y-%m-%d}" / name,
-                   lambda p, rows=rows: rows.drop(columns="dt").to_csv(p, index=False))
-            files += 1
-    first, last = min(cases["dt"]), max(max(cases["dt"]), max(events["dt"]))
-    grids = 0
-    if grid is not None:
-        collection = grid.collection(first)
-        grids = len(collection["features"])
-        _write(landing / "grids" / f"dt={first:%Y-%m-%d}" / "grids.geojson",
-               lambda p: p.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8"))
-        files += 1
-    return ImportResult(len(frame), len(cases), len(events), grids, str(first), str(last), files)
+    now = dt.datetime.now(dt.UTC)
+    import_id = f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
+    if source is not None:
+        source_path = str(Path(source).resolve())
+        source_sha = _sha256(Path(source).read_bytes())
+    else:
+        source_path, source_sha = None, _sha256(frame.to_csv(index=False).encode("utf-8"))
+    part_root = imports / import_id
+    staged = imports / f".staging-{import_id}"
+    written: list[dict] = []
+    try:
+        def write(rel: str, writer, rows: int) -> None:
+            path = part_root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            writer(path)
+            written.append({"path": rel, "rows": rows})
+
+        for name, part in (("cases.csv", cases), ("events.csv", events)):
+            for day, rows in part.groupby("dt", sort=True):
+                write(f"incidents/dt={day:%Y-%m-%d}/{name}",
+                      lambda p, rows=rows: rows.drop(columns="dt").to_csv(p, index=False), len(rows))
+        # events may come before their case's day (a close time before the report): the range covers them
+        first, last = min(min(cases["dt"]), min(events["dt"])), max(max(cases["dt"]), max(events["dt"]))
+        grids = 0
+        if grid is not None:
+            collection = grid.collection(min(cases["dt"]))
+            grids = len(collection["features"])
+            write(f"grids/dt={min(cases['dt']):%Y-%m-%d}/grids.geojson",
+                  lambda p: p.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8"), grids)
+        active = [m for m in _read_manifests(imports) if not m.get("replaced_by")]
+        replaced = [m for m in active if (source_path and m["source"].get("path") == source_path)
+                    or m["source"].get("sha256") == source_sha]
+        remaining = [m for m in active if m not in replaced]
+        owners = [(imports / m["import_id"], {f["path"] for f in m["landing_files"]}) for m in remaining]
+        owners.append((part_root, {f["path"] for f in written}))
+        affected = {f["path"] for f in written} | {f["path"] for m in replaced for f in m["landing_files"]}
+        paths = {}
+        for rel in sorted(affected):
+            parts = [root / rel for root, owned in owners if rel in owned]
+            paths[rel] = bool(parts)
+            if parts:
+                _merged(rel, parts, staged / "landing" / rel)
+        manifest = {
+            "import_id": import_id, "created_at": now.isoformat(timespec="microseconds"),
+            "source": {"path": source_path, "sha256": source_sha, "rows": len(frame)},
+            "mapping": {"name": mapping.name, "path": mapping.path},
+            "landing_files": written,
+            "rows": {"read": len(frame), "cases": len(cases), "events": len(events), "areas": grids},
+            "days": [str(first), str(last)], "unmapped": unmapped,
+            "replaces": [m["import_id"] for m in replaced]}
+        _swap(landing, staged / "landing", paths, staged / "aside")
+    except BaseException:
+        shutil.rmtree(part_root, ignore_errors=True)
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    shutil.rmtree(staged, ignore_errors=True)
+    _write_json(imports / f"{import_id}.json", manifest)
+    for old in replaced:
+        old["replaced_by"] = import_id
+        _write_json(imports / f"{old['import_id']}.json", old)
+        shutil.rmtree(imports / old["import_id"], ignore_errors=True)
+    days = [str(first), str(last)] + [d for m in replaced for d in m.get("days", [])]
+    return ImportResult(len(frame), len(cases), len(events), grids, str(first), str(last), len(written),
+                        unmapped, unmapped_summary(mapping, unmapped), import_id,
+                        tuple(m["import_id"] for m in replaced), (min(days), max(days)))
 
 
 def read_csv(path: Path) -> pd.DataFrame:

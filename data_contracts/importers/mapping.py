@@ -1,8 +1,15 @@
-"""A column mapping (YAML) from a service-request export to canonical incident cases and events."""
+"""A column mapping (YAML) from a service-request export to canonical incident cases and events.
+
+A mapping is checked before anything is written: `Mapping.load` refuses unknown keys (with a did-you-mean)
+and target codes that are not in the code lists (the dbt seeds: categories as l1/l2 pairs, channels; the
+workflow states; the ladder levels); `Mapping.check` tries each timestamp column's format on the first rows
+of the export and counts the source values (status, category, channel) the mapping does not list, which
+then stop the import or take the default the mapping names under `unmapped:`."""
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,23 +17,101 @@ import pandas as pd
 import yaml
 
 from data_contracts.privacy import mask_free_text
+from data_contracts.specs import LEVELS, seed_codes, seed_rows
 
 MAPPINGS = Path(__file__).resolve().parents[1] / "mappings"
 # Canonical fields a mapping can fill from source columns
 FIELDS = ("case_id", "reported_at", "updated_at", "closed_at", "status", "category", "channel", "lat", "lon",
           "address", "description", "agency", "street", "community")
+TIMESTAMPS = ("reported_at", "updated_at", "closed_at")
 STATES = ("open", "accepted", "referred", "closed", "cancelled")
+# The keys a mapping file may have (and those of its `areas:` section)
+KEYS = ("name", "columns", "timestamp_format", "status", "categories", "channels", "default_channel", "level",
+        "areas", "unmapped")
+AREA_KEYS = ("cell_degrees", "prefix", "name")
+# What happens to a source value the mapping does not list, per mapped field (`unmapped:` overrides):
+# `fail` stops the import and lists them; `quarantine` keeps the source value, so the contract quarantines
+# the row at ingest (rule not_allowed); any other value is the target code they take.
+UNMAPPED_FIELDS = ("status", "category", "channel")
+UNMAPPED_DEFAULTS = {"status": "fail", "category": "quarantine", "channel": "quarantine"}
+TRY_ROWS = 100   # timestamp formats are tried on this many non-empty values of each column
 
 
 class MappingError(ValueError):
     """The mapping file or the export does not fit together (missing columns, unknown keys)."""
 
 
+def _suggest(word, known) -> str:
+    close = difflib.get_close_matches(str(word), [str(k) for k in known], n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _unknown(where: str, words, known, what: str) -> None:
+    """MappingError for the first word that is not among `known`, with the closest known one."""
+    for word in words:
+        if word not in known:
+            raise MappingError(f"{where}: unknown {what} {word!r}{_suggest(word, known)} "
+                               f"(known: {', '.join(map(str, known))})")
+
+
+def category_pairs() -> tuple[str, ...]:
+    return tuple(f"{r['category_l1']}/{r['category_l2']}" for r in seed_rows("categories"))
+
+
+def _check_codes(where: str, spec: dict) -> None:
+    """Every target code of the mapping is in its code list, before any export is read."""
+    pairs, channels = category_pairs(), seed_codes("channels", "channel")
+    for source, target in (spec.get("categories") or {}).items():
+        if target not in pairs:
+            raise MappingError(f"{where}: categories.{source}: {target!r} is not a category of the code list "
+                               f"(dbt_project/seeds/categories.csv, l1/l2){_suggest(target, pairs)}")
+    for source, target in (spec.get("channels") or {}).items():
+        if target not in channels:
+            raise MappingError(f"{where}: channels.{source}: channel {target!r} is not in the code list "
+                               f"(dbt_project/seeds/channels.csv){_suggest(target, channels)}")
+    if spec.get("default_channel") is not None and spec["default_channel"] not in channels:
+        raise MappingError(f"{where}: default_channel {spec['default_channel']!r} is not in the code list "
+                           f"(dbt_project/seeds/channels.csv){_suggest(spec['default_channel'], channels)}")
+    for source, target in (spec.get("status") or {}).items():
+        if target not in STATES:
+            raise MappingError(f"{where}: status.{source}: state {target!r} is not one of "
+                               f"{', '.join(STATES)}{_suggest(target, STATES)}")
+    if spec.get("level", "district") not in LEVELS:
+        raise MappingError(f"{where}: level {spec['level']!r} is not a ladder level "
+                           f"({', '.join(LEVELS)}){_suggest(spec['level'], LEVELS)}")
+
+
+def _unmapped_policy(where: str, spec: dict) -> dict[str, str]:
+    given = spec.get("unmapped")
+    if given is None:
+        given = {}
+    elif isinstance(given, str):              # `unmapped: fail` — every field
+        given = dict.fromkeys(UNMAPPED_FIELDS, given)
+    elif not isinstance(given, dict):
+        raise MappingError(f"{where}: unmapped: give fail, or per field (status, category, channel) "
+                           "fail | quarantine | the code to use")
+    _unknown(f"{where}: unmapped", given, UNMAPPED_FIELDS, "field")
+    policy = dict(UNMAPPED_DEFAULTS)
+    if spec.get("default_channel"):
+        policy["channel"] = spec["default_channel"]
+    policy.update({k: str(v) for k, v in given.items()})
+    codes = {"status": STATES, "category": category_pairs(), "channel": seed_codes("channels", "channel")}
+    for name, value in policy.items():
+        choices = ("fail",) + (("quarantine",) if name != "status" else ()) + tuple(codes[name])
+        if value not in choices:
+            raise MappingError(f"{where}: unmapped.{name}: {value!r} is neither fail"
+                               f"{', quarantine' if name != 'status' else ''} nor a code of its list"
+                               f"{_suggest(value, choices)}")
+    return policy
+
+
 @dataclass(frozen=True)
 class Mapping:
     name: str
     columns: dict[str, str]
-    timestamp_format: str | None = None         # strftime format; None → ISO 8601 (offset dropped)
+    # strftime format for every timestamp column, or one per canonical field ({reported_at: …, closed_at: …});
+    # None (or a field left out) → ISO 8601 (offset dropped)
+    timestamp_format: str | dict[str, str] | None = None
     status: dict[str, str] = field(default_factory=dict)       # source status → one of STATES
     categories: dict[str, str] = field(default_factory=dict)   # source category → "l1/l2"
     channels: dict[str, str] = field(default_factory=dict)     # source channel → channel code
@@ -35,6 +120,8 @@ class Mapping:
     cell_degrees: float | None = None            # derive L3 grids as lat/lon cells of this size
     area_prefix: str = "X"
     area_name: str = "Imported area"
+    unmapped: dict[str, str] = field(default_factory=lambda: dict(UNMAPPED_DEFAULTS))
+    path: str | None = None                      # the file it was read from
 
     @classmethod
     def load(cls, path: Path | str) -> Mapping:
@@ -45,22 +132,83 @@ class Mapping:
             spec = yaml.safe_load(path.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as exc:
             raise MappingError(f"{path}: cannot read the mapping: {exc}") from exc
-        unknown = set(spec.get("columns", {})) - set(FIELDS)
-        if unknown:
-            raise MappingError(f"{path}: unknown canonical fields {sorted(unknown)}; known: {', '.join(FIELDS)}")
+        if not isinstance(spec, dict):
+            raise MappingError(f"{path}: a mapping is a YAML dictionary (name, columns, status, categories …)")
+        _unknown(str(path), spec, KEYS, "key")
+        _unknown(f"{path}: areas", spec.get("areas") or {}, AREA_KEYS, "key")
+        _unknown(f"{path}: columns", spec.get("columns") or {}, FIELDS, "canonical field")
         for required in ("case_id", "reported_at", "category"):
-            if required not in spec.get("columns", {}):
+            if required not in (spec.get("columns") or {}):
                 raise MappingError(f"{path}: columns.{required} is required")
-        bad_states = set(spec.get("status", {}).values()) - set(STATES)
-        if bad_states:
-            raise MappingError(f"{path}: status values must be among {STATES}, got {sorted(bad_states)}")
-        areas = spec.get("areas", {})
+        formats = spec.get("timestamp_format")
+        if isinstance(formats, dict):
+            _unknown(f"{path}: timestamp_format", formats, TIMESTAMPS, "timestamp field")
+        elif formats is not None and not isinstance(formats, str):
+            raise MappingError(f"{path}: timestamp_format is a strftime format, or one per field "
+                               f"({', '.join(TIMESTAMPS)})")
+        _check_codes(str(path), spec)
+        areas = spec.get("areas") or {}
         return cls(name=spec.get("name", path.stem), columns=spec["columns"],
-                   timestamp_format=spec.get("timestamp_format"), status=spec.get("status", {}),
-                   categories=spec.get("categories", {}), channels=spec.get("channels", {}),
+                   timestamp_format=formats, status=spec.get("status") or {},
+                   categories=spec.get("categories") or {}, channels=spec.get("channels") or {},
                    default_channel=spec.get("default_channel"), level=spec.get("level", "district"),
                    cell_degrees=areas.get("cell_degrees"), area_prefix=areas.get("prefix", "X"),
-                   area_name=areas.get("name", spec.get("name", path.stem)))
+                   area_name=areas.get("name", spec.get("name", path.stem)),
+                   unmapped=_unmapped_policy(str(path), spec), path=str(path.resolve()))
+
+    def format_of(self, name: str) -> str | None:
+        if isinstance(self.timestamp_format, dict):
+            return self.timestamp_format.get(name)
+        return self.timestamp_format
+
+    def check(self, frame: pd.DataFrame) -> dict[str, dict[str, int]]:
+        """Check the export against the mapping before anything is written: its columns exist, each
+        timestamp column's format reads the first rows, and no unmapped value meets `unmapped: fail`.
+        Returns the source values the mapping does not list, with their counts, per field."""
+        missing = sorted({c for c in self.columns.values() if c not in frame.columns})
+        if missing:
+            hints = "".join(_suggest(c, frame.columns) for c in missing[:1])
+            raise MappingError(f"mapping {self.name!r}: the file lacks columns {missing}{hints}")
+        for name in TIMESTAMPS:
+            if name not in self.columns:
+                continue
+            values = _column(frame, self, name)
+            sample = values[values != ""].head(TRY_ROWS)
+            if sample.empty:
+                continue
+            _, parsed = _timestamps(sample, self.format_of(name))
+            read = int(parsed.notna().sum())
+            if read * 2 <= len(sample):
+                example = sample[parsed.isna()].iloc[0]
+                fmt = self.format_of(name) or "ISO 8601"
+                raise MappingError(f"column {self.columns[name]!r} ({name}): timestamp format {fmt!r} does not "
+                                   f"read {example!r} ({read} of the first {len(sample)} values read); fix "
+                                   f"timestamp_format{'.' + name if isinstance(self.timestamp_format, dict) else ''}")
+        unmapped = {}
+        for name, known in (("status", self.status), ("category", self.categories), ("channel", self.channels)):
+            if name not in self.columns:
+                continue
+            values = _column(frame, self, name)
+            counts = values[~values.isin(list(known))].value_counts()
+            if len(counts):
+                unmapped[name] = {str(k): int(v) for k, v in counts.items()}
+        failing = {k: v for k, v in unmapped.items() if self.unmapped.get(k) == "fail"}
+        if failing:
+            listed = "; ".join(f"{name}: " + ", ".join(f"{v!r} ({n:,})" for v, n in values.items())
+                               for name, values in failing.items())
+            raise MappingError(f"mapping {self.name!r}: source values with no mapping — {listed}; map them, or "
+                               f"set unmapped.{next(iter(failing))} to the code they should take")
+        return unmapped
+
+
+def unmapped_summary(mapping: Mapping, unmapped: dict[str, dict[str, int]]) -> str:
+    """'status: 'X' (3) → open' style text of the values the mapping does not list."""
+    parts = []
+    for name, values in unmapped.items():
+        policy = mapping.unmapped.get(name)
+        target = "quarantined at ingest" if policy == "quarantine" else policy
+        parts.append(f"{name}: " + ", ".join(f"{v or '(empty)'} ({n:,}) → {target}" for v, n in values.items()))
+    return "; ".join(parts)
 
 
 def _timestamps(values: pd.Series, fmt: str | None) -> tuple[pd.Series, pd.Series]:
@@ -82,20 +230,37 @@ def _column(frame: pd.DataFrame, mapping: Mapping, name: str) -> pd.Series:
     return frame[source].fillna("").astype(str).str.strip()
 
 
+def _days(parsed: pd.Series, fallback) -> pd.Series:
+    """The day of each timestamp (`fallback`, a date or a series of them, where it has none)."""
+    fallback = fallback if isinstance(fallback, pd.Series) else pd.Series(fallback, index=parsed.index)
+    return pd.Series([ts.date() if pd.notna(ts) else f for ts, f in zip(parsed, fallback, strict=True)],
+                     index=parsed.index, dtype=object)
+
+
+def _mapped(values: pd.Series, known: dict[str, str], policy: str) -> pd.Series:
+    """Source values through the mapping; unmapped ones take the policy's code, or keep their value
+    (`quarantine`: the contract quarantines the row at ingest)."""
+    mapped = values.map(known)
+    return mapped.fillna(values if policy in ("quarantine", "fail") else policy)
+
+
 def to_canonical(frame: pd.DataFrame, mapping: Mapping, grid_of=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Cases (one per source row, in source order) and their workflow events. `grid_of(cases)` returns
     the L3 grid id of each case ('' when it cannot be placed)."""
-    missing = sorted({c for c in mapping.columns.values() if c not in frame.columns})
-    if missing:
-        raise MappingError(f"mapping {mapping.name!r}: the file lacks columns {missing}")
+    mapping.check(frame)
     frame = frame.reset_index(drop=True)
-    reported_text, reported = _timestamps(_column(frame, mapping, "reported_at"), mapping.timestamp_format)
-    updated_text, updated = _timestamps(_column(frame, mapping, "updated_at"), mapping.timestamp_format)
-    closed_text, closed = _timestamps(_column(frame, mapping, "closed_at"), mapping.timestamp_format)
+    reported_text, reported = _timestamps(_column(frame, mapping, "reported_at"), mapping.format_of("reported_at"))
+    updated_text, updated = _timestamps(_column(frame, mapping, "updated_at"), mapping.format_of("updated_at"))
+    closed_text, closed = _timestamps(_column(frame, mapping, "closed_at"), mapping.format_of("closed_at"))
     category = _column(frame, mapping, "category")
-    l1l2 = category.map(mapping.categories).fillna(category.where(category != "", "unmapped") + "/")
-    channel = _column(frame, mapping, "channel").map(mapping.channels)
-    channel = channel.fillna(mapping.default_channel if mapping.default_channel else _column(frame, mapping, "channel"))
+    policy = mapping.unmapped.get("category", "quarantine")
+    l1l2 = category.map(mapping.categories)
+    l1l2 = l1l2.fillna(category.where(category != "", "unmapped") + "/" if policy in ("quarantine", "fail")
+                       else policy)
+    if "channel" in mapping.columns:
+        channel = _mapped(_column(frame, mapping, "channel"), mapping.channels, mapping.unmapped.get("channel", ""))
+    else:
+        channel = pd.Series(mapping.default_channel or "", index=frame.index, dtype=object)
     # Landing files gridsight writes hold no typed phone or ID numbers either (ingest masks them again).
     description = _column(frame, mapping, "description").map(mask_free_text)
     cases = pd.DataFrame({
@@ -118,7 +283,7 @@ def to_canonical(frame: pd.DataFrame, mapping: Mapping, grid_of=None) -> tuple[p
                                                 community=_column(frame, mapping, "community")))
     first_day = reported.min()
     fallback_day = first_day.date() if pd.notna(first_day) else dt.date.today()
-    cases["dt"] = reported.dt.date.where(reported.notna(), fallback_day)
+    cases["dt"] = _days(reported, fallback_day)
     events = _events(frame, mapping, cases, reported, reported_text, updated, updated_text, closed, closed_text)
     return cases, events
 
@@ -127,7 +292,10 @@ def _events(frame, mapping, cases, reported, reported_text, updated, updated_tex
     """reported at the report time; then by status: accepted / referred (escalated) at the update time,
     closed at the close time (or the update time): resolved and closed, or closed only when cancelled.
     An event whose time is missing keeps it empty and is quarantined at ingest."""
-    state = _column(frame, mapping, "status").map(mapping.status).fillna("open")
+    if "status" in mapping.columns:
+        state = _mapped(_column(frame, mapping, "status"), mapping.status, mapping.unmapped.get("status", "open"))
+    else:    # the export says nothing about the workflow: every case is as reported
+        state = pd.Series("open", index=frame.index, dtype=object)
     agency = _column(frame, mapping, "agency")
     actor = mapping.level + ":" + agency.where(agency != "", "unknown")
     end_text = closed_text.where(closed_text != "", updated_text)
@@ -137,7 +305,7 @@ def _events(frame, mapping, cases, reported, reported_text, updated, updated_tex
     def add(mask, event_type, text, at):
         part = pd.DataFrame({"case_id": cases["case_id"], "event_type": event_type, "at": text,
                              "level": mapping.level, "actor": actor, "satisfaction": "",
-                             "mediation_outcome": "", "dt": at.dt.date.where(at.notna(), cases["dt"])})
+                             "mediation_outcome": "", "dt": _days(at, cases["dt"])})
         rows.append(part[mask])
 
     everything = pd.Series(True, index=cases.index)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_contracts.importers.mapping import Mapping, MappingError
+from data_contracts.importers.mapping import UNMAPPED_DEFAULTS, Mapping, MappingError
 
 # The GeoReport v2 service request fields (https://wiki.open311.org/GeoReport_v2#GET_Service_Requests)
 FIELDS = ("service_request_id", "status", "status_notes", "service_name", "service_code", "description",
@@ -50,5 +50,6 @@ def mapping(extra: Path | str | None = None) -> Mapping:
     return replace(base, categories={**base.categories, **more.categories},
                    channels={**base.channels, **more.channels}, status={**base.status, **more.status},
                    default_channel=more.default_channel or base.default_channel,
+                   unmapped={**base.unmapped, **{k: v for k, v in more.unmapped.items() if v != UNMAPPED_DEFAULTS[k]}},
                    cell_degrees=more.cell_degrees or base.cell_degrees, area_prefix=more.area_prefix,
                    area_name=more.area_name)

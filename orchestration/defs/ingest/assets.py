@@ -36,7 +36,7 @@ def build_ingest_asset(source: str) -> dg.AssetsDefinition:
                       "rows_quarantined": load.rows_quarantined}
             yield dg.MaterializeResult(asset_key=raw_key(load.table), metadata=counts)
             yield dg.MaterializeResult(asset_key=quarantine_key(load.table), metadata=counts)
-            yield from ingest_check_results(load, counts)
+            yield from ingest_check_results(source, load, counts)
 
     return _ingest
 

@@ -100,8 +100,9 @@ LABELS: dict[str, dict[str, str]] = {
     "sign_in_button": {"zh": "登录", "en": "Sign in"},
     "sign_in_provider": {"zh": "使用单位统一身份认证登录", "en": "Sign in with your organisation's account"},
     "sign_in_failed": {"zh": "用户名或密码错误。", "en": "Wrong user name or password."},
-    "sign_in_locked": {"zh": "登录失败次数过多,该账号已暂时锁定,请约 {minutes} 分钟后再试。",
-                       "en": "Too many failed sign-ins: this account is locked for about {minutes} more minutes."},
+    "sign_in_lock_rule": {"zh": "同一账号 {minutes} 分钟内登录失败 {failures} 次后将锁定 {minutes} 分钟。",
+                          "en": "{failures} failed sign-ins of one account within {minutes} minutes lock it for "
+                                "{minutes} minutes."},
     "sign_in_no_users": {"zh": "还没有用户。请用 `gridsight users add` 添加用户(`gridsight demo` 会创建演示用户)。",
                          "en": "There are no users yet. Add one with `gridsight users add` (`gridsight demo` "
                                "creates the demo users)."},

@@ -19,6 +19,7 @@ Every sign-in, failure (with its reason, never the password) and sign-out is aud
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 from functools import lru_cache
 
@@ -57,13 +58,22 @@ def session_token(user: User, now: dt.datetime | None = None) -> str:
 
 
 def user_of_token(token: str) -> User | None:
-    """The enabled user a valid, unexpired token names, if its fingerprint still matches."""
+    """The enabled user a valid, unexpired token names, if its fingerprint still matches and the user has not
+    signed out, been disabled or had their password reset since it was issued (a copied cookie dies too)."""
     try:
-        claims = jwt.decode(token, _session_key(), algorithms=["HS256"], options={"require": ["exp", "sub"]})
+        claims = jwt.decode(token, _session_key(), algorithms=["HS256"],
+                            options={"require": ["exp", "sub", "iat"]})
     except jwt.InvalidTokenError:
         return None
     user = load_users().get(claims["sub"])
-    return user if user and not user.disabled and claims.get("ver") == fingerprint(user) else None
+    if not user or user.disabled or claims.get("ver") != fingerprint(user):
+        return None
+    issued = dt.datetime.fromtimestamp(claims["iat"], dt.UTC)
+    for entry in audit_entries(since=issued, actions=["sign_out", "user_disabled", "password_reset"], limit=None):
+        who = entry.get("target") if entry["action"] != "sign_out" else entry.get("user_id")
+        if who == user.user_id and dt.datetime.fromisoformat(entry["at"]) > issued:   # both in whole seconds
+            return None
+    return user
 
 
 def lock_ends(user_id: str, now: dt.datetime | None = None) -> dt.datetime | None:
@@ -89,28 +99,36 @@ def _decoy_hash() -> str:
 
 def attempt(user_id: str, password: str) -> tuple[User | None, str]:
     """Check one sign-in: (the user, "ok") or (None, why) with why in wrong_password, unknown_user,
-    disabled, no_password, locked. Audited either way."""
-    user = load_users().get(user_id)
-    if user is None:
-        password_matches(password, _decoy_hash())   # as slow as a real check: no hint that the id is unknown
-        record("", "", [], "sign_in_failed", reason="unknown_user")   # no areas: nobody
-        return None, "unknown_user"
-    if lock_ends(user_id):
-        reason = "locked"
-    elif not password_matches(password, user.password_hash):
-        reason = "wrong_password" if user.password_hash else "no_password"
-    elif user.disabled:
-        reason = "disabled"
-    else:
-        audit(user, "sign_in", method="password")
-        return user, "ok"
-    audit(user, "sign_in_failed", reason=reason)
-    return None, reason
+    disabled, no_password, locked. Audited either way. Attempts run one at a time (a file lock, so parallel
+    sessions cannot all pass the lock check before a failure is written), and every one costs the same: the
+    lock is looked up and a bcrypt check made whoever asks."""
+    lock = Paths.from_env().audit_log.parent / "sign_in.lock"
+    lock.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with open(lock, "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        user = load_users().get(user_id)
+        locked = lock_ends(user_id) is not None
+        matches = password_matches(password, user.password_hash if user and user.password_hash and not locked
+                                   else _decoy_hash())
+        if user is None:
+            record("", "", [], "sign_in_failed", reason="unknown_user")   # no areas: nobody
+            return None, "unknown_user"
+        if locked:
+            reason = "locked"
+        elif not user.password_hash or not matches:
+            reason = "wrong_password" if user.password_hash else "no_password"
+        elif user.disabled:
+            reason = "disabled"
+        else:
+            audit(user, "sign_in", method="password")
+            return user, "ok"
+        audit(user, "sign_in_failed", reason=reason)
+        return None, reason
 
 
 def _start_session(user: User, *, cookie: bool) -> None:
     st.session_state[SESSION_USER] = user.user_id
-    if user.user_id not in load_users():   # an identity provider's user known from their claims alone
+    if user.user_id.startswith("idp:"):   # an identity provider's user known from their claims alone
         st.session_state[SESSION_CLAIMS_USER] = user
     st.session_state[_FINGERPRINT] = fingerprint(user)
     st.session_state.pop(_SIGNED_OUT, None)
@@ -135,7 +153,7 @@ def _send_pending_cookie() -> None:
     if not pending:
         return
     method, token = pending
-    options = {"path": "/", "sameSite": "strict",
+    options = {"path": "/", "sameSite": "strict", "secure": str(st.context.url or "").startswith("https:"),
                "expires": (dt.datetime.now() + dt.timedelta(hours=SESSION_HOURS)).isoformat()}
     with st.sidebar:   # two invisible frames: at the sidebar's foot they push no page content down
         component = stx.CookieManager(key="gridsight_cookies").cookie_manager
@@ -153,21 +171,23 @@ def identity_provider_configured() -> bool:
 
 
 def user_of_claims(claims: dict, users: dict[str, User]) -> User | None:
-    """The gridsight user an identity provider's claims name: their users-file entry by e-mail (enabled
-    only), else role and areas from the claims; None when neither says."""
+    """The gridsight user an identity provider's claims name: their users-file entry by verified e-mail
+    (enabled only), else role and areas from the claims — never admin, which only the users file grants —
+    under the id `idp:<e-mail>`, which no users-file id can take (ids have no colon); None otherwise."""
     email = str(claims.get("email") or "").lower()
-    if not email:
+    if not email or claims.get("email_verified") is False:
         return None
     for user in users.values():
         if user.email and user.email.lower() == email:
             return None if user.disabled else user
     role, grids = claims.get(ROLE_CLAIM), claims.get(GRIDS_CLAIM)
-    if role not in ROLES or (grids is not None and not (isinstance(grids, list)
-                                                        and all(isinstance(g, str) for g in grids))):
+    if role not in ROLES or role == "admin" or (grids is not None and not (
+            isinstance(grids, list) and all(isinstance(g, str) for g in grids))):
         return None
     if role == "grid_worker" and not grids:
         return None
-    return User(email, str(claims.get("name") or email), role, None if grids is None else tuple(grids), email=email)
+    return User(f"idp:{email}", str(claims.get("name") or email), role, None if grids is None else tuple(grids),
+                email=email)
 
 
 def _session_user() -> User | None:
@@ -219,17 +239,16 @@ def _form() -> User | None:
             user_id = st.text_input(t("sign_in_user"), key="signin_user")
             password = st.text_input(t("sign_in_password"), type="password", key="signin_password")
             submitted = st.form_submit_button(t("sign_in_button"), type="primary")
+        st.caption(t("sign_in_lock_rule", failures=LOCK_AFTER_FAILURES, minutes=LOCK_MINUTES))
         if identity_provider_configured():
             st.button(t("sign_in_provider"), on_click=st.login)
         if any(user.demo and not user.disabled for user in users.values()):
             st.caption(t("sign_in_demo_users"))
         if not submitted:
             return None
-        user, reason = attempt(user_id.strip(), password)
-        if user is None:
-            ends = lock_ends(user_id.strip()) if reason == "locked" else None
-            st.error(t("sign_in_locked", minutes=max(1, round((ends - dt.datetime.now(dt.UTC)).total_seconds() / 60)))
-                     if ends else t("sign_in_failed"))
+        user, _ = attempt(user_id.strip(), password)
+        if user is None:   # one message whatever the reason: it does not tell which user names exist
+            st.error(t("sign_in_failed"))
             return None
     box.empty()
     _start_session(user, cookie=True)

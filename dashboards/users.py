@@ -12,9 +12,11 @@ their passwords are public (README), so a real deployment disables or resets the
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import bcrypt
@@ -113,10 +115,24 @@ def write_users(path: Path, entries: list[dict]) -> None:
     os.replace(temporary, path)
 
 
+@contextmanager
+def users_file_lock(path: Path):
+    """One writer of the users file at a time (gridsight users, gridsight demo)."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with open(path.with_name(f".{path.name}.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def write_demo_users(path: Path) -> bool:
     """Write the demo users when there is no users file yet (an existing one is never touched)."""
-    if path.exists():
-        return False
+    with users_file_lock(path):
+        if path.exists():
+            return False
+        _write_demo_users(path)
+    return True
+
+
+def _write_demo_users(path: Path) -> None:
     write_users(path, [{**{k: v for k, v in user.items() if k != "password"}, "demo": True,
                         "password_hash": hash_password(user["password"])} for user in DEMO_USERS])
-    return True

@@ -7,7 +7,6 @@ Every change is audited as the operating-system account that made it.
 
 from __future__ import annotations
 
-import fcntl
 import getpass
 import sys
 from contextlib import contextmanager
@@ -19,6 +18,7 @@ from dashboards.users import (
     check_password_strength,
     hash_password,
     read_users,
+    users_file_lock,
     validate,
     write_users,
 )
@@ -29,9 +29,7 @@ from gridsight.settings import Paths
 def _editing():
     """The users file's entries, written back on success; one editor at a time."""
     path = Paths.from_env().users_file
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    with open(path.with_name(f".{path.name}.lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with users_file_lock(path):
         entries = read_users(path)
         yield entries
         write_users(path, entries)

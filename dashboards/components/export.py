@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboards.access import current_user
+from dashboards.access import current_user, load_users
 from dashboards.audit import audit, check_entry
 
 # A text cell starting with one of these is a formula to a spreadsheet (OWASP CSV injection).
@@ -34,10 +34,15 @@ def audited_download(label: str, frame: pd.DataFrame, file_name: str, action: st
         return False
     detail = {"rows": len(frame), "file": file_name, **detail}
     check_entry(action, detail)
-    def csv() -> bytes:   # built when the user clicks, not on every run of the page
+    def csv() -> bytes:
+        """Built when the user clicks (on a thread of its own), and audited right here: Streamlit hands out
+        the file without running the button's callbacks, so this is the one place every download passes."""
+        now = load_users().get(user.user_id, user)   # a claims-only user is not in the users file
+        if now.disabled or not now.can(permission):
+            raise PermissionError(f"{user.user_id} may no longer export")
+        audit(user, action, **detail)
         # CRLF rows (RFC 4180): a cell holding a bare CR is then quoted and cannot start a row of its own.
         return neutralised(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
-    st.download_button(label, csv, file_name=file_name, mime="text/csv", key=key,
-                       on_click=audit, args=(user, action), kwargs=detail)
+    st.download_button(label, csv, file_name=file_name, mime="text/csv", key=key, on_click="ignore")
     return True

@@ -90,14 +90,14 @@ def doctored(world, tmp_path, **tables: pd.DataFrame):
 
 
 def drawn_downloads(monkeypatch) -> dict:
-    """Every st.download_button drawn from now on: its key → its arguments, `data` as the bytes a click
-    would download (AppTest cannot click one)."""
+    """Every st.download_button drawn from now on: its key → its arguments, with `download()` doing what a
+    click does — the bytes, built and audited then (AppTest cannot click one)."""
     import streamlit as st
 
     drawn, original = {}, st.download_button
 
     def capture(label, data, **kwargs):
-        drawn[kwargs.get("key")] = {"data": data() if callable(data) else data, **kwargs}
+        drawn[kwargs.get("key")] = {"download": data if callable(data) else lambda: data, **kwargs}
         return original(label, data, **kwargs)
 
     monkeypatch.setattr(st, "download_button", capture)

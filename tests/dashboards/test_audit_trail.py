@@ -346,9 +346,9 @@ def test_admin_filters_the_log_and_exports_exactly_what_is_shown(log, tmp_path, 
     assert view["filters"]["audit_actions"] == ["export"] and len(view["filters"]["audit_dates"]) == 2
 
     export = downloads["export_audit"]
-    csv = pd.read_csv(io.BytesIO(export["data"]), encoding="utf-8-sig")
+    assert not audit.audit_entries(actions=["audit_export"])   # drawn, not yet downloaded
+    csv = pd.read_csv(io.BytesIO(export["download"]()), encoding="utf-8-sig")
     assert list(csv.columns) == list(table.columns) and len(csv) == len(table) == 1
-    export["on_click"](*export["args"], **export["kwargs"])
     entry = audit.audit_entries(actions=["audit_export"])[0]
     assert (entry["user_id"], entry["rows"], entry["users"], entry["actions"]) == ("admin", 1, ["w1"], ["export"])
     assert entry["file"] == export["file_name"]
@@ -369,7 +369,7 @@ def test_hostile_entries_are_exported_neutralised_and_shown_as_text(log, tmp_pat
     assert "1 unreadable lines in the audit log were skipped." in [w.value for w in app.warning]
     failed = _table(app).query("User == @LINK").iloc[0]
     assert (failed["Action"], failed["Reason"]) == ("Failed sign-in", HOSTILE)   # a table cell: text, not markdown
-    csv = pd.read_csv(io.BytesIO(downloads["export_audit"]["data"]), encoding="utf-8-sig")
+    csv = pd.read_csv(io.BytesIO(downloads["export_audit"]["download"]()), encoding="utf-8-sig")
     assert csv.loc[csv["User"] == LINK, "Reason"].tolist() == ["'" + HOSTILE]
     rendered = [e.value for e in (*app.markdown, *app.caption, *app.warning, *app.info)]
     assert not any("evil.example" in text for text in rendered)

@@ -38,11 +38,32 @@ def test_formula_cells_are_neutralised_and_numbers_stay_numbers(tmp_path, monkey
     downloads = drawn_downloads(monkeypatch)
     app = AppTest.from_function(_export_script, default_timeout=30).run()
     assert not app.exception, app.exception
-    csv = pd.read_csv(io.BytesIO(downloads["t"]["data"]), encoding="utf-8-sig", keep_default_na=False)
+    csv = pd.read_csv(io.BytesIO(downloads["t"]["download"]()), encoding="utf-8-sig", keep_default_na=False)
     assert list(csv["text"]) == ["'" + HOSTILE, "'+1", "'-2", "'@SUM(A1)", "'\tx", "'\rx", "a=b", "", ""]
-    numbers = pd.read_csv(io.BytesIO(downloads["t"]["data"]), encoding="utf-8-sig")
+    numbers = pd.read_csv(io.BytesIO(downloads["t"]["download"]()), encoding="utf-8-sig")
     assert numbers["number"].dtype == float and numbers["number"].iloc[:3].tolist() == [-1.5, -2, 3]
     assert numbers["count"].tolist() == list(range(-4, 5))
+
+
+def test_a_download_is_audited_when_built_and_refused_once_the_user_is_disabled(tmp_path, monkeypatch):
+    """Streamlit hands out a file without running the button's callbacks: the audit entry is written where the
+    file is built, and a user disabled since the page was drawn gets nothing."""
+    from dashboards import audit, users
+
+    monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(tmp_path))
+    write_test_users(tmp_path)
+    monkeypatch.setenv("GRIDSIGHT_USER", "leader")
+    downloads = drawn_downloads(monkeypatch)
+    assert not AppTest.from_function(_export_script, default_timeout=30).run().exception
+    assert not audit.audit_entries() and downloads["t"]["on_click"] == "ignore"   # drawn, not downloaded
+    downloads["t"]["download"]()
+    assert [(e["action"], e["rows"]) for e in audit.audit_entries()] == [("export", 9)]
+    entries = users.read_users(tmp_path / "users.json")
+    next(e for e in entries if e["user_id"] == "leader")["disabled"] = True
+    users.write_users(tmp_path / "users.json", entries)
+    with pytest.raises(PermissionError):
+        downloads["t"]["download"]()
+    assert len(audit.audit_entries()) == 1
 
 
 def test_the_tables_own_download_is_off_for_every_page():
@@ -69,7 +90,7 @@ def test_hostile_area_names_leave_the_population_export_as_text(world, tmp_path,
     data_dir = doctored(world, tmp_path, mart_population_by_grid=grids)
     downloads = drawn_downloads(monkeypatch)
     switch_page(open_app(monkeypatch, data_dir, user="leader"), "population")
-    csv = pd.read_csv(io.BytesIO(downloads["export_population"]["data"]), encoding="utf-8-sig")
+    csv = pd.read_csv(io.BytesIO(downloads["export_population"]["download"]()), encoding="utf-8-sig")
     names = csv.set_index("grid_id")["name_zh"]
     assert names[grids.loc[0, "grid_id"]] == "'" + HOSTILE
     assert names[grids.loc[1, "grid_id"]] == "'@cmd|' /C calc'!A0"

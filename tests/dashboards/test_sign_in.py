@@ -67,7 +67,7 @@ def test_repeated_failures_lock_the_user_even_with_the_right_password(data_dir, 
     for attempt in range(LOCK_AFTER_FAILURES):
         submit(app, "analyst", f"wrong-password-{attempt}")
     submit(app, "analyst")   # the right password, too late
-    assert "锁定" in _errors(app)[0] and not _shows_data(app)
+    assert _errors(app) == ["用户名或密码错误。"] and not _shows_data(app)   # no hint that "analyst" exists
     assert _audit(data_dir)[-1]["reason"] == "locked"
     assert sign_in.lock_ends("analyst") is not None and sign_in.lock_ends("leader") is None
     # a restart does not lift it: the count lives in the audit log, not in the process
@@ -108,6 +108,34 @@ def test_disabling_a_user_or_resetting_their_password_ends_their_session(data_di
     assert app.sidebar.button(key="sign_out")
 
 
+def test_parallel_attempts_cannot_outrun_the_lock(data_dir):
+    """Sessions guessing at once: attempts run one at a time, so the lock holds after LOCK_AFTER_FAILURES."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    guesses = [f"wrong-guess-{n:03d}" for n in range(3 * LOCK_AFTER_FAILURES)] + [demo_password("admin")]
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = list(pool.map(lambda password: sign_in.attempt("admin", password)[1], guesses))
+    assert outcomes.count("wrong_password") == LOCK_AFTER_FAILURES and "ok" not in outcomes
+    assert outcomes.count("locked") == len(guesses) - LOCK_AFTER_FAILURES
+
+
+def test_a_cookie_dies_with_a_sign_out_a_disable_or_a_new_password(data_dir):
+    def token():
+        return sign_in.session_token(access.load_users()["leader"],
+                                     dt.datetime.now(dt.UTC) - dt.timedelta(seconds=2))
+
+    copied = token()
+    from dashboards.audit import audit
+
+    audit(access.load_users()["leader"], "sign_out")   # signed out in some browser: every copy ends
+    assert sign_in.user_of_token(copied) is None
+    copied = token()
+    _users_cli(data_dir, "disable", "leader")
+    _users_cli(data_dir, "enable", "leader")   # enabling again does not bring old cookies back
+    assert sign_in.user_of_token(copied) is None
+    assert sign_in.user_of_token(sign_in.session_token(access.load_users()["leader"])) is not None   # a new one
+
+
 def test_the_session_token_is_signed_expires_and_names_the_password(data_dir):
     user = access.load_users()["leader"]
     token = sign_in.session_token(user)
@@ -133,9 +161,18 @@ def test_identity_provider_claims_find_a_user_or_nobody(data_dir):
     worker = sign_in.user_of_claims({"email": "w@example.org", "name": "王五", "gridsight_role": "grid_worker",
                                      "gridsight_grids": ["D01-S01-C01-G01"]}, known)
     assert (worker.role, worker.scope, worker.display_name) == ("grid_worker", ("D01-S01-C01-G01",), "王五")
+    assert worker.user_id == "idp:w@example.org" and not users.USER_ID.fullmatch(worker.user_id)   # no clash
+    # a users-file id that looks like the e-mail does not lend its role to the claims
+    entries.append({"user_id": "w@example.org", "role": "admin", "password_hash": None})
+    users.write_users(data_dir / "users.json", entries)
+    again = sign_in.user_of_claims({"email": "w@example.org", "gridsight_role": "grid_worker",
+                                    "gridsight_grids": ["D01-S01-C01-G01"]}, access.load_users())
+    assert (again.user_id, again.role) == ("idp:w@example.org", "grid_worker")
     for claims in ({"email": "x@example.org"}, {"email": "x@example.org", "gridsight_role": "mayor"},
                    {"email": "x@example.org", "gridsight_role": "grid_worker"},
                    {"email": "x@example.org", "gridsight_role": "leader", "gridsight_grids": "D01"},
+                   {"email": "x@example.org", "gridsight_role": "admin"},   # admins only from the users file
+                   {"email": "x@example.org", "gridsight_role": "leader", "email_verified": False},
                    {"gridsight_role": "admin"}):
         assert sign_in.user_of_claims(claims, known) is None, claims
 

@@ -30,11 +30,12 @@ if user is None:
 with st.sidebar:
     signed_in_sidebar(user)
 sections: dict[str, list] = {}
+pages = [Path(file).stem for file, *_ in MENU if user.may_open(Path(file).stem)]
 for file, title, icon, section in MENU:
-    if user.may_open(Path(file).stem):
+    if Path(file).stem in pages:
         sections.setdefault(t(section), []).append(st.Page(file, title=t(title), icon=icon,
                                                            default=not sections))
 navigation = st.navigation(sections)
 freshness_banner()   # above every page
-with page_view(user, navigation.url_path or "home"):   # the default (first) page's url_path is ""
+with page_view(user, navigation.url_path or pages[0]):   # the default (first) page's url_path is ""
     navigation.run()

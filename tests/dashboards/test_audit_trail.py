@@ -328,7 +328,7 @@ def test_admin_filters_the_log_and_exports_exactly_what_is_shown(log, tmp_path, 
     assert list(table["操作"]) == ["查看页面", "登录", "登录失败", "登录失败", "导出数据", "查看户级清单", "新增用户"]
     assert list(table["用户"]) == ["admin", "admin", "(未知用户)", LINK, "w1", "w1", "os:alice"]
     assert "共 7 条记录" in [c.value for c in app.caption]
-    assert table.iloc[0]["页面"] == "home" and table.iloc[2]["原因"] == "unknown_user"
+    assert table.iloc[0]["页面"] == "cockpit" and table.iloc[2]["原因"] == "unknown_user"
     shown_at = dt.datetime.strptime(table[f"时间({TIMEZONE})"].iloc[-1], "%Y-%m-%d %H:%M:%S")
     written_at = dt.datetime.fromisoformat(audit.audit_entries(actions=["user_added"])[0]["at"])
     assert shown_at == written_at.astimezone(ZoneInfo(TIMEZONE)).replace(tzinfo=None)

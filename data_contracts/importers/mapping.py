@@ -58,27 +58,28 @@ def category_pairs() -> tuple[str, ...]:
     return tuple(f"{r['category_l1']}/{r['category_l2']}" for r in seed_rows("categories"))
 
 
+def _require(value, codes, refusal: str) -> None:
+    """A one-line MappingError (`refusal`, then a did-you-mean) unless `value` is one of `codes`."""
+    if value not in codes:
+        raise MappingError(f"{refusal}{_suggest(value, codes)}")
+
+
 def _check_codes(where: str, spec: dict) -> None:
     """Every target code of the mapping is in its code list, before any export is read."""
     pairs, channels = category_pairs(), seed_codes("channels", "channel")
     for source, target in (spec.get("categories") or {}).items():
-        if target not in pairs:
-            raise MappingError(f"{where}: categories.{source}: {target!r} is not a category of the code list "
-                               f"(dbt_project/seeds/categories.csv, l1/l2){_suggest(target, pairs)}")
+        _require(target, pairs, f"{where}: categories.{source}: {target!r} is not a category of the code list "
+                                f"(dbt_project/seeds/categories.csv, l1/l2)")
     for source, target in (spec.get("channels") or {}).items():
-        if target not in channels:
-            raise MappingError(f"{where}: channels.{source}: channel {target!r} is not in the code list "
-                               f"(dbt_project/seeds/channels.csv){_suggest(target, channels)}")
-    if spec.get("default_channel") is not None and spec["default_channel"] not in channels:
-        raise MappingError(f"{where}: default_channel {spec['default_channel']!r} is not in the code list "
-                           f"(dbt_project/seeds/channels.csv){_suggest(spec['default_channel'], channels)}")
+        _require(target, channels, f"{where}: channels.{source}: channel {target!r} is not in the code list "
+                                   f"(dbt_project/seeds/channels.csv)")
+    if spec.get("default_channel") is not None:
+        _require(spec["default_channel"], channels, f"{where}: default_channel {spec['default_channel']!r} is not "
+                                                    f"in the code list (dbt_project/seeds/channels.csv)")
     for source, target in (spec.get("status") or {}).items():
-        if target not in STATES:
-            raise MappingError(f"{where}: status.{source}: state {target!r} is not one of "
-                               f"{', '.join(STATES)}{_suggest(target, STATES)}")
-    if spec.get("level", "district") not in LEVELS:
-        raise MappingError(f"{where}: level {spec['level']!r} is not a ladder level "
-                           f"({', '.join(LEVELS)}){_suggest(spec['level'], LEVELS)}")
+        _require(target, STATES, f"{where}: status.{source}: state {target!r} is not one of {', '.join(STATES)}")
+    level = spec.get("level", "district")
+    _require(level, LEVELS, f"{where}: level {level!r} is not a ladder level ({', '.join(LEVELS)})")
 
 
 def _unmapped_policy(where: str, spec: dict) -> dict[str, str]:

@@ -74,6 +74,10 @@ def test_each_role_signs_in_and_sees_its_pages_in_both_languages(server, browser
         if lang == "zh":
             page.get_by_role("radiogroup", name="语言").get_by_text("English", exact=True).click()
             expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+            # the menu is drawn again in English: wait for every link of it before reading them
+            expect(navigation.get_by_role("link")).to_have_count(len(MENUS[user]))
+            expect(navigation).to_contain_text(LABELS[TITLES[sorted(MENUS[user])[0]]]["en"])
+            _settled(page)
     # a page outside the menu does not open by its URL: the default page runs instead
     for name in set(TITLES) - MENUS[user]:
         page.goto(f"{server}/{name}")

@@ -238,7 +238,9 @@ def cmd_import(args) -> None:
 def cmd_hotspot_backtest(args) -> None:
     from orchestration.hotspot_cli import run
 
-    run(Path(args.chicago) if args.chicago else None, args.cell_m, args.weeks, Path(args.out) if args.out else None)
+    points = args.points or args.chicago
+    run(Path(points) if points else None, args.cell_m, args.weeks, Path(args.out) if args.out else None,
+        mapping=args.mapping if args.points else "chicago_assaults")
 
 
 def cmd_bench(args) -> None:
@@ -305,8 +307,13 @@ def main(argv: list[str] | None = None) -> None:
 
     p = sub.add_parser("hotspot-backtest",
                        help="dispute hotspots: model vs baselines, rolling origin (warehouse or a city CSV)")
-    p.add_argument("--chicago", metavar="CSV", help="incident points (date, latitude, longitude), e.g. "
-                   "../shared/realdata/chicago_aggravated_assaults_2010_2015.csv; default: the warehouse's disputes")
+    city = p.add_mutually_exclusive_group()
+    city.add_argument("--points", metavar="CSV", help="a city's incident export, read through --mapping (its "
+                      "reported_at, lat and lon columns); default: the warehouse's disputes")
+    city.add_argument("--chicago", metavar="CSV", help="preset: --points CSV --mapping chicago_assaults (columns date, "
+                      "latitude, longitude), e.g. ../shared/realdata/chicago_aggravated_assaults_2010_2015.csv")
+    p.add_argument("--mapping", help="the import mapping for --points (a path, or a name under "
+                   "data_contracts/mappings/, e.g. la311)")
     p.add_argument("--cell-m", type=float, default=1000.0, help="cell size in metres for point data (default 1000)")
     p.add_argument("--weeks", type=int, default=52, help="backtest weeks (origins), at least 26 (default 52)")
     p.add_argument("--out", help="write the per-week metrics to this CSV")
@@ -324,6 +331,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if args.command == "import" and args.format == "csv" and not args.mapping:
         parser.error("import csv needs --mapping (e.g. --mapping la311)")
+    if args.command == "hotspot-backtest" and args.points and not args.mapping:
+        parser.error("hotspot-backtest --points needs --mapping (e.g. --mapping la311)")
     if args.data_dir:
         os.environ["GRIDSIGHT_DATA_DIR"] = str(Path(args.data_dir).resolve())
     make_data_dir_private()   # inherited by what it starts (streamlit, dagster dev, dbt)

@@ -24,6 +24,8 @@ MAPPINGS = Path(__file__).resolve().parents[1] / "mappings"
 FIELDS = ("case_id", "reported_at", "updated_at", "closed_at", "status", "category", "channel", "lat", "lon",
           "address", "description", "agency", "street", "community")
 TIMESTAMPS = ("reported_at", "updated_at", "closed_at")
+CASE_FIELDS = ("case_id", "reported_at", "category")   # what a case import needs mapped
+POINT_FIELDS = ("reported_at", "lat", "lon")           # what a hotspot backtest needs of the same export
 STATES = ("open", "accepted", "referred", "closed", "cancelled")
 # The keys a mapping file may have (and those of its `areas:` section)
 KEYS = ("name", "columns", "timestamp_format", "status", "categories", "channels", "default_channel", "level",
@@ -125,7 +127,9 @@ class Mapping:
     path: str | None = None                      # the file it was read from
 
     @classmethod
-    def load(cls, path: Path | str) -> Mapping:
+    def load(cls, path: Path | str, required: tuple[str, ...] = CASE_FIELDS) -> Mapping:
+        """The mapping at `path` (or a shipped one by name), checked. `required`: the canonical fields it
+        must map — a case import needs CASE_FIELDS, a hotspot backtest only POINT_FIELDS."""
         path = Path(path)
         if not path.exists() and (MAPPINGS / f"{path}.yaml").exists():
             path = MAPPINGS / f"{path}.yaml"
@@ -138,9 +142,9 @@ class Mapping:
         _unknown(str(path), spec, KEYS, "key")
         _unknown(f"{path}: areas", spec.get("areas") or {}, AREA_KEYS, "key")
         _unknown(f"{path}: columns", spec.get("columns") or {}, FIELDS, "canonical field")
-        for required in ("case_id", "reported_at", "category"):
-            if required not in (spec.get("columns") or {}):
-                raise MappingError(f"{path}: columns.{required} is required")
+        for name in required:
+            if name not in (spec.get("columns") or {}):
+                raise MappingError(f"{path}: columns.{name} is required")
         formats = spec.get("timestamp_format")
         if isinstance(formats, dict):
             _unknown(f"{path}: timestamp_format", formats, TIMESTAMPS, "timestamp field")

@@ -6,7 +6,6 @@ import argparse
 import datetime as dt
 import os
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -225,11 +224,12 @@ def cmd_import(args) -> None:
         # Imported days may predate the default first partition: run with a partition calendar that starts there.
         env = {**os.environ, "GRIDSIGHT_DATA_DIR": str(paths.root),
                "GRIDSIGHT_PARTITIONS_START": min(first, os.environ.get("GRIDSIGHT_PARTITIONS_START", first))}
-        done = subprocess.run([sys.executable, "-m", "orchestration.cli", "materialize", "--start", first,
-                               "--end", last], env=env)
-        if done.returncode:   # materialize said why on its last lines; the landing files stay for a rerun
-            raise SystemExit(f"[import] imported, not published: fix what [materialize] names above and rerun "
-                             f"GRIDSIGHT_PARTITIONS_START={first} gridsight materialize --start {first} --end {last}")
+        print(f"[import] publishing {first} … {last}; should it stop, the landing files stay: fix what "
+              f"[materialize] names and rerun GRIDSIGHT_PARTITIONS_START={first} gridsight materialize "
+              f"--start {first} --end {last}", flush=True)
+        # The import's frames are done with: the run replaces this process rather than waiting beside it.
+        os.execve(sys.executable, [sys.executable, "-m", "orchestration.cli", "materialize", "--start", first,
+                                   "--end", last], env)
     else:
         print(f"[import] next: GRIDSIGHT_PARTITIONS_START={first} gridsight materialize "
               f"--start {first} --end {last}", flush=True)
@@ -246,6 +246,14 @@ def cmd_hotspot_backtest(args) -> None:
 def cmd_bench(args) -> None:
     from orchestration import bench
 
+    if args.imports:
+        from orchestration import bench_imports
+
+        try:
+            bench_imports.run(bench.RESULTS, args.scale, Path(args.realdata))
+        except RuntimeError as failed:   # an export was not published: its last log lines say why
+            raise SystemExit(f"[bench] {failed}") from None
+        return
     if args.scale != "demo":
         raise SystemExit("[bench] --scale city comes with issue 19 (the city-scale world); only demo is measured now")
     try:
@@ -325,6 +333,10 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--scale", choices=["demo", "city"], default="demo", help="the world measured (city: issue 19)")
     p.add_argument("--loads", type=int, default=20, help="timed loads per page after one warm-up (default 20)")
     p.add_argument("--pages", nargs="+", metavar="PAGE", help="only these pages (URL paths, e.g. cockpit audit_log)")
+    p.add_argument("--imports", action="store_true", help="instead: import and publish real and synthetic exports, "
+                   "each in a fresh data folder (wall time, peak memory)")
+    p.add_argument("--realdata", default=os.environ.get("GRIDSIGHT_REALDATA", str(REPO.parent / "shared" / "realdata")),
+                   help="folder of the real public samples (default: $GRIDSIGHT_REALDATA or ../shared/realdata)")
     p.add_argument("--data-dir", default=argparse.SUPPRESS, help="data folder (default: $GRIDSIGHT_DATA_DIR or ./data)")
     p.set_defaults(func=cmd_bench)
 

@@ -211,6 +211,8 @@ LABELS: dict[str, dict[str, str]] = {
     "rule_bad_checksum": {"zh": "身份证号校验位错误", "en": "ID number checksum wrong"},
     "rule_impossible_date": {"zh": "出生日期不可能", "en": "Impossible birth date"},
     "rule_unknown_grid": {"zh": "未知网格", "en": "Unknown grid"},
+    "rule_bad_geometry": {"zh": "区域边界不可用", "en": "Unusable area polygon"},
+    "rule_outside_grids": {"zh": "坐标不在任何网格内", "en": "Point outside every grid"},
     "rule_duplicate": {"zh": "重复人员记录", "en": "Duplicate person"},
     # --- incidents: case management page and cockpit scorecard (issue 6) ---
     "page_incidents": {"zh": "案件管理", "en": "Incidents"},

@@ -45,6 +45,12 @@ class Column:
     # An event time (events' at): no event of a case may be earlier than the case's event of this type
     # (its `reported` event); every event of such a case is quarantined.
     case_start_event: str | None = None
+    # An area's polygon (GeoJSON text): when present it must be a non-empty (multi)polygon in WGS84 range
+    # (data_contracts.geometry), else the row is quarantined as `bad_geometry`.
+    polygon: bool = False
+    # A grid id placed from these coordinate columns: left empty while the coordinates are present, the point
+    # lies outside every grid (the importer's placer found none) and the row is quarantined as `outside_grids`.
+    placed_from: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -109,7 +115,7 @@ CONTRACTS: tuple[FileContract, ...] = (
         Column("centroid_lat", "double", required=False, **ANY_LAT),
         Column("centroid_lon", "double", required=False, **ANY_LON),
         Column("valid_from", "date"), Column("valid_to", "date", required=False),
-        Column("geometry", required=False))),
+        Column("geometry", required=False, polygon=True))),
     FileContract("population", "register.csv", "population_register", _cols(
         Column("name", pii="name"), Column("id_number", pii="id_number", pattern=ID_NUMBER, id_checksum=True),
         Column("phone", required=False, pii="phone", pattern=MOBILE),
@@ -132,7 +138,8 @@ CONTRACTS: tuple[FileContract, ...] = (
         "case_id", Column("reported_at", "timestamp", case_start=True),
         Column("channel", allowed=seed_codes("channels", "channel")),
         Column("category_l1", allowed=seed_codes("categories", "category_l1")),
-        Column("category_l2", allowed=seed_codes("categories", "category_l2")), "grid_id",
+        Column("category_l2", allowed=seed_codes("categories", "category_l2")),
+        Column("grid_id", placed_from=("lat", "lon")),
         Column("lat", "double", required=False, **ANY_LAT), Column("lon", "double", required=False, **ANY_LON),
         Column("address", required=False, free_text=True), Column("description", required=False, free_text=True),
         Column("reporter_name", required=False, pii="name"),

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from data_contracts import privacy
+from data_contracts.geometry import coordinates, geojson_problem
 from data_contracts.specs import MAX_AGE_YEARS, FileContract
 
 TRUE, FALSE = {"true", "1", "yes", "y", "t"}, {"false", "0", "no", "n", "f"}
@@ -142,6 +143,11 @@ def _record_rules(frame: pd.DataFrame, typed: pd.DataFrame, contract: FileContra
             before = typed[c.name] < frame["case_id"].map(start)
             backwards = set(frame.loc[before.fillna(False).astype(bool), "case_id"])
             bad, rule = frame["case_id"].isin(backwards), "impossible_order"
+        elif c.polygon:
+            bad, rule = frame[c.name].map(lambda t: bool(t.strip()) and geojson_problem(t) is not None), "bad_geometry"
+        elif c.placed_from:
+            _, _, located = coordinates(frame[c.placed_from[0]], frame[c.placed_from[1]])
+            bad, rule = (frame[c.name].str.strip() == "") & located, "outside_grids"
         elif c.reference and references is not None:
             bad, rule = present & ~typed[c.name].isin(references.get(c.reference, set())), f"unknown_{c.reference}"
         if bad is not None:

@@ -36,6 +36,10 @@ PARTITIONS_START = os.environ.get("GRIDSIGHT_PARTITIONS_START", "2024-01-01")
 MAX_QUARANTINE_SHARE = 0.05
 QUARANTINE_SHARE_BY_SOURCE: dict[str, float] = {}
 QUARANTINE_SHARE_ENV = "GRIDSIGHT_MAX_QUARANTINE_SHARE"
+# Boundary imports: overlaps and gaps between sibling areas smaller than this (m²) are slivers of digitising,
+# not reported; a households or shops value above BOUNDARY_MAX_COUNT is refused as no count.
+BOUNDARY_SLIVER_M2 = 1.0
+BOUNDARY_MAX_COUNT = 10_000_000
 # Dashboard sign-in: a session cookie lasts this many hours; this many failed sign-ins of one user within
 # the lock period lock that user until the lock period has passed since the last failure.
 SESSION_HOURS = float(os.environ.get("GRIDSIGHT_SESSION_HOURS", "12"))

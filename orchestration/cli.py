@@ -199,14 +199,36 @@ def cmd_demo(args) -> None:
         cmd_dashboard(args)
 
 
+def _import_grids(args, paths: Paths) -> tuple[str, str]:
+    """A district's boundary file → the grids landing file of its valid-from day."""
+    from data_contracts.importers.boundaries import BoundaryMapping, import_boundaries, parse_day
+    from data_contracts.importers.mapping import MappingError
+
+    try:
+        mapping = BoundaryMapping.load(args.mapping)
+        valid_from = parse_day(args.valid_from, "--valid-from") if args.valid_from else None
+        result = import_boundaries(args.file, mapping, paths.landing, paths.imports, valid_from)
+    except (MappingError, OSError) as exc:   # nothing of a failed import is left in the landing zone
+        raise SystemExit(f"[import] {args.file}: nothing imported — {exc}") from None
+    print(f"[import] {args.file}: {result.summary()}", flush=True)
+    print(f"[import] landing files under {paths.landing}; manifest {paths.imports / (result.import_id + '.json')}",
+          flush=True)
+    return result.valid_from, result.valid_from
+
+
 def cmd_import(args) -> None:
-    """Real service requests → canonical incidents landing files (and derived grids), optionally
-    followed by a materialization of exactly the imported days."""
+    """Real service requests → canonical incidents landing files (and derived grids), or a boundary file →
+    grids, optionally followed by a materialization of exactly the imported days."""
     from data_contracts.importers import open311
     from data_contracts.importers.landing import import_frame, read_csv
     from data_contracts.importers.mapping import Mapping, MappingError
 
     paths = Paths.from_env()
+    if args.format == "grids":
+        _materialize_imported(args, paths, *_import_grids(args, paths))
+        return
+    if args.valid_from:
+        raise SystemExit("[import] --valid-from is for import grids (the day a boundary file takes effect)")
     try:
         if args.format == "open311":
             frame, mapping = open311.read(args.file), open311.mapping(args.mapping)
@@ -219,7 +241,11 @@ def cmd_import(args) -> None:
     print(f"[import] landing files under {paths.landing}; manifest {paths.imports / (result.import_id + '.json')}",
           flush=True)
     # The imported days, and those of an import it replaced: their earlier rows leave the warehouse too.
-    first, last = result.span
+    _materialize_imported(args, paths, *result.span)
+
+
+def _materialize_imported(args, paths: Paths, first: str, last: str) -> None:
+    """Run exactly the imported days through the pipeline (--materialize), or say how to."""
     if args.materialize:
         # Imported days may predate the default first partition: run with a partition calendar that starts there.
         env = {**os.environ, "GRIDSIGHT_DATA_DIR": str(paths.root),
@@ -305,11 +331,15 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--no-serve", action="store_true", help="stop after materializing")
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("import", help="import real service requests: Open311 GeoReport v2 or a CSV with a mapping")
-    p.add_argument("format", choices=["open311", "csv"], help="open311: GeoReport v2 JSON/CSV; csv: any export")
+    p = sub.add_parser("import", help="import real service requests (Open311 GeoReport v2, or a CSV with a mapping) "
+                                      "or a district's boundary file (grids)")
+    p.add_argument("format", choices=["open311", "csv", "grids"],
+                   help="open311: GeoReport v2 JSON/CSV; csv: any export; grids: GeoJSON, Shapefile or GeoPackage")
     p.add_argument("file", type=Path)
     p.add_argument("--mapping", help="mapping YAML (path, or a name under data_contracts/mappings/, e.g. la311); "
-                                     "required for csv, adds service codes for open311")
+                                     "required for csv and grids, adds service codes for open311")
+    p.add_argument("--valid-from", help="grids: the day the boundaries take effect (YYYY-MM-DD; default: the "
+                                        "mapping's valid_from, else today); a changed area opens a new version then")
     p.add_argument("--materialize", action="store_true", help="then ingest, transform and publish the imported days")
     p.set_defaults(func=cmd_import)
 
@@ -341,8 +371,9 @@ def main(argv: list[str] | None = None) -> None:
     p.set_defaults(func=cmd_bench)
 
     args = parser.parse_args(argv)
-    if args.command == "import" and args.format == "csv" and not args.mapping:
-        parser.error("import csv needs --mapping (e.g. --mapping la311)")
+    if args.command == "import" and args.format in ("csv", "grids") and not args.mapping:
+        parser.error(f"import {args.format} needs --mapping (e.g. --mapping "
+                     f"{'la311' if args.format == 'csv' else 'la_neighbourhoods'})")
     if args.command == "hotspot-backtest" and args.points and not args.mapping:
         parser.error("hotspot-backtest --points needs --mapping (e.g. --mapping la311)")
     if args.data_dir:

@@ -26,7 +26,8 @@ from pathlib import Path
 import pandas as pd
 
 from data_contracts.importers.areas import CellGrid
-from data_contracts.importers.mapping import Mapping, to_canonical, unmapped_summary
+from data_contracts.importers.mapping import Mapping, MappingError, to_canonical, unmapped_summary
+from data_contracts.importers.placement import CasePlacement, GridPlacer
 
 # The key that identifies a row within each kind of landing file: a later import's row wins
 ROW_KEYS = {"cases.csv": ["case_id"], "events.csv": ["case_id", "seq"]}
@@ -47,6 +48,8 @@ class ImportResult:
     replaces: tuple[str, ...] = field(default=(), compare=False)
     # the days to ingest again: this import's and those of the imports it replaced (their rows must go)
     span: tuple[str, str] = field(default=("", ""), compare=False)
+    # cases placed in delivered grids: read = placed_by_point + placed_by_name + outside_grids + no_location …
+    placement: dict = field(default_factory=dict, compare=False)
 
     def summary(self) -> str:
         text = (f"import {self.import_id}: {self.rows_read:,} rows read → {self.cases_written:,} cases and "
@@ -57,6 +60,12 @@ class ImportResult:
             text += f"; replaces import {', '.join(self.replaces)} of the same file"
         if self.unmapped_text:
             text += f"; values with no mapping — {self.unmapped_text}"
+        if self.placement:
+            p = self.placement
+            text += (f"; areas: {p['placed_by_point']:,} placed by their point, {p['placed_by_name']:,} by their area "
+                     f"name, {p['outside_grids']:,} outside every grid, {p['no_location']:,} without a location"
+                     + "".join(f", {p[k]:,} {k.replace('_', ' ')}" for k in ("unknown_area_name", "ambiguous_area_name")
+                               if p.get(k)))
         return text
 
 
@@ -90,8 +99,9 @@ def _merged(rel: str, parts: list[Path], out: Path) -> None:
     if rel.endswith(".geojson"):
         features: dict = {}
         for part in parts:
-            for feature in json.loads(part.read_text(encoding="utf-8"))["features"]:
-                features[feature["properties"]["grid_id"]] = feature
+            for feature in json.loads(part.read_text(encoding="utf-8"))["features"]:   # one row per version
+                props = feature["properties"]
+                features[(props["grid_id"], str(props.get("valid_from") or ""))] = feature
         out.write_text(json.dumps({"type": "FeatureCollection", "features": list(features.values())},
                                   ensure_ascii=False), encoding="utf-8")
         return
@@ -210,7 +220,16 @@ def import_frame(frame: pd.DataFrame, mapping: Mapping, landing: Path, source: P
     imports = Path(imports) if imports is not None else landing.parent / "imports"
     unmapped = mapping.check(frame)
     grid = CellGrid(mapping.cell_degrees, mapping.area_prefix, mapping.area_name) if mapping.cell_degrees else None
-    cases, events = to_canonical(frame, mapping, grid_of=grid)
+    placing = None
+    if mapping.area_grids == "landing":
+        options = {"aliases": mapping.area_aliases, "drop_words": mapping.area_drop_words}
+        try:
+            placing = CasePlacement(GridPlacer.from_landing(landing, **options), mapping.area_name_column is not None)
+        except ValueError:
+            raise MappingError(f"mapping {mapping.name!r}: areas.grids: landing, but no grids are delivered under "
+                               f"{landing / 'grids'}: import them first (gridsight import grids FILE --mapping M)"
+                               ) from None
+    cases, events = to_canonical(frame, mapping, grid_of=grid or placing)
     parts = []
     for name, part in (("cases.csv", cases), ("events.csv", events)):
         for day, rows in part.groupby("dt", sort=True):
@@ -228,11 +247,11 @@ def import_frame(frame: pd.DataFrame, mapping: Mapping, landing: Path, source: P
         parts, landing, imports, source=source_identity(frame, source), rows_read=len(frame),
         mapping={"name": mapping.name, "path": mapping.path}, days=[str(first), str(last)],
         rows={"read": len(frame), "cases": len(cases), "events": len(events), "areas": grids},
-        extra={"unmapped": unmapped})
+        extra={"unmapped": unmapped, **({"placement": placing.accounting()} if placing else {})})
     days = [str(first), str(last), *committed.replaced_days]
     return ImportResult(len(frame), len(cases), len(events), grids, str(first), str(last), len(parts),
                         unmapped, unmapped_summary(mapping, unmapped), committed.import_id,
-                        committed.replaces, (min(days), max(days)))
+                        committed.replaces, (min(days), max(days)), placing.accounting() if placing else {})
 
 
 def read_csv(path: Path) -> pd.DataFrame:

@@ -30,7 +30,11 @@ STATES = ("open", "accepted", "referred", "closed", "cancelled")
 # The keys a mapping file may have (and those of its `areas:` section)
 KEYS = ("name", "columns", "timestamp_format", "status", "categories", "channels", "default_channel", "level",
         "areas", "unmapped")
-AREA_KEYS = ("cell_degrees", "prefix", "name")
+AREA_KEYS = ("cell_degrees", "prefix", "name", "grids", "name_column", "aliases", "drop_words")
+# `areas: {grids: landing}`: cases are placed in the delivered grids (gridsight import grids) by their point,
+# rows without coordinates by the area name in `name_column` (a canonical field such as community, or a
+# source column), matched after normalising (data_contracts.importers.placement), `aliases` first.
+AREA_GRIDS = ("landing",)
 # What happens to a source value the mapping does not list, per mapped field (`unmapped:` overrides):
 # `fail` stops the import and lists them; `quarantine` keeps the source value, so the contract quarantines
 # the row at ingest (rule not_allowed); any other value is the target code they take.
@@ -84,6 +88,29 @@ def _check_codes(where: str, spec: dict) -> None:
     _require(level, LEVELS, f"{where}: level {level!r} is not a ladder level ({', '.join(LEVELS)})")
 
 
+def _check_areas(where: str, areas: dict, columns: dict) -> None:
+    """`areas:` either derives cell grids (cell_degrees) or places cases in delivered grids (grids)."""
+    if not isinstance(areas, dict):
+        raise MappingError(f"{where}: areas is a dictionary (cell_degrees …, or grids: landing)")
+    grids = areas.get("grids")
+    if grids is not None:
+        _require(grids, AREA_GRIDS, f"{where}: areas.grids: {grids!r} is not a grid layer "
+                                    f"({', '.join(AREA_GRIDS)}: the grids delivered by gridsight import grids)")
+        if areas.get("cell_degrees") is not None:
+            raise MappingError(f"{where}: areas: give cell_degrees (derive cells) or grids (delivered grids), not both")
+    elif any(k in areas for k in ("name_column", "aliases", "drop_words")):
+        raise MappingError(f"{where}: areas.name_column, aliases and drop_words place cases in delivered grids: "
+                           "add areas.grids: landing")
+    if areas.get("aliases") is not None and not isinstance(areas["aliases"], dict):
+        raise MappingError(f"{where}: areas.aliases maps a source area name to a grid id or grid name")
+    if areas.get("drop_words") is not None and not isinstance(areas["drop_words"], list):
+        raise MappingError(f"{where}: areas.drop_words is a list of words (e.g. [NC])")
+    for option in ("cell_degrees",):
+        value = areas.get(option)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float) or value <= 0):
+            raise MappingError(f"{where}: areas.{option}: {value!r} is not a positive number of degrees")
+
+
 def _unmapped_policy(where: str, spec: dict) -> dict[str, str]:
     given = spec.get("unmapped")
     if given is None:
@@ -123,6 +150,10 @@ class Mapping:
     cell_degrees: float | None = None            # derive L3 grids as lat/lon cells of this size
     area_prefix: str = "X"
     area_name: str = "Imported area"
+    area_grids: str | None = None                # place cases in the delivered grids ("landing")
+    area_name_column: str | None = None          # canonical field or source column naming each row's area
+    area_aliases: dict[str, str] = field(default_factory=dict)   # source area name → grid id or grid name
+    area_drop_words: tuple[str, ...] = ()        # words left out when matching names (e.g. NC)
     unmapped: dict[str, str] = field(default_factory=lambda: dict(UNMAPPED_DEFAULTS))
     path: str | None = None                      # the file it was read from
 
@@ -153,13 +184,23 @@ class Mapping:
                                f"({', '.join(TIMESTAMPS)})")
         _check_codes(str(path), spec)
         areas = spec.get("areas") or {}
+        _check_areas(str(path), areas, spec.get("columns") or {})
         return cls(name=spec.get("name", path.stem), columns=spec["columns"],
                    timestamp_format=formats, status=spec.get("status") or {},
                    categories=spec.get("categories") or {}, channels=spec.get("channels") or {},
                    default_channel=spec.get("default_channel"), level=spec.get("level", "district"),
                    cell_degrees=areas.get("cell_degrees"), area_prefix=areas.get("prefix", "X"),
-                   area_name=areas.get("name", spec.get("name", path.stem)),
+                   area_name=areas.get("name", spec.get("name", path.stem)), area_grids=areas.get("grids"),
+                   area_name_column=areas.get("name_column"),
+                   area_aliases={str(k): str(v) for k, v in (areas.get("aliases") or {}).items()},
+                   area_drop_words=tuple(str(w) for w in areas.get("drop_words") or ()),
                    unmapped=_unmapped_policy(str(path), spec), path=str(path.resolve()))
+
+    def area_name_source(self) -> str | None:
+        """The source column holding each row's area name (`areas.name_column`), or None."""
+        if self.area_name_column is None:
+            return None
+        return self.columns.get(self.area_name_column, self.area_name_column)
 
     def format_of(self, name: str) -> str | None:
         if isinstance(self.timestamp_format, dict):
@@ -170,7 +211,8 @@ class Mapping:
         """Check the export against the mapping before anything is written: its columns exist, each
         timestamp column's format reads the first rows, and no unmapped value meets `unmapped: fail`.
         Returns the source values the mapping does not list, with their counts, per field."""
-        missing = sorted({c for c in self.columns.values() if c not in frame.columns})
+        wanted = [*self.columns.values(), *([self.area_name_source()] if self.area_name_source() else [])]
+        missing = sorted({c for c in wanted if c not in frame.columns})
         if missing:
             hints = "".join(_suggest(c, frame.columns) for c in missing[:1])
             raise MappingError(f"mapping {self.name!r}: the file lacks columns {missing}{hints}")
@@ -284,8 +326,10 @@ def to_canonical(frame: pd.DataFrame, mapping: Mapping, grid_of=None) -> tuple[p
         "priority": "normal",
     })
     if grid_of is not None:
-        cases["grid_id"] = grid_of(cases.assign(street=_column(frame, mapping, "street"),
-                                                community=_column(frame, mapping, "community")))
+        names = mapping.area_name_source()
+        cases["grid_id"] = grid_of(cases.assign(
+            street=_column(frame, mapping, "street"), community=_column(frame, mapping, "community"),
+            area_name=frame[names].fillna("").astype(str).str.strip() if names else "")).to_numpy()
     first_day = reported.min()
     fallback_day = first_day.date() if pd.notna(first_day) else dt.date.today()
     cases["dt"] = _days(reported, fallback_day)

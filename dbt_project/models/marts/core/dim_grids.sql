@@ -1,11 +1,16 @@
--- Every area with its path up the hierarchy: district / street / community / grid (L3) / micro-grid.
-with recursive ancestry as (
+-- Every area (its current version) with its path up the hierarchy: district / street / community / grid (L3) /
+-- micro-grid. Earlier versions of a redrawn area stay in stg_grids__grids.
+with recursive grids as (
+    select * from {{ ref('stg_grids__grids') }} where is_current
+),
+
+ancestry as (
     select grid_id as area_id, grid_id, parent_id, level
-    from {{ ref('stg_grids__grids') }}
+    from grids
     union all
     select ancestry.area_id, parent.grid_id, parent.parent_id, parent.level
     from ancestry
-    join {{ ref('stg_grids__grids') }} as parent on ancestry.parent_id = parent.grid_id
+    join grids as parent on ancestry.parent_id = parent.grid_id
 ),
 
 paths as (
@@ -41,7 +46,7 @@ select
     s.name_en as street_name_en,
     c.name_zh as community_name_zh,
     c.name_en as community_name_en
-from {{ ref('stg_grids__grids') }} as g
+from grids as g
 join paths as p on g.grid_id = p.area_id
-left join {{ ref('stg_grids__grids') }} as s on p.street_id = s.grid_id
-left join {{ ref('stg_grids__grids') }} as c on p.community_id = c.grid_id
+left join grids as s on p.street_id = s.grid_id
+left join grids as c on p.community_id = c.grid_id

@@ -35,7 +35,7 @@ import yaml
 
 from data_contracts.geometry import polygon_problem, repaired
 from data_contracts.importers.areas import _slug
-from data_contracts.importers.landing import commit_import, source_identity
+from data_contracts.importers.landing import commit_import, read_manifests, source_identity
 from data_contracts.importers.mapping import MappingError, _suggest, _unknown
 from data_contracts.importers.placement import landing_grid_versions
 from data_contracts.specs import GRID_TYPES, LEVELS
@@ -179,14 +179,14 @@ def _counts(values: pd.Series, column: str) -> pd.Series:
 def areas_of(frame, mapping: BoundaryMapping) -> pd.DataFrame:
     """One row per feature: the area's properties (as the grids contract names them) and its geometry,
     repaired where it can be, with the `problem` of what remains unusable ('' when usable)."""
+    n = len(frame)
+    if n == 0:
+        raise MappingError(f"mapping {mapping.name!r}: the file holds no features")
     missing = [c for c in mapping.columns.values() if c not in frame.columns]
     if missing:
         known = [c for c in frame.columns if c != frame.geometry.name]
         raise MappingError(f"mapping {mapping.name!r}: the file lacks columns {missing}{_suggest(missing[0], known)} "
                            f"(it has: {', '.join(map(str, known))})")
-    n = len(frame)
-    if n == 0:
-        raise MappingError(f"mapping {mapping.name!r}: the file holds no features")
     name_en, name_zh = _text(frame, mapping, "name_en"), _text(frame, mapping, "name_zh")
     name_en = name_en if name_en is not None else name_zh
     name_zh = name_zh if name_zh is not None else name_en
@@ -231,7 +231,11 @@ def areas_of(frame, mapping: BoundaryMapping) -> pd.DataFrame:
 
 
 def _rounded(geometry) -> dict:
-    return json.loads(shapely.to_geojson(shapely.set_precision(geometry, 1e-7, mode="pointwise")))
+    """GeoJSON to 1e-7° (about a centimetre), kept valid; the exact geometry when rounding would spoil it."""
+    rounded = shapely.set_precision(geometry, 1e-7)
+    if polygon_problem(rounded) is not None:
+        rounded = geometry
+    return json.loads(shapely.to_geojson(rounded))
 
 
 def _feature(row, valid_from: dt.date) -> dict:
@@ -298,6 +302,43 @@ def versioned(features: list[dict], delivered: list[dict], valid_from: dt.date) 
             result.redrawn.append(grid_id)
         out.append(feature)
     return Versions(out, result.opened, result.redrawn, result.unchanged, result.replaced)
+
+
+def _delivered(landing: Path, imports: Path, source: tuple[str | None, str]) -> list[dict]:
+    """The versions delivered so far, without those only an earlier import of this same file delivered: that
+    import is replaced by this one (re-importing a file versions it against what came before it)."""
+    active = [m for m in read_manifests(imports) if not m.get("replaced_by")]
+    replaced = [m for m in active if m["source"].get("path") == source[0] or m["source"].get("sha256") == source[1]]
+    if not replaced:
+        return landing_grid_versions(landing)
+
+    def versions_of(manifests) -> dict[tuple[str, str], dict]:
+        found = {}
+        for m in manifests:   # in import order: a later import's version wins
+            for f in m["landing_files"]:
+                if f["path"].startswith("grids/"):
+                    found.update({_key(v): v for v in _features(imports / m["import_id"] / f["path"])})
+        return found
+
+    theirs, kept = versions_of(replaced), versions_of([m for m in active if m not in replaced])
+    delivered = {_key(v): v for v in landing_grid_versions(landing)}
+    for key in theirs:
+        if key in kept:
+            delivered[key] = kept[key]
+        else:
+            delivered.pop(key, None)
+    return list(delivered.values())
+
+
+def _key(version: dict) -> tuple[str, str]:
+    return version["properties"]["grid_id"], str(version["properties"].get("valid_from") or "")
+
+
+def _features(path: Path) -> list[dict]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))["features"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
 
 
 def sibling_report(areas: pd.DataFrame, parents: dict[str, object] | None = None) -> dict:
@@ -386,7 +427,7 @@ def import_boundaries(path: Path | str, mapping: BoundaryMapping, landing: Path,
     valid_from = valid_from or mapping.valid_from or today()
     frame = read_boundary_file(path, mapping)
     areas = areas_of(frame, mapping)
-    delivered = landing_grid_versions(landing)
+    delivered = _delivered(landing, imports, source_identity(None, path))
     features = [_feature(row, valid_from) for _, row in areas.iterrows()]
     if mapping.district and mapping.district["id"] not in set(areas["grid_id"]):
         district = mapping.district

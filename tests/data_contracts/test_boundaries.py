@@ -229,3 +229,24 @@ def test_the_report_measures_a_childs_gap_inside_its_parent():
                           "problem": [""]})
     report = sibling_report(areas, {"P": parent})
     assert report["gaps"][0]["area_m2"] == pytest.approx(0.01 * 0.01 * 111_320 ** 2, rel=0.02)
+
+
+def test_the_command_line_imports_a_boundary_file_or_says_in_one_line_why_not(tmp_path, capsys, monkeypatch):
+    from orchestration.cli import main
+
+    monkeypatch.delenv("GRIDSIGHT_DATA_DIR", raising=False)
+    path = _write(tmp_path, [("West", _square(0, 0)), ("East", _square(0.01, 0))])
+    data = tmp_path / "data"
+    (tmp_path / "m.yaml").write_text("name: t\ncolumns: {name_en: name}\nlevel: grid\nid_prefix: T\n"
+                                     "district: {id: T, name_en: Test}\n")
+    main(["--data-dir", str(data), "import", "grids", str(path), "--mapping", str(tmp_path / "m.yaml"),
+          "--valid-from", "2020-01-01"])
+    out = capsys.readouterr().out
+    assert "2 features read → 3 areas valid from 2020-01-01" in out and "--start 2020-01-01 --end 2020-01-01" in out
+    assert (data / "landing" / "grids" / "dt=2020-01-01" / "grids.geojson").exists()
+    with pytest.raises(SystemExit, match=r"nothing imported — --valid-from: 'soon' is not a day"):
+        main(["--data-dir", str(data), "import", "grids", str(path), "--mapping", str(tmp_path / "m.yaml"),
+              "--valid-from", "soon"])
+    with pytest.raises(SystemExit) as refused:
+        main(["--data-dir", str(data), "import", "grids", str(path)])
+    assert refused.value.code == 2 and "import grids needs --mapping" in capsys.readouterr().err

@@ -15,6 +15,7 @@ import yaml
 from data_contracts.importers.mapping import MAPPINGS
 from gridsight.settings import REPO
 from tests.conftest import PSEUDONYM_KEY, REALDATA
+from tests.dashboards.conftest import frame_with, open_app
 
 pytestmark = pytest.mark.slow   # two materializations (Dagster + dbt) of the real sample
 
@@ -71,6 +72,17 @@ def test_every_case_is_in_a_neighbourhood_or_quarantined_as_outside(district):
     assert _query(data_dir, """
         select count(*), count(*) filter (where g.level = 'grid' and g.district_id = 'LA')
         from marts.fct_incidents f left join marts.dim_grids g using (grid_id)""") == [(9_977, 9_977)]
+
+
+def test_the_data_quality_page_names_the_points_outside_every_grid(district, monkeypatch):
+    data_dir, _, _ = district
+    app = open_app(monkeypatch, data_dir, user="admin")
+    app.switch_page("views/data_quality.py").run()
+    app.selectbox(key="quality_period__zh").set_value(0).run()
+    assert not app.exception, app.exception
+    shown = set(frame_with(app, "规则").itertuples(index=False, name=None))
+    assert {("incident_cases", "坐标不在任何网格内", "grid_id", 12),
+            ("incident_cases", "必填项缺失", "grid_id", 11)} <= shown
 
 
 def test_a_redrawn_neighbourhood_is_a_new_version_and_cases_stay_where_they_were(district, tmp_path):

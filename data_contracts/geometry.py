@@ -68,7 +68,7 @@ def geojson_problem(text: str | None) -> str | None:
 def coordinates(lat, lon) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Numeric lat/lon and whether a point has coordinates: both numbers, in range, and not (0, 0) — the
     'null island' many exports write for no location."""
-    lat = pd.to_numeric(pd.Series(lat), errors="coerce").astype(float)
-    lon = pd.to_numeric(pd.Series(lon, index=lat.index), errors="coerce").astype(float)
+    lat = pd.to_numeric(lat if isinstance(lat, pd.Series) else pd.Series(lat), errors="coerce").astype(float)
+    lon = pd.to_numeric(pd.Series(np.asarray(lon, dtype=object), index=lat.index), errors="coerce").astype(float)
     ok = lat.between(-90, 90) & lon.between(-180, 180) & ~((lat == 0) & (lon == 0)) & np.isfinite(lat + lon)
     return lat, lon, ok

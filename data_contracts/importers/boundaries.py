@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +35,6 @@ import shapely
 import yaml
 
 from data_contracts.geometry import polygon_problem, repaired
-from data_contracts.importers.areas import _slug
 from data_contracts.importers.landing import commit_import, read_manifests, source_identity
 from data_contracts.importers.mapping import MappingError, _suggest, _unknown
 from data_contracts.importers.placement import landing_grid_versions
@@ -111,6 +111,12 @@ class BoundaryMapping:
                    grid_type=grid_type, id_prefix=str(spec.get("id_prefix", "A")),
                    district={k: str(v) for k, v in district.items()} if district else None,
                    valid_from=valid_from, crs=spec.get("crs"), layer=spec.get("layer"), path=str(path.resolve()))
+
+
+def slug(name: str) -> str:
+    """An id part from an area's name: letters and digits of any script, the rest as '_', upper case
+    ('Little Italy, UIC' → LITTLE_ITALY_UIC, '福田街道' → 福田街道)."""
+    return re.sub(r"[\W_]+", "_", str(name)).strip("_").upper() or "UNNAMED"
 
 
 def parse_day(value, where: str) -> dt.date:
@@ -192,7 +198,7 @@ def areas_of(frame, mapping: BoundaryMapping) -> pd.DataFrame:
     name_zh = name_zh if name_zh is not None else name_en
     ids = _text(frame, mapping, "grid_id")
     if ids is None:
-        ids = name_en.map(lambda v: f"{mapping.id_prefix}-{_slug(v)}" if v else "")
+        ids = name_en.map(lambda v: f"{mapping.id_prefix}-{slug(v)}" if v else "")
     level = _text(frame, mapping, "level")
     level = level if level is not None else pd.Series(mapping.level or "grid", index=frame.index)
     bad_level = ~level.isin(LEVELS)
@@ -206,10 +212,11 @@ def areas_of(frame, mapping: BoundaryMapping) -> pd.DataFrame:
         value = grid_type[~grid_type.isin(GRID_TYPES)].iloc[0]
         raise MappingError(f"column {mapping.columns['grid_type']!r}: grid type {value!r} is not one of "
                            f"{', '.join(GRID_TYPES)}{_suggest(value, GRID_TYPES)}")
+    # areas with no parent hang under the constant parent, else under the mapping's district
+    top = mapping.parent or (mapping.district or {}).get("id") or ""
     parent = _text(frame, mapping, "parent_id")
-    if parent is None:
-        top = mapping.parent or (mapping.district or {}).get("id") or ""
-        parent = pd.Series(top, index=frame.index).where(level != "district", "")
+    parent = pd.Series("", index=frame.index) if parent is None else parent
+    parent = parent.where((parent != "") | (level == "district"), top)
     counts = {name: (_counts(_text(frame, mapping, name), mapping.columns[name]) if name in mapping.columns
                      else pd.Series(0, index=frame.index, dtype="int64")) for name in COUNTS}
     geometries = [repaired(g) for g in frame.geometry]

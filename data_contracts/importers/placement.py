@@ -130,7 +130,7 @@ class GridPlacer:
         lat, lon, ok = coordinates(lat, lon)
         index = lat.index
         n = len(lat)
-        times = pd.to_datetime(pd.Series(at, index=index) if at is not None else pd.Series(pd.NaT, index=index),
+        times = pd.to_datetime(pd.Series(np.asarray(at, dtype=object) if at is not None else pd.NaT, index=index),
                                errors="coerce", format="mixed")
         times = times.to_numpy(dtype="datetime64[s]")
         times = np.where(np.isnat(times), _LATEST - 1, times)   # no time: the current versions
@@ -152,7 +152,7 @@ class GridPlacer:
             reason[best["point"].to_numpy()] = ""
             method[best["point"].to_numpy()] = "point"
         if names is not None:
-            names = pd.Series(names, index=index).fillna("").astype(str).to_numpy()
+            names = pd.Series(np.asarray(names, dtype=object), index=index).fillna("").astype(str).to_numpy()
             for i in np.flatnonzero(~ok.to_numpy()):
                 if not names[i].strip():
                     continue

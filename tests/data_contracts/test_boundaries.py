@@ -250,3 +250,33 @@ def test_the_command_line_imports_a_boundary_file_or_says_in_one_line_why_not(tm
     with pytest.raises(SystemExit) as refused:
         main(["--data-dir", str(data), "import", "grids", str(path)])
     assert refused.value.code == 2 and "import grids needs --mapping" in capsys.readouterr().err
+
+
+def test_a_two_level_file_with_its_own_ids_parents_and_chinese_names(tmp_path):
+    path = tmp_path / "shequ.geojson"
+    rows = [("SQ1", "", "community", "福田社区", shapely.box(0, 0, 0.02, 0.01)),
+            ("W1", "SQ1", "grid", "第一网格", shapely.box(0, 0, 0.01, 0.01)),
+            ("W2", "SQ1", "grid", "第二网格", shapely.box(0.01, 0, 0.019, 0.01))]
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": shapely.geometry.mapping(g),
+         "properties": {"code": c, "up": p, "kind": k, "mc": n, "hu": 120}} for c, p, k, n, g in rows]},
+        ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "m.yaml").write_text("name: futian\ncolumns: {grid_id: code, parent_id: up, level: kind, name_zh: mc, "
+                                     "households: hu}\ndistrict: {id: FT, name_zh: 福田区}\n", encoding="utf-8")
+    result = import_boundaries(path, BoundaryMapping.load(tmp_path / "m.yaml"), tmp_path / "landing", valid_from=DAY)
+    props = {f["properties"]["grid_id"]: f["properties"] for f in landing_grid_versions(tmp_path / "landing")}
+    assert {k: (p["parent_id"], p["level"], p["name_en"], p["households"]) for k, p in props.items()} == {
+        "FT": (None, "district", "福田区", 0), "SQ1": ("FT", "community", "福田社区", 120),
+        "W1": ("SQ1", "grid", "第一网格", 120), "W2": ("SQ1", "grid", "第二网格", 120)}
+    # the strip of the community its two grids leave uncovered is a gap under SQ1
+    (gap,) = result.siblings["gaps"]
+    assert gap["parent_id"] == "SQ1" and gap["area_m2"] == pytest.approx(0.001 * 0.01 * 111_320 ** 2, rel=0.02)
+    # points go to the grids, the uncovered strip of the community is outside every grid
+    grid, reason = GridPlacer.from_landing(tmp_path / "landing").place([0.005] * 3, [0.005, 0.015, 0.0195])
+    assert list(grid) == ["W1", "W2", ""] and list(reason) == ["", "", "outside_grids"]
+    # without an id column, Chinese names are slugged as they are
+    (tmp_path / "m2.yaml").write_text("name: futian\ncolumns: {name_zh: mc}\nid_prefix: FT\nlevel: grid\n"
+                                      "district: {id: FT}\n", encoding="utf-8")
+    import_boundaries(path, BoundaryMapping.load(tmp_path / "m2.yaml"), tmp_path / "landing2", valid_from=DAY)
+    assert {f["properties"]["grid_id"] for f in landing_grid_versions(tmp_path / "landing2")} == {
+        "FT", "FT-福田社区", "FT-第一网格", "FT-第二网格"}

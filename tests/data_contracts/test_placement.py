@@ -10,8 +10,7 @@ import pytest
 import shapely
 import yaml
 
-from data_contracts.importers.areas import _slug
-from data_contracts.importers.boundaries import BoundaryMapping, import_boundaries
+from data_contracts.importers.boundaries import BoundaryMapping, import_boundaries, slug
 from data_contracts.importers.landing import import_frame, read_csv
 from data_contracts.importers.mapping import MAPPINGS, Mapping, MappingError
 from data_contracts.importers.placement import GridPlacer, normalise_name
@@ -57,7 +56,7 @@ def test_chicago_assaults_fall_into_the_neighbourhoods_as_a_spatial_join_says(tm
                                         crs=4326), areas[["name", "geometry"]], predicate="intersects")
     joined = joined[~joined.index.duplicated()]
     assert len(joined) == counts.sum()
-    expected = joined["name"].map(lambda n: f"CHI-N-{_slug(n)}").value_counts()
+    expected = joined["name"].map(lambda n: f"CHI-N-{slug(n)}").value_counts()
     assert (counts.sort_index().to_dict()) == expected.sort_index().to_dict()
 
 
@@ -92,7 +91,7 @@ def test_la311_cases_are_placed_in_neighbourhoods_or_quarantined_as_outside(tmp_
     # ingest quarantines exactly those: outside_grids with its own rule, the rest as having no grid at all
     checked, rules = _contract_rules(landing, result)
     assert rules == {"outside_grids:grid_id": 12, "required:grid_id": 11}
-    neighbourhoods = {f"LA-N-{_slug(f['properties']['name'])}" for f in json.loads(LA.read_text())["features"]}
+    neighbourhoods = {f"LA-N-{slug(f['properties']['name'])}" for f in json.loads(LA.read_text())["features"]}
     assert len(checked.loaded) == 9_977 and set(checked.loaded["grid_id"]) <= neighbourhoods
     manifest = json.loads((tmp_path / "imports" / f"{result.import_id}.json").read_text())
     assert manifest["placement"] == p

@@ -139,7 +139,7 @@ def read_boundary_file(path: Path | str, mapping: BoundaryMapping):
         raise MappingError(f"{path}: a boundary file is GeoJSON (.geojson, .json), a Shapefile (.shp) or a "
                            "GeoPackage (.gpkg)")
     if not path.is_file():
-        raise MappingError(f"{path}: no such file")
+        raise MappingError(f"{path}: no such file (or not a file)")
     try:
         layers = pyogrio.list_layers(path)
         if mapping.layer is None and len(layers) > 1:
@@ -238,11 +238,11 @@ def areas_of(frame, mapping: BoundaryMapping) -> pd.DataFrame:
 
 
 def _rounded(geometry) -> dict:
-    """GeoJSON to 1e-7° (about a centimetre), kept valid; the exact geometry when rounding would spoil it."""
+    """GeoJSON to 1e-7° (about a centimetre), kept valid (the exact geometry when rounding would spoil it)."""
     rounded = shapely.set_precision(geometry, 1e-7)
     if polygon_problem(rounded) is not None:
         rounded = geometry
-    return json.loads(shapely.to_geojson(rounded))
+    return json.loads(shapely.to_geojson(shapely.orient_polygons(rounded)))   # RFC 7946: exteriors anticlockwise
 
 
 def _feature(row, valid_from: dt.date) -> dict:

@@ -280,3 +280,41 @@ def test_a_two_level_file_with_its_own_ids_parents_and_chinese_names(tmp_path):
     import_boundaries(path, BoundaryMapping.load(tmp_path / "m2.yaml"), tmp_path / "landing2", valid_from=DAY)
     assert {f["properties"]["grid_id"] for f in landing_grid_versions(tmp_path / "landing2")} == {
         "FT", "FT-福田社区", "FT-第一网格", "FT-第二网格"}
+
+
+def test_a_shapefile_without_its_prj_and_a_geopackage_with_several_layers_need_the_mapping_to_say(tmp_path):
+    import geopandas as gpd
+
+    squares = gpd.GeoDataFrame({"name": ["West", "East"]}, geometry=[shapely.box(0, 0, 0.01, 0.01),
+                                                                     shapely.box(0.01, 0, 0.02, 0.01)], crs=4326)
+    shp = tmp_path / "cells.shp"
+    squares.to_crs(3857).to_file(shp)
+    shp.with_suffix(".prj").unlink()
+    mapping = _mapping(tmp_path)
+    with pytest.raises(MappingError, match="names no coordinate reference system"):
+        import_boundaries(shp, mapping, tmp_path / "landing", valid_from=DAY)
+    result = import_boundaries(shp, dataclasses.replace(mapping, crs="EPSG:3857"), tmp_path / "landing",
+                               valid_from=DAY)
+    assert result.areas_written == 3 and not result.problems
+    west = next(f for f in landing_grid_versions(tmp_path / "landing") if f["properties"]["grid_id"] == "T-WEST")
+    drawn = shapely.geometry.shape(west["geometry"])
+    assert drawn.symmetric_difference(shapely.box(0, 0, 0.01, 0.01)).area < 1e-12
+    assert drawn.exterior.is_ccw   # RFC 7946
+    gpkg = tmp_path / "two.gpkg"
+    squares.to_file(gpkg, layer="grids")
+    squares.to_file(gpkg, layer="communities", mode="a")
+    with pytest.raises(MappingError, match=r"2 layers \(.*grids.*\): name one with layer:"):
+        import_boundaries(gpkg, mapping, tmp_path / "landing2", valid_from=DAY)
+    chosen = import_boundaries(gpkg, dataclasses.replace(mapping, layer="grids"), tmp_path / "landing2",
+                               valid_from=DAY)
+    assert chosen.areas_written == 3
+
+
+def test_points_with_impossible_coordinates_have_no_location():
+    square = shapely.geometry.mapping(shapely.box(0, 0, 1, 1))
+    placer = GridPlacer.from_features([{"type": "Feature", "geometry": square,
+                                        "properties": {"grid_id": "G", "level": "grid", "valid_from": "2020-01-01"}}])
+    grid, reason = placer.place(["0.5", "1e308", "inf", "nan", "north", "0.5"],
+                                ["0.5", "0.5", "0.5", "0.5", "0.5", "-1e400"], at=["garbage"] * 6)
+    assert list(grid) == ["G", "", "", "", "", ""]
+    assert list(reason) == ["", "no_location", "no_location", "no_location", "no_location", "no_location"]

@@ -339,7 +339,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--mapping", help="mapping YAML (path, or a name under data_contracts/mappings/, e.g. la311); "
                                      "required for csv and grids, adds service codes for open311")
     p.add_argument("--valid-from", help="grids: the day the boundaries take effect (YYYY-MM-DD; default: the "
-                                        "mapping's valid_from, else today); a changed area opens a new version then")
+                                        "mapping's valid_from, else yesterday); a changed area gets a new version then")
     p.add_argument("--materialize", action="store_true", help="then ingest, transform and publish the imported days")
     p.set_defaults(func=cmd_import)
 

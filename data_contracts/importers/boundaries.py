@@ -15,7 +15,7 @@ overlaps between siblings (areas with the same parent) are measured in metres (a
 reported in the summary and the manifest.
 
 Versions: each area carries valid_from / valid_to. An import is valid from `valid_from` (the CLI's
-`--valid-from`, else the mapping's, else today). An area already delivered and unchanged keeps its version;
+`--valid-from`, else the mapping's, else yesterday). An area already delivered and unchanged keeps its version;
 a changed one (polygon, names, parent, counts) gets its open version closed (valid_to = the new valid_from)
 and a new version opened; one redrawn twice on the same day has that day's version replaced. Areas delivered
 earlier but missing from the file stay as they are (a file may hold one level or one part of the district).
@@ -74,8 +74,13 @@ class BoundaryMapping:
             path = MAPPINGS / f"{path}.yaml"
         try:
             spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise MappingError(f"{path}: cannot read the mapping: {exc}") from exc
+        except (OSError, UnicodeDecodeError) as exc:
+            raise MappingError(f"{path}: cannot read the mapping: {exc}") from None
+        except yaml.YAMLError as exc:   # one line: the problem and where
+            mark = getattr(exc, "problem_mark", None)
+            where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+            raise MappingError(f"{path}: cannot read the mapping: {getattr(exc, 'problem', None) or exc}{where}"
+                               ) from None
         if not isinstance(spec, dict):
             raise MappingError(f"{path}: a boundary mapping is a YAML dictionary (name, columns, level …)")
         where = str(path)
@@ -431,7 +436,8 @@ def import_boundaries(path: Path | str, mapping: BoundaryMapping, landing: Path,
     is written when the file or the mapping does not fit (MappingError)."""
     landing = Path(landing)
     imports = Path(imports) if imports is not None else landing.parent / "imports"
-    valid_from = valid_from or mapping.valid_from or today()
+    # default: yesterday (district time), the latest day the pipeline materializes, like `gridsight materialize`
+    valid_from = valid_from or mapping.valid_from or today() - dt.timedelta(days=1)
     frame = read_boundary_file(path, mapping)
     areas = areas_of(frame, mapping)
     delivered = _delivered(landing, imports, source_identity(None, path))

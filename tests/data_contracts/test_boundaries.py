@@ -318,3 +318,18 @@ def test_points_with_impossible_coordinates_have_no_location():
                                 ["0.5", "0.5", "0.5", "0.5", "0.5", "-1e400"], at=["garbage"] * 6)
     assert list(grid) == ["G", "", "", "", "", ""]
     assert list(reason) == ["", "no_location", "no_location", "no_location", "no_location", "no_location"]
+
+
+def test_mapping_paths_that_are_no_mapping_are_refused_in_one_line(tmp_path):
+    binary = tmp_path / "m.yaml"
+    binary.write_bytes(b"\xff\xfe\x00garbage")
+    for path, message in ((tmp_path, "cannot read the mapping"), (binary, "cannot read the mapping"),
+                          (tmp_path / ".." / "nowhere.yaml", "cannot read the mapping"),
+                          (REALDATA / "PROVENANCE.md", "mapping values are not allowed here .line 10"),
+                          (REALDATA / "SHA256SUMS", "is a YAML dictionary")):
+        with pytest.raises(MappingError, match=message) as refused:
+            BoundaryMapping.load(path)
+        assert "\n" not in str(refused.value)
+    (tmp_path / "cells.shp").mkdir()
+    with pytest.raises(MappingError, match="not a file"):
+        import_boundaries(tmp_path / "cells.shp", _mapping(tmp_path), tmp_path / "landing", valid_from=DAY)

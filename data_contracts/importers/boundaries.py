@@ -35,7 +35,7 @@ import shapely
 import yaml
 
 from data_contracts.geometry import polygon_problem, repaired
-from data_contracts.importers.landing import commit_import, read_manifests, source_identity
+from data_contracts.importers.landing import _read_manifests, commit_import, source_identity
 from data_contracts.importers.mapping import MappingError, _suggest, _unknown
 from data_contracts.importers.placement import landing_grid_versions
 from data_contracts.specs import GRID_TYPES, LEVELS
@@ -319,7 +319,7 @@ def versioned(features: list[dict], delivered: list[dict], valid_from: dt.date) 
 def _delivered(landing: Path, imports: Path, source: tuple[str | None, str]) -> list[dict]:
     """The versions delivered so far, without those only an earlier import of this same file delivered: that
     import is replaced by this one (re-importing a file versions it against what came before it)."""
-    active = [m for m in read_manifests(imports) if not m.get("replaced_by")]
+    active = [m for m in _read_manifests(imports) if not m.get("replaced_by")]
     replaced = [m for m in active if m["source"].get("path") == source[0] or m["source"].get("sha256") == source[1]]
     if not replaced:
         return landing_grid_versions(landing)

@@ -73,7 +73,7 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_manifests(imports: Path) -> list[dict]:
+def _read_manifests(imports: Path) -> list[dict]:
     manifests = []
     for path in sorted(imports.glob("*.json")) if imports.exists() else []:
         try:
@@ -177,7 +177,7 @@ def commit_import(parts: list[tuple[str, Callable[[Path], None], int]], landing:
             path.parent.mkdir(parents=True, exist_ok=True)
             writer(path)
             written.append({"path": rel, "rows": count})
-        active = [m for m in read_manifests(imports) if not m.get("replaced_by")]
+        active = [m for m in _read_manifests(imports) if not m.get("replaced_by")]
         replaced = [m for m in active if (source_path and m["source"].get("path") == source_path)
                     or m["source"].get("sha256") == source_sha]
         remaining = [m for m in active if m not in replaced]

@@ -210,7 +210,7 @@ def areas_of(frame, mapping: BoundaryMapping) -> pd.DataFrame:
     if bad_level.any():
         value = level[bad_level].iloc[0]
         raise MappingError(f"column {mapping.columns.get('level')!r}: level {value!r} is not a ladder level "
-                           f"({', '.join(LEVELS)}){_suggest(value, LEVELS)}; map the values or give level:")
+                           f"({', '.join(LEVELS)}){_suggest(value, LEVELS)}; or give one level: for the whole file")
     grid_type = _text(frame, mapping, "grid_type")
     grid_type = grid_type if grid_type is not None else pd.Series(mapping.grid_type, index=frame.index)
     if (~grid_type.isin(GRID_TYPES)).any():

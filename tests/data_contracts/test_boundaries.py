@@ -333,3 +333,17 @@ def test_mapping_paths_that_are_no_mapping_are_refused_in_one_line(tmp_path):
     (tmp_path / "cells.shp").mkdir()
     with pytest.raises(MappingError, match="not a file"):
         import_boundaries(tmp_path / "cells.shp", _mapping(tmp_path), tmp_path / "landing", valid_from=DAY)
+
+
+def test_an_area_without_a_name_or_id_is_quarantined_not_dropped(tmp_path):
+    path = _write(tmp_path, [("", _square(0, 0)), ("Named", _square(1, 1))])
+    result = import_boundaries(path, _mapping(tmp_path), tmp_path / "landing", valid_from=DAY)
+    assert result.areas_written == 3
+    checked = _ingest_check(tmp_path / "landing")
+    assert list(checked.quarantined["rule"] + ":" + checked.quarantined["column_name"]) == ["required:grid_id"]
+    assert sorted(checked.loaded["grid_id"]) == ["T", "T-NAMED"]
+    # a level column with a value off the ladder is refused with the ladder
+    (tmp_path / "k.yaml").write_text("name: k\ncolumns: {name_en: name, level: kind}\ndistrict: {id: T}\n")
+    kinds = _write(tmp_path, [("A", _square(0, 0))], name="kinds.geojson", kind="Community")
+    with pytest.raises(MappingError, match="level 'Community' is not a ladder level .*did you mean 'community'"):
+        import_boundaries(kinds, BoundaryMapping.load(tmp_path / "k.yaml"), tmp_path / "landing3", valid_from=DAY)

@@ -89,7 +89,8 @@ class GridPlacer:
     @classmethod
     def from_features(cls, features: Iterable[dict], **options) -> GridPlacer:
         """From GeoJSON features with the grids contract's properties (grid_id, parent_id, level, name_zh,
-        name_en, valid_from, valid_to). Features without a usable polygon can still be found by name."""
+        name_en, valid_from, valid_to). Areas delivered without a geometry are found by name only; areas whose
+        geometry is unusable (quarantined at ingest as bad_geometry) take no points at all."""
         features = [f for f in features if ((f or {}).get("properties") or {}).get("grid_id")]
         parents = {str(f["properties"].get("parent_id") or "") for f in features}
         rows = []
@@ -100,11 +101,13 @@ class GridPlacer:
             try:
                 geometry = repaired(shapely.geometry.shape(f["geometry"])) if f.get("geometry") else None
             except (ValueError, TypeError, AttributeError, KeyError, shapely.errors.GEOSException):
-                geometry = None
+                geometry = shapely.GeometryCollection()
+            if geometry is not None and polygon_problem(geometry) is not None:
+                continue   # an unusable polygon: the grids ingest quarantines the area (bad_geometry)
             rows.append({"grid_id": str(props["grid_id"]), "level": props.get("level") or "grid",
                          "name_en": props.get("name_en") or "", "name_zh": props.get("name_zh") or "",
                          "valid_from": _day(props.get("valid_from")), "valid_to": _day(props.get("valid_to")),
-                         "geometry": geometry if polygon_problem(geometry) is None else None})
+                         "geometry": geometry})
         versions = pd.DataFrame(rows, columns=["grid_id", "level", "name_en", "name_zh", "valid_from", "valid_to",
                                                "geometry"])
         if versions.empty:

@@ -182,3 +182,14 @@ def test_a_mapping_that_places_in_delivered_grids_is_checked_before_anything_is_
     with pytest.raises(MappingError, match="no grids are delivered"):
         import_frame(frame, load({"grids": "landing"}), tmp_path / "landing")
     assert not (tmp_path / "landing").exists()
+
+
+def test_an_area_the_grids_ingest_quarantines_takes_no_points_not_even_by_name():
+    features = [_feature("D", None, "district", None), _feature("OK", "D", "grid", shapely.box(0, 0, 1, 1), "Fine"),
+                _feature("BAD", "D", "grid", shapely.box(1, 0, 2, 1), "Broken"),
+                _feature("NOGEOM", "D", "grid", None, "Listed")]
+    features[2]["geometry"] = {"type": "Point", "coordinates": [1.5, 0.5]}
+    grid, reason = GridPlacer.from_features(features).place([0.5, 0.5, None, None], [0.5, 1.5, None, None],
+                                                             names=["", "", "Broken", "Listed"])
+    assert list(grid) == ["OK", "", "", "NOGEOM"]
+    assert list(reason) == ["", "outside_grids", "unknown_area_name", ""]

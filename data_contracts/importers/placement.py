@@ -155,23 +155,33 @@ class GridPlacer:
             reason[best["point"].to_numpy()] = ""
             method[best["point"].to_numpy()] = "point"
         if names is not None:
-            names = pd.Series(np.asarray(names, dtype=object), index=index).fillna("").astype(str).to_numpy()
-            for i in np.flatnonzero(~ok.to_numpy()):
-                if not names[i].strip():
-                    continue
-                grid[i], reason[i] = self._by_name(names[i], times[i])
-                method[i] = "name" if not reason[i] else ""
+            names = pd.Series(np.asarray(names, dtype=object), index=index).fillna("").astype(str).str.strip()
+            without = pd.Series(np.flatnonzero(~ok.to_numpy()))
+            without = without[names.to_numpy()[without] != ""]
+            for name, positions in without.groupby(names.to_numpy()[without]):   # once per distinct name
+                positions = positions.to_numpy()
+                grid[positions], reason[positions] = self._by_name(name, times[positions])
+                method[positions] = np.where(reason[positions] == "", "name", "")
         return pd.DataFrame({"grid_id": grid, "reason": reason, "method": method}, index=index)
 
-    def _by_name(self, name: str, time: np.datetime64) -> tuple[str, str]:
+    def _by_name(self, name: str, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Grid ids and reasons for rows of one area name at their times: placed only when exactly one grid
+        of that name is valid at the row's time."""
         key = normalise_name(name, self.drop_words)
         key = normalise_name(self._aliases.get(key, key), self.drop_words)
         rows = np.array(self._names.get(key, []), dtype=int)
-        rows = rows[self._valid(rows, np.full(len(rows), time))] if len(rows) else rows
-        ids = sorted(set(self.versions["grid_id"].to_numpy()[rows]))
-        if len(ids) == 1:
-            return ids[0], ""
-        return "", AMBIGUOUS_NAME if ids else UNKNOWN_NAME
+        grid, reason = np.full(len(times), "", dtype=object), np.full(len(times), UNKNOWN_NAME, dtype=object)
+        if not len(rows):
+            return grid, reason
+        valid = ((self.versions["from"].to_numpy()[rows][None, :] <= times[:, None])
+                 & (times[:, None] < self.versions["to"].to_numpy()[rows][None, :]))
+        ids, which = np.unique(self.versions["grid_id"].to_numpy()[rows].astype(str), return_inverse=True)
+        per_grid = np.stack([valid[:, which == j].any(axis=1) for j in range(len(ids))], axis=1)
+        count = per_grid.sum(axis=1)
+        grid[count == 1] = ids[per_grid.argmax(axis=1)][count == 1]
+        reason[count == 1] = ""
+        reason[count > 1] = AMBIGUOUS_NAME
+        return grid, reason
 
     def place(self, lat, lon, names=None, at=None) -> tuple[pd.Series, pd.Series]:
         """The grid id of every point ('' when not placed) and why not ('' when placed)."""

@@ -52,6 +52,17 @@ def _day(value) -> np.datetime64:
     return np.datetime64(stamp.to_datetime64(), "s") if pd.notna(stamp) else np.datetime64("NaT", "s")
 
 
+def _times(at, index: pd.Index) -> np.ndarray:
+    """Each point's time as the local clock time it states (an offset is dropped, as the importers do); no or
+    an unreadable time → the latest time, so the current versions apply."""
+    if at is None:
+        return np.full(len(index), _LATEST - 1)
+    text = pd.Series(np.asarray(at, dtype=object), index=index).astype(str).str.strip()
+    text = text.str.replace(r"(Z|[+-]\d{2}:?\d{2})$", "", regex=True)
+    parsed = pd.to_datetime(text, errors="coerce", format="mixed").to_numpy(dtype="datetime64[s]")
+    return np.where(np.isnat(parsed), _LATEST - 1, parsed)
+
+
 def landing_grid_versions(landing: Path | str) -> list[dict]:
     """Every version of every area in the delivered grids files (`landing/grids/dt=*/grids.geojson`): a
     later delivery of the same version (grid_id, valid_from) wins, as in the warehouse's staging."""
@@ -133,10 +144,7 @@ class GridPlacer:
         lat, lon, ok = coordinates(lat, lon)
         index = lat.index
         n = len(lat)
-        times = pd.to_datetime(pd.Series(np.asarray(at, dtype=object) if at is not None else pd.NaT, index=index),
-                               errors="coerce", format="mixed")
-        times = times.to_numpy(dtype="datetime64[s]")
-        times = np.where(np.isnat(times), _LATEST - 1, times)   # no time: the current versions
+        times = _times(at, index)
         grid = np.full(n, "", dtype=object)
         reason = np.where(ok.to_numpy(), OUTSIDE, NO_LOCATION).astype(object)
         method = np.full(n, "", dtype=object)

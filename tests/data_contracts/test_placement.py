@@ -193,3 +193,15 @@ def test_an_area_the_grids_ingest_quarantines_takes_no_points_not_even_by_name()
                                                              names=["", "", "Broken", "Listed"])
     assert list(grid) == ["OK", "", "", "NOGEOM"]
     assert list(reason) == ["", "outside_grids", "unknown_area_name", ""]
+
+
+def test_times_in_any_form_pick_the_version_valid_then():
+    old, new = shapely.box(0, 0, 1, 1), shapely.box(0, 0, 2, 2)
+    placer = GridPlacer.from_features([_feature("G", None, "grid", old, valid_to="2021-01-01"),
+                                       _feature("G", None, "grid", new, valid_from="2021-01-01")])
+    at = ["2020-06-01T00:00:00Z", "2021-06-01 08:00:00+08:00", pd.Timestamp("2020-05-01", tz="UTC"),
+          dt.date(2020, 3, 1), None, float("nan"), "not a time", "2020-12-31 23:59:59"]
+    # (lat 1.5, lon 0.5) lies only in the new polygon: placed when the time is 2021 or unknown (current version)
+    grid, reason = placer.place([1.5] * len(at), [0.5] * len(at), at=at)
+    assert list(grid) == ["", "G", "", "", "G", "G", "G", ""]
+    assert list(reason).count("outside_grids") == 4

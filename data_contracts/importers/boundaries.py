@@ -298,7 +298,11 @@ def versioned(features: list[dict], delivered: list[dict], valid_from: dt.date) 
             out.append(feature)
             result.opened.append(grid_id)
             continue
-        since = dt.date.fromisoformat(str(current["properties"]["valid_from"])[:10])
+        try:
+            since = dt.date.fromisoformat(str(current["properties"].get("valid_from"))[:10])
+        except ValueError:
+            raise MappingError(f"grid {grid_id!r}: its delivered version has no readable valid_from "
+                               f"({current['properties'].get('valid_from')!r}); fix that grids file first") from None
         if since > valid_from:
             raise MappingError(f"grid {grid_id!r}: its current version is valid from {since}, after {valid_from}; "
                                "versions are added in time order (give --valid-from on or after it)")

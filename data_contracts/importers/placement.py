@@ -72,11 +72,17 @@ def landing_grid_versions(landing: Path | str) -> list[dict]:
             features = json.loads(path.read_text(encoding="utf-8"))["features"]
         except (OSError, ValueError, KeyError, TypeError):
             continue   # a broken grids file is reported by the grids ingest itself
-        for feature in features:
-            props = (feature or {}).get("properties") or {}
-            if props.get("grid_id"):
+        for feature in features if isinstance(features, list) else []:
+            if _is_area(feature):
+                props = feature["properties"]
                 versions[(str(props["grid_id"]), str(props.get("valid_from") or ""))] = feature
     return list(versions.values())
+
+
+def _is_area(feature) -> bool:
+    """A GeoJSON feature with a grid id (anything else in a grids file is the grids ingest's to report)."""
+    return (isinstance(feature, dict) and isinstance(feature.get("properties"), dict)
+            and bool(feature["properties"].get("grid_id")))
 
 
 class GridPlacer:
@@ -102,7 +108,7 @@ class GridPlacer:
         """From GeoJSON features with the grids contract's properties (grid_id, parent_id, level, name_zh,
         name_en, valid_from, valid_to). Areas delivered without a geometry are found by name only; areas whose
         geometry is unusable (quarantined at ingest as bad_geometry) take no points at all."""
-        features = [f for f in features if ((f or {}).get("properties") or {}).get("grid_id")]
+        features = [f for f in features if _is_area(f)]
         parents = {str(f["properties"].get("parent_id") or "") for f in features}
         rows = []
         for f in features:

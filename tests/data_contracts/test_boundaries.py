@@ -347,3 +347,16 @@ def test_an_area_without_a_name_or_id_is_quarantined_not_dropped(tmp_path):
     kinds = _write(tmp_path, [("A", _square(0, 0))], name="kinds.geojson", kind="Community")
     with pytest.raises(MappingError, match="level 'Community' is not a ladder level .*did you mean 'community'"):
         import_boundaries(kinds, BoundaryMapping.load(tmp_path / "k.yaml"), tmp_path / "landing3", valid_from=DAY)
+
+
+def test_a_broken_earlier_delivery_is_named_not_crashed_on(tmp_path):
+    landing = tmp_path / "landing"
+    folder = landing / "grids" / "dt=2019-01-01"
+    folder.mkdir(parents=True)
+    (folder / "grids.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
+        "junk", {"type": "Feature", "geometry": None,
+                 "properties": {"grid_id": "T-WEST", "valid_from": "someday", "valid_to": None}}]}))
+    path = _write(tmp_path, [("West", _square(0, 0))])
+    with pytest.raises(MappingError, match="'T-WEST': its delivered version has no readable valid_from"):
+        import_boundaries(path, _mapping(tmp_path), landing, valid_from=DAY)
+    assert sorted(p.name for p in (landing / "grids").iterdir()) == ["dt=2019-01-01"]

@@ -205,3 +205,17 @@ def test_times_in_any_form_pick_the_version_valid_then():
     grid, reason = placer.place([1.5] * len(at), [0.5] * len(at), at=at)
     assert list(grid) == ["", "G", "", "", "G", "G", "G", ""]
     assert list(reason).count("outside_grids") == 4
+
+
+def test_a_grids_landing_file_with_junk_in_it_still_gives_a_placer(tmp_path):
+    folder = tmp_path / "landing" / "grids" / "dt=2020-01-01"
+    folder.mkdir(parents=True)
+    good = _feature("G", None, "grid", shapely.box(0, 0, 1, 1))
+    junk = ["text", None, [1, 2], {"properties": ["x"]}, {"properties": {"grid_id": ""}},
+            {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": "nonsense"},
+             "properties": {"grid_id": "H", "level": "grid", "valid_from": "someday", "valid_to": "never"}}]
+    (folder / "grids.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [good, *junk]}))
+    (tmp_path / "landing" / "grids" / "dt=2020-01-02").mkdir()
+    (tmp_path / "landing" / "grids" / "dt=2020-01-02" / "grids.geojson").write_text("{not json")
+    grid, reason = GridPlacer.from_landing(tmp_path / "landing").place([0.5, 5], [0.5, 5])
+    assert list(grid) == ["G", ""] and list(reason) == ["", "outside_grids"]

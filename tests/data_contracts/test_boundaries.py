@@ -360,3 +360,24 @@ def test_a_broken_earlier_delivery_is_named_not_crashed_on(tmp_path):
     with pytest.raises(MappingError, match="'T-WEST': its delivered version has no readable valid_from"):
         import_boundaries(path, _mapping(tmp_path), landing, valid_from=DAY)
     assert sorted(p.name for p in (landing / "grids").iterdir()) == ["dt=2019-01-01"]
+
+
+def test_one_level_per_file_a_community_then_its_grids_under_a_constant_parent(tmp_path):
+    landing = tmp_path / "landing"
+    (tmp_path / "c").mkdir()
+    community = _write(tmp_path / "c", [("Harbour", shapely.geometry.mapping(shapely.box(0, 0, 0.02, 0.01)))])
+    (tmp_path / "c.yaml").write_text("name: c\ncolumns: {name_en: name}\nlevel: community\nid_prefix: C\n"
+                                     "district: {id: D, name_en: District}\n")
+    import_boundaries(community, BoundaryMapping.load(tmp_path / "c.yaml"), landing, valid_from=DAY)
+    grids = _write(tmp_path, [("North", _square(0, 0)), ("South", _square(0.01, 0))])
+    (tmp_path / "g.yaml").write_text("name: g\ncolumns: {name_en: name}\nlevel: grid\nparent: C-HARBOUR\n"
+                                     "id_prefix: G\n")
+    result = import_boundaries(grids, BoundaryMapping.load(tmp_path / "g.yaml"), landing, valid_from=DAY)
+    props = {f["properties"]["grid_id"]: f["properties"] for f in landing_grid_versions(landing)}
+    assert {k: (p["parent_id"], p["level"]) for k, p in props.items()} == {
+        "D": (None, "district"), "C-HARBOUR": ("D", "community"), "G-NORTH": ("C-HARBOUR", "grid"),
+        "G-SOUTH": ("C-HARBOUR", "grid")}
+    # the two grids cover the community: no gap under its polygon
+    assert result.siblings["gaps"] == [] and result.siblings["overlaps"] == []
+    grid, _ = GridPlacer.from_landing(landing).place([0.005, 0.005], [0.005, 0.015])
+    assert list(grid) == ["G-NORTH", "G-SOUTH"]      # the community has grids: points go to them

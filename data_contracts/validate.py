@@ -63,7 +63,8 @@ def _cast(values: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
         typed = pd.to_numeric(values.where(present), errors="coerce")
         bad = present & typed.isna()
         if kind == "integer":
-            bad |= present & typed.notna() & (typed % 1 != 0)
+            # a fraction, or a whole number beyond BIGINT (1e30): unreadable as an integer, not a crash
+            bad |= present & typed.notna() & ((typed % 1 != 0) | (typed.abs() >= 2.0 ** 63))
             typed = typed.where(~bad).astype("Int64")
         return typed, bad
     if kind == "boolean":

@@ -318,7 +318,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--no-serve", action="store_true", help="stop after materializing")
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("import", help="import a real export of any source through a mapping (docs/importing.md)")
+    p = sub.add_parser("import", help="import a real export of any source through a mapping (data_contracts/README.md)")
     p.add_argument("format", choices=IMPORT_SOURCES,
                    help="open311: GeoReport v2 JSON/CSV; csv (or incidents): any service-request CSV; population: "
                         "a register export; devices: a device registry and/or telemetry; foot-traffic: counts, "

@@ -163,7 +163,7 @@ def series(path: Path | str, mapping: SourceMapping) -> pd.DataFrame:
     ts = pd.to_datetime(counts["ts"], errors="coerce", format="ISO8601")
     count = pd.to_numeric(counts["count_in"], errors="coerce")
     for bad, what in ((ts.isna(), "an unreadable time"), (count.isna(), "an unreadable count"),
-                      (count < 0, "a negative count")):
+                      (count < 0, "a negative count"), (count.abs() == float("inf"), "an infinite count")):
         if bad.any():
             row = counts[bad].iloc[0]
             raise MappingError(f"{path}: {int(bad.sum()):,} counts with {what} (first: counter "

@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import warnings
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -292,7 +293,7 @@ def clock_times(values: pd.Series, fmt: str | None, source_tz: str, target_tz: s
             at = at.dt.tz_convert(target_tz).dt.tz_localize(None)
         elif date_only:
             at = at.dt.normalize()
-        elif source_tz != target_tz:
+        else:   # localized even in the district's own zone: a clock time it skips is found either way
             local = at.dt.tz_localize(source_tz, ambiguous=pd.Series(True, index=at.index).to_numpy(),
                                       nonexistent="NaT")
             missing_hour[naive] = at.notna() & local.isna()
@@ -336,8 +337,11 @@ def read_export(path: Path | str, *, encoding: str = "utf-8-sig") -> pd.DataFram
                                "rename one so every column has its own name")
         seen[name] = i
     try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, ValueError) as exc:
+        # a row with more fields than the header is an error: never a shifted index, never cut off
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, index_col=False)
+    except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError) as exc:
         raise MappingError(f"{path}: not a CSV gridsight can read: {str(exc).strip().splitlines()[-1]}") from exc
 
 

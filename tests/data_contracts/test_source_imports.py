@@ -389,3 +389,109 @@ def test_the_shipped_mappings_load():
     assert population.load_mapping("register_zh").values["sex"] == {"男": "M", "女": "F"}
     assert devices.load_mapping("edinburgh_bins").timezone == "Europe/London"
     assert foot_traffic.load_mapping("melbourne_counts").constants["safe_capacity"] == "5000"
+
+
+class StubPlacer:
+    """The district's grid polygons, as the placer's API gives them: east of 0° is grid E, west is W,
+    north of 60° lies outside every grid."""
+
+    def __init__(self):
+        self.calls = []
+
+    def place(self, lat, lon, names=None, at=None):
+        self.calls.append((list(lat), list(lon), None if names is None else list(names), at))
+        grid = pd.Series(["E" if x > 0 else "W" for x in lon], index=lat.index).where(lat < 60, "")
+        return grid, pd.Series(["" if y < 60 else "outside_grids" for y in lat], index=lat.index)
+
+
+def _fleet(tmp_path):
+    path = tmp_path / "fleet.csv"
+    path.write_text("sensor,kind,lat,lon,since,maker\nA1,Smoke,55.95,-3.19,2024-05-01,Acme\n"
+                    "A2,Smoke,55.95,0.12,2024-06-01,Acme\nA3,Gas,61.2,1.0,2024-07-01,Acme\n", encoding="utf-8")
+    mapping = tmp_path / "fleet.yaml"
+    mapping.write_text("name: fleet\nsource: devices\ncolumns: {device_id: sensor, device_type: kind, lat: lat, "
+                       "lon: lon, installed_at: since, vendor: maker}\n"
+                       "values: {device_type: {Smoke: smoke_detector, Gas: gas_detector}}\n", encoding="utf-8")
+    return path, mapping
+
+
+def test_devices_with_coordinates_are_placed_by_the_placer(tmp_path, data_dir):
+    path, mapping = _fleet(tmp_path)
+    placer = StubPlacer()
+    result = import_file("devices", path, mapping, data_dir / "landing", data_dir / "imports", placer=placer)
+    registry = _landing(data_dir, "devices", "registry.csv").set_index("device_id")
+    assert registry["grid_id"].to_dict() == {"A1": "W", "A2": "E", "A3": ""}   # A3: ingest quarantines it
+    assert registry["device_type"].to_dict() == {"A1": "smoke_detector", "A2": "smoke_detector", "A3": "gas_detector"}
+    assert result.facts["unplaced"] == {"outside_grids": 1} and "not placed: outside_grids (1)" in result.summary()
+    (lat, lon, names, at), = placer.calls
+    assert lat == [55.95, 55.95, 61.2] and names is None and list(at.dt.month) == [5, 6, 7]
+    assert result.written == {"registry.csv": 3} and result.first_day == str(dt.date.today()) or result.files == 1
+
+
+def test_devices_with_coordinates_and_no_grids_are_refused(tmp_path, data_dir):
+    path, mapping = _fleet(tmp_path)
+    with pytest.raises(MappingError, match="no grid polygons to place devices"):
+        _import("devices", path, mapping, data_dir)
+    assert _files(data_dir) == []
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("sensor,kind,lat,lon,since,maker\n", "no rows under the header"),
+    ("sensor,kind,lat,lon,since,maker\nA1,Smoke,1,2,2024-05-01,Acme,extra,more\n", "not a CSV gridsight can read"),
+    ("", "empty, or no header row"),
+])
+def test_an_export_that_is_not_a_table_is_refused(tmp_path, data_dir, content, message):
+    _, mapping = _fleet(tmp_path)
+    path = tmp_path / "bad.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(MappingError, match=message):
+        import_file("devices", path, mapping, data_dir / "landing", data_dir / "imports", placer=StubPlacer())
+    assert _files(data_dir) == []
+
+
+def test_path_tricks_are_refused_in_one_line(tmp_path, data_dir, monkeypatch):
+    _, mapping = _fleet(tmp_path)
+    for path, message in ((tmp_path, "not a file"), (tmp_path / "missing.csv", "cannot read it"),
+                          (tmp_path / ".." / "nowhere" / "x.csv", "cannot read it")):
+        with pytest.raises(MappingError, match=message):
+            _import("devices", path, mapping, data_dir)
+    big = tmp_path / "big.csv"
+    big.write_text("a,b\n1,2\n", encoding="utf-8")
+    monkeypatch.setattr("data_contracts.importers.source_mapping.MAX_BYTES", 4)
+    with pytest.raises(MappingError, match="more than an import reads"):
+        _import("devices", big, mapping, data_dir)
+    for text, message in (("- a list\n- of things\n", "a mapping is a YAML dictionary"),
+                          ("source: devices\ncolumns: [Site]\n", "columns is a dictionary"),
+                          ("source: devices\ncolumns: {device_id: a: b\n", "cannot read the mapping")):
+        bad = tmp_path / "bad.yaml"
+        bad.write_text(text, encoding="utf-8")
+        with pytest.raises(MappingError, match=message):
+            _import("devices", big, bad, data_dir)
+    assert _files(data_dir) == []
+
+
+def test_a_clock_time_that_does_not_exist_keeps_its_text_and_reason(tmp_path, data_dir, district_clock):
+    path = tmp_path / "spring.csv"      # 2016-03-27 01:30 does not exist in London (clocks went 01:00 → 02:00)
+    path.write_text("bin,at,fill\nB1,2016-03-27 00:30:00,10\nB1,2016-03-27 01:30:00,20\nB1,2016-03-27 02:30:00,30\n",
+                    encoding="utf-8")
+    mapping = tmp_path / "bins.yaml"
+    mapping.write_text("source: devices\ntimezone: Europe/London\ncolumns: {device_id: bin, ts: at, value: fill}\n"
+                       "constants: {device_type: trash_bin, vendor: Enevo, event_type: reading, grid_id: G1}\n",
+                       encoding="utf-8")
+    result = _import("devices", path, mapping, data_dir)
+    telemetry = _landing(data_dir, "devices", "telemetry.csv")
+    assert telemetry["ts"].tolist() == ["2016-03-27 00:30:00", "2016-03-27 01:30:00 (not a clock time in "
+                                        "Europe/London)", "2016-03-27 02:30:00"]
+    warehouse = Warehouse(path=str(tmp_path / "w.duckdb"))
+    loads = ingest_source(warehouse, data_dir / "landing", "devices", dt.date.fromisoformat(result.first_day),
+                          dt.date.fromisoformat(result.last_day), KEY)
+    events = next(t for t in loads if t.table == "device_telemetry")
+    assert (events.rows_loaded, events.rows_quarantined, events.reasons) == (2, 1, (("invalid_timestamp:ts", 1),))
+
+
+@pytest.mark.skipif(not (REALDATA / "la311_2020-01_seed_hackforla.csv").exists(), reason="LA 311 sample not found")
+def test_incidents_is_another_name_for_csv(tmp_path, data_dir, capsys):
+    export = tmp_path / "la.csv"
+    read_csv(REALDATA / "la311_2020-01_seed_hackforla.csv").head(60).to_csv(export, index=False)
+    main(["--data-dir", str(data_dir), "import", "incidents", str(export), "--mapping", "la311"])
+    assert "60 rows read → 60 cases" in capsys.readouterr().out

@@ -495,3 +495,53 @@ def test_incidents_is_another_name_for_csv(tmp_path, data_dir, capsys):
     read_csv(REALDATA / "la311_2020-01_seed_hackforla.csv").head(60).to_csv(export, index=False)
     main(["--data-dir", str(data_dir), "import", "incidents", str(export), "--mapping", "la311"])
     assert "60 rows read → 60 cases" in capsys.readouterr().out
+
+
+def _counts(tmp_path, rows, extra=""):
+    path = tmp_path / "counts.csv"
+    path.write_text("counter,hour,n\n" + "".join(f"{c},{h},{n}\n" for c, h, n in rows), encoding="utf-8")
+    mapping = tmp_path / "counts.yaml"
+    mapping.write_text("source: foot_traffic\ncolumns: {counter_id: counter, ts: hour, count_in: n}\n"
+                       "constants: {district_code: D1, district_name_zh: 中心区, district_name_en: Centre, "
+                       "grid_id: G1, safe_capacity: 500}\n" + extra, encoding="utf-8")
+    return path, mapping
+
+
+@pytest.mark.parametrize(("rows", "extra", "message"), [
+    ([("North Gate", "2026-01-01 10:00", 3), ("north-gate", "2026-01-01 10:00", 4)], "",
+     "counters 'North Gate' and 'north-gate' would share the id 'north_gate'"),
+    ([("!!!", "2026-01-01 10:00", 3)], "", "'!!!' has no letters or digits"),
+    ([("A", "2026-01-01 10:00", 3)], "layout: wide\n", "a wide layout takes its counters from the column headers"),
+    ([("A", "2026-01-01 10:00", 3)], "layuot: wide\n", "unknown key 'layuot'; did you mean 'layout'"),
+    ([("A", "2026-01-01 10:00", 3)], "timezone: Mars/Olympus\n", "'Mars/Olympus' is not an IANA time zone"),
+    ([("A", "01.01.2026 10:00", 3)], "", r"timestamp format 'ISO 8601' in Asia/Shanghai does not read "
+                                         r"'01.01.2026 10:00'"),
+])
+def test_count_mappings_that_do_not_fit_write_nothing(tmp_path, data_dir, rows, extra, message):
+    path, mapping = _counts(tmp_path, rows, extra)
+    with pytest.raises(MappingError, match=message):
+        _import("foot-traffic", path, mapping, data_dir)
+    assert _files(data_dir) == []
+
+
+def test_a_safe_capacity_must_be_a_number_of_people(tmp_path, data_dir):
+    path, mapping = _counts(tmp_path, [("A", "2026-01-01 10:00", 3)])
+    mapping.write_text(mapping.read_text(encoding="utf-8").replace("safe_capacity: 500", "safe_capacity: lots"),
+                       encoding="utf-8")
+    with pytest.raises(MappingError, match="safe_capacity 'lots' is not a whole number"):
+        _import("foot-traffic", path, mapping, data_dir)
+
+
+def test_rows_without_a_counter_or_a_count_reach_ingest_and_are_quarantined(tmp_path, data_dir, monkeypatch):
+    monkeypatch.setattr("gridsight.settings.TIMEZONE", "Asia/Shanghai")
+    path, mapping = _counts(tmp_path, [("A", "2026-01-01 10:00", 3), ("", "2026-01-01 10:00", 4),
+                                       ("A", "2026-01-01 11:00", "n/a"), ("A", "2026-01-01 12:00", "inf")])
+    result = _import("foot-traffic", path, mapping, data_dir)
+    assert result.written["counts.csv"] == 4                       # nothing dropped on the way
+    warehouse = Warehouse(path=str(tmp_path / "w.duckdb"))
+    loads = ingest_source(warehouse, data_dir / "landing", "foot_traffic", dt.date(2026, 1, 1), dt.date(2026, 1, 1),
+                          KEY)
+    counts = next(t for t in loads if t.table == "foot_traffic_counts")
+    assert (counts.rows_loaded, counts.rows_quarantined) == (1, 3) and counts.reconciled
+    with pytest.raises(MappingError, match="unreadable count"):
+        foot_traffic.series(path, foot_traffic.load_mapping(mapping))

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from data_contracts import privacy
-from data_contracts.specs import MAX_AGE_YEARS, FileContract
+from data_contracts.specs import MAX_AGE_YEARS, FileContract, contracts_for
 
 TRUE, FALSE = {"true", "1", "yes", "y", "t"}, {"false", "0", "no", "n", "f"}
 
@@ -209,3 +209,16 @@ def check(frame: pd.DataFrame, contract: FileContract, key: bytes,
     loaded = pd.concat([frame.loc[~bad, lineage], _protect(typed[~bad], contract, key)], axis=1)
     return Checked(loaded=loaded.reset_index(drop=True), quarantined=quarantined.reset_index(drop=True),
                    rows_in=len(frame))
+
+
+def known_grid_ids(landing: Path) -> set[str]:
+    """Every grid id any delivered grids file names: the reference other sources' grid_id must be in (ingest)
+    and what an import warns about before it is published (importers)."""
+    (grids,) = contracts_for("grids")
+    ids: set[str] = set()
+    for path in sorted((Path(landing) / grids.source).glob(f"dt=*/{grids.filename}")):
+        try:
+            ids |= set(read_landing_file(path, grids)["grid_id"])
+        except ContractError:
+            continue   # a broken grids file is reported by the grids ingest itself
+    return ids - {""}

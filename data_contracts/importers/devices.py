@@ -87,7 +87,7 @@ def canonical(frame: pd.DataFrame, mapping: SourceMapping, placer=None) -> tuple
     elif not mapping.has("grid_id"):
         raise MappingError(f"mapping {mapping.name!r}: no grid polygons to place devices by their coordinates; "
                            "import the district's grids first, or map grid_id")
-    facts |= {"devices": len(registry), "telemetry": len(telemetry)}
+    facts |= {"devices": len(registry), "telemetry": len(telemetry), "_grid_ids": set(registry["grid_id"])}
     return registry, telemetry, facts
 
 

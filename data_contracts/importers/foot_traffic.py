@@ -191,5 +191,6 @@ def parts(frame: pd.DataFrame, mapping: SourceMapping, placer=None) -> tuple[lis
                     lambda p, part=part: landing_text(part, COUNTS).to_csv(p, index=False), len(part)))
     out.append((f"foot_traffic/dt={first_day:%Y-%m-%d}/zones.csv",
                 lambda p: landing_text(zones, ZONES).to_csv(p, index=False), len(zones)))
-    facts |= {"zones": len(zones), "counts": len(counts), "counters": int(counts["counter_id"].nunique())}
+    facts |= {"zones": len(zones), "counts": len(counts), "counters": int(counts["counter_id"].nunique()),
+              "_grid_ids": set(zones["grid_id"])}
     return out, facts, [str(first_day), str(max(counts["dt"]) if len(counts) else first_day)]

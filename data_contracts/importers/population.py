@@ -74,5 +74,5 @@ def parts(frame: pd.DataFrame, mapping: SourceMapping, placer=None) -> tuple[lis
     for day, part in rows.groupby("_day", sort=True):
         out.append((f"population/dt={day:%Y-%m-%d}/register.csv",
                     lambda p, part=part: landing_text(part, REGISTER).to_csv(p, index=False), len(part)))
-    facts["register"] = len(rows)
+    facts |= {"register": len(rows), "_grid_ids": set(rows["grid_id"])}
     return out, facts, [str(min(rows["_day"])), str(max(rows["_day"]))] if len(rows) else [str(settings.today())] * 2

@@ -246,8 +246,9 @@ class SourceMapping:
         read = int(parsed.notna().sum())
         if read * 2 <= len(sample):
             example = sample[parsed.isna()].iloc[0]
-            fmt = self.format_of(name) or "ISO 8601"
-            key = "timestamp_format" + ("." + name if isinstance(self.timestamp_format, dict) else "")
+            fmt = (None if name in self.constants else self.format_of(name)) or "ISO 8601"
+            key = f"constants.{name} (ISO 8601)" if name in self.constants else (
+                "timestamp_format" + ("." + name if isinstance(self.timestamp_format, dict) else ""))
             raise MappingError(f"{what} ({name}): timestamp format {fmt!r} in {self.timezone} does not read "
                                f"{example!r} ({read} of the first {len(sample)} values read); fix {key}")
 
@@ -263,8 +264,8 @@ class SourceMapping:
     def times(self, values: pd.Series, name: str) -> tuple[pd.Series, pd.Series]:
         """District clock text ('YYYY-MM-DD HH:MM:SS', or 'YYYY-MM-DD' for date fields) and the parsed
         naive district times (NaT where unreadable: the text then keeps the source value)."""
-        return clock_times(values, self.format_of(name), self.timezone, settings.TIMEZONE,
-                           date_only=name in self.target.dates)
+        fmt = None if name in self.constants else self.format_of(name)    # constants are ISO 8601
+        return clock_times(values, fmt, self.timezone, settings.TIMEZONE, date_only=name in self.target.dates)
 
 
 OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})$"

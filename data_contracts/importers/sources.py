@@ -11,6 +11,7 @@ from data_contracts.importers import devices, foot_traffic, population
 from data_contracts.importers.landing import commit_import, source_identity
 from data_contracts.importers.mapping import MappingError
 from data_contracts.importers.source_mapping import read_export
+from data_contracts.validate import known_grid_ids
 
 # CLI name → the module that maps it (load_mapping, parts)
 IMPORTERS = {"population": population, "devices": devices, "foot-traffic": foot_traffic}
@@ -47,6 +48,10 @@ class SourceImport:
             text += "; values with no mapping — " + "; ".join(
                 f"{name}: " + ", ".join(f"{v or '(empty)'} ({n:,})" for v, n in values.items())
                 for name, values in self.facts["unmapped"].items())
+        if self.facts.get("unknown_grids"):
+            named = self.facts["unknown_grids"]
+            text += (f"; {len(named):,} grid ids no grids file holds ({', '.join(map(str, named[:5]))}"
+                     f"{' …' if len(named) > 5 else ''}): import the district's grids before publishing")
         if self.replaces:
             text += f"; replaces import {', '.join(self.replaces)} of the same file"
         return text
@@ -64,6 +69,9 @@ def import_file(kind: str, path: Path | str, mapping_path: Path | str, landing: 
     if frame.empty:
         raise MappingError(f"{path}: no rows under the header; nothing to import")
     parts, facts, days = module.parts(frame, mapping, placer)
+    unknown = sorted(facts.pop("_grid_ids") - known_grid_ids(landing) - {""})
+    if unknown:
+        facts["unknown_grids"] = unknown
     written: dict[str, int] = {}
     for rel, _, rows in parts:
         written[Path(rel).name] = written.get(Path(rel).name, 0) + rows

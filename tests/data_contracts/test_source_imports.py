@@ -545,3 +545,33 @@ def test_rows_without_a_counter_or_a_count_reach_ingest_and_are_quarantined(tmp_
     assert (counts.rows_loaded, counts.rows_quarantined) == (1, 3) and counts.reconciled
     with pytest.raises(MappingError, match="unreadable count"):
         foot_traffic.series(path, foot_traffic.load_mapping(mapping))
+
+
+def test_a_register_snapshot_without_change_columns_takes_constants(tmp_path, data_dir, world_register):
+    original, path, _ = world_register
+    export = pd.read_csv(path, dtype=str, keep_default_na=False)
+    snapshot = export[export["变更类型"] == "全量"].drop(columns=["变更类型", "变更日期"])
+    plain = tmp_path / "snapshot.csv"
+    snapshot.to_csv(plain, index=False)
+    mapping = _mapping(tmp_path, "register_zh", lambda t: t.replace("  change_type: 变更类型\n", "").replace(
+        "  changed_at: 变更日期\n", "") + "constants: {change_type: snapshot, changed_at: 2026-03-01}\n"
+        "unmapped: {sex: quarantine}\n")
+    result = _import("population", plain, mapping, data_dir)
+    landed = _landing(data_dir, "population", "register.csv")
+    assert result.files == 1 and set(landed["dt"]) == {"2026-03-01"} and len(landed) == len(snapshot)
+    assert set(landed["change_type"]) == {"snapshot"} and set(landed["changed_at"]) == {"2026-03-01"}
+    bad = _mapping(tmp_path, "register_zh", lambda t: t.replace("  changed_at: 变更日期\n", "")
+                   + "constants: {changed_at: 1 March 2026}\nunmapped: {sex: quarantine}\n")
+    with pytest.raises(MappingError, match=r"constants.changed_at \(ISO 8601\)"):
+        _import("population", path, bad, data_dir)
+
+
+def test_an_import_names_grid_ids_no_grids_file_holds(tmp_path, data_dir, world_register):
+    original, path, root = world_register
+    before = _import("population", path, _zh_mapping(tmp_path), data_dir)
+    world_grids = set(original["grid_id"]) - {"", "D99-S99-C99-G99"}
+    assert set(before.facts["unknown_grids"]) >= world_grids                  # every row would be quarantined
+    assert "grid ids no grids file holds" in before.summary()
+    shutil.copytree(root / "landing" / "grids", data_dir / "landing" / "grids")
+    after = _import("population", path, _zh_mapping(tmp_path), data_dir)
+    assert after.facts["unknown_grids"] == ["D99-S99-C99-G99"]                 # the simulator's broken row

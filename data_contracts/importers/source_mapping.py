@@ -147,6 +147,9 @@ class SourceMapping:
         both = sorted(set(columns) & set(constants))
         if both:
             raise MappingError(f"{where}: {both[0]} has both a column and a constant; keep one")
+        for name, known in sections["values"].items():
+            if not isinstance(known or {}, dict):
+                raise MappingError(f"{where}: values.{name} is a dictionary (source value: code)")
         values = {f: {str(k): str(v) for k, v in (m or {}).items()} for f, m in sections["values"].items()}
         for name, known in values.items():
             codes = target.coded.get(name) or (BOOLEAN_CODES if name in target.booleans else None)

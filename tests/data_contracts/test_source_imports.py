@@ -462,6 +462,7 @@ def test_path_tricks_are_refused_in_one_line(tmp_path, data_dir, monkeypatch):
         _import("devices", big, mapping, data_dir)
     for text, message in (("- a list\n- of things\n", "a mapping is a YAML dictionary"),
                           ("source: devices\ncolumns: [Site]\n", "columns is a dictionary"),
+                          ("source: devices\nvalues: {device_type: [a, b]}\n", "values.device_type is a dictionary"),
                           ("source: devices\ncolumns: {device_id: a: b\n", "cannot read the mapping")):
         bad = tmp_path / "bad.yaml"
         bad.write_text(text, encoding="utf-8")
@@ -575,3 +576,5 @@ def test_an_import_names_grid_ids_no_grids_file_holds(tmp_path, data_dir, world_
     shutil.copytree(root / "landing" / "grids", data_dir / "landing" / "grids")
     after = _import("population", path, _zh_mapping(tmp_path), data_dir)
     assert after.facts["unknown_grids"] == ["D99-S99-C99-G99"]                 # the simulator's broken row
+    assert after.replaces == (before.import_id,)                               # re-importing is safe
+    assert len(_landing(data_dir, "population", "register.csv")) == len(original)

@@ -3,7 +3,8 @@ backtest reads, through one mapping (`source: foot_traffic`, e.g. mappings/melbo
 
 Layouts: `long` (one row per counter and time: columns.counter_id, columns.ts, columns.count_in) or `wide`
 (one row per time, one column per counter: columns.ts, and `counters:` the counter columns, default every
-column the mapping does not name; an empty cell is an hour that counter did not report, a gap).
+column the mapping does not name or `ignore:` lists; an empty cell is an hour that counter did not report,
+a gap).
 Ids: counter_id and zone_id are slugs of the source names (`Bourke Street Mall (North)` →
 `bourke_street_mall_north`); two names with one slug are refused. Zones: one per counter, or per
 columns.zone_id; names (zh and en) default to the source name. `safe_capacity` is explicit (a constant or a

@@ -3,6 +3,7 @@
 counters through `gridsight flow-backtest --counts FILE --mapping M`, whose Melbourne preset gives the
 figures the Melbourne adapter gives."""
 
+import json
 import os
 import subprocess
 import sys
@@ -48,6 +49,48 @@ def test_edinburgh_bins_reach_the_device_marts(tmp_path):
     assert daily[3] == sum(active for _, active in health)
     assert readings == 10_000
     assert (tmp_path / "serving" / "CURRENT").exists()
+
+
+def _one_area_district(landing, day: str) -> None:
+    """A grids file for one Melbourne area (district → street → community → grid MEL-CBD), as a district's
+    boundary import would deliver it."""
+    square = {"type": "Polygon", "coordinates": [[[144.94, -37.83], [144.99, -37.83], [144.99, -37.80],
+                                                  [144.94, -37.80], [144.94, -37.83]]]}
+    chain = [("MEL", None, "district"), ("MEL-S", "MEL", "street"), ("MEL-C", "MEL-S", "community"),
+             ("MEL-CBD", "MEL-C", "grid")]
+    features = [{"type": "Feature", "geometry": square, "properties": {
+        "grid_id": gid, "parent_id": parent, "level": level, "grid_type": "commercial" if level == "grid"
+        else "administrative", "name_zh": gid, "name_en": gid, "households": 0, "shops": 0,
+        "centroid_lat": -37.815, "centroid_lon": 144.965, "valid_from": day, "valid_to": None}}
+        for gid, parent, level in chain]
+    path = landing / "grids" / f"dt={day}" / "grids.geojson"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+
+
+@pytest.mark.skipif(not MELBOURNE.exists(), reason=f"real sample not found at {MELBOURNE}")
+def test_melbourne_counts_reach_the_foot_traffic_marts(tmp_path):
+    source = pd.read_csv(MELBOURNE, dtype={"Count": int})
+    fortnight = source[source["Date"] < "2015-01-15"]
+    export = tmp_path / "melbourne_fortnight.csv"
+    fortnight.to_csv(export, index=False)
+    data = tmp_path / "data"
+    _one_area_district(data / "landing", "2015-01-01")
+    prepare_manifest()
+    env = {**os.environ, "GRIDSIGHT_DATA_DIR": str(data), "GRIDSIGHT_PSEUDONYM_KEY": PSEUDONYM_KEY,
+           "GRIDSIGHT_TIMEZONE": "Australia/Melbourne"}
+    done = subprocess.run([sys.executable, "-m", "orchestration.cli", "import", "foot-traffic", str(export),
+                           "--mapping", "melbourne_counts", "--materialize"], env=env, cwd=REPO,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "grid ids no grids file holds" not in done.stdout
+    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as con:
+        daily = con.execute("select zone_name_en, sum(visitors_in), max(peak_hour_in), sum(hours_reported), "
+                            "count(visitors_out) from marts.mart_foot_traffic_daily group by 1").fetchall()
+    expected = fortnight.groupby("Sensor")["Count"].agg(["sum", "max", "size"])
+    assert {name: (total, peak, hours, out) for name, total, peak, hours, out in daily} == {
+        name: (int(r["sum"]), int(r["max"]), int(r["size"]), 0) for name, r in expected.iterrows()}
+    assert (data / "serving" / "CURRENT").exists()
 
 
 @pytest.mark.skipif(not MELBOURNE.exists(), reason=f"real sample not found at {MELBOURNE}")

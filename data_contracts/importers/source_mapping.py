@@ -259,7 +259,8 @@ class SourceMapping:
         """A value-mapped field: mapped values take their code, codes of the list stay; the rest take the
         policy's code, or keep their value (the contract quarantines the row at ingest)."""
         values = self.column(frame, name)
-        out = values.map(self.values.get(name, {})).fillna(values.where(values.isin(self.allowed(name))))
+        out = values.map(self.values.get(name, {})).astype(object)
+        out = out.fillna(values.where(values.isin(self.allowed(name))))
         policy = self.unmapped.get(name, "fail")
         out = out.fillna(values if policy in ("fail", "quarantine") else policy)
         return out.where(~((values == "") & (name not in self.target.required)), "")

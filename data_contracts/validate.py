@@ -61,7 +61,8 @@ def _cast(values: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
         return values.where(present, None), pd.Series(False, index=values.index)
     if kind in ("integer", "double"):
         typed = pd.to_numeric(values.where(present), errors="coerce")
-        bad = present & typed.isna()
+        bad = present & (typed.isna() | typed.abs().eq(np.inf))    # 'inf', '1e400': not a measurement
+        typed = typed.where(~bad)
         if kind == "integer":
             # a fraction, or a whole number beyond BIGINT (1e30): unreadable as an integer, not a crash
             bad |= present & typed.notna() & ((typed % 1 != 0) | (typed.abs() >= 2.0 ** 63))

@@ -471,6 +471,22 @@ def test_path_tricks_are_refused_in_one_line(tmp_path, data_dir, monkeypatch):
     assert _files(data_dir) == []
 
 
+def test_huge_and_unreadable_readings_are_quarantined_not_loaded(tmp_path, data_dir, district_clock):
+    path = tmp_path / "readings.csv"
+    path.write_text("bin,at,fill\nB1,2016-06-01 10:00:00,55\nB1,2016-06-01 11:00:00,1e400\n"
+                    "B1,2016-06-01 12:00:00,-inf\nB1,2016-06-01 13:00:00,full\nB1,2016-06-01 14:00:00,1e300\n",
+                    encoding="utf-8")
+    mapping = tmp_path / "bins.yaml"
+    mapping.write_text("source: devices\ncolumns: {device_id: bin, ts: at, value: fill}\n"
+                       "constants: {device_type: trash_bin, vendor: Enevo, event_type: reading, grid_id: G1}\n",
+                       encoding="utf-8")
+    _import("devices", path, mapping, data_dir)
+    warehouse = Warehouse(path=str(tmp_path / "w.duckdb"))
+    loads = ingest_source(warehouse, data_dir / "landing", "devices", dt.date(2016, 6, 1), dt.date(2016, 6, 1), KEY)
+    events = next(t for t in loads if t.table == "device_telemetry")
+    assert (events.rows_loaded, events.rows_quarantined, events.reasons) == (2, 3, (("invalid_double:value", 3),))
+
+
 def test_a_clock_time_that_does_not_exist_keeps_its_text_and_reason(tmp_path, data_dir, district_clock):
     path = tmp_path / "spring.csv"      # 2016-03-27 01:30 does not exist in London (clocks went 01:00 → 02:00)
     path.write_text("bin,at,fill\nB1,2016-03-27 00:30:00,10\nB1,2016-03-27 01:30:00,20\nB1,2016-03-27 02:30:00,30\n",

@@ -35,7 +35,7 @@ from gridsight import settings
 
 TARGET = contract_target(
     "foot_traffic", fields=("lat", "lon"), optional=("count_out",), extra_keys=("layout", "counters", "ignore"),
-    derived=("zone_id", "name_zh", "name_en", "counter_id", "count_in", "count_out"))
+    derived=("zone_id", "name_zh", "name_en", "counter_id", "count_in", "count_out", "grid_id"))
 LAYOUTS = ("long", "wide")
 ZONES, COUNTS = (c.names for c in contracts_for("foot_traffic"))
 
@@ -55,6 +55,9 @@ def load_mapping(path: Path | str) -> SourceMapping:
                            "list them under counters: (not columns.counter_id / count_in / count_out)")
     if "ts" not in mapping.columns:
         raise MappingError(f"{mapping.path}: columns.ts is required (the hour each count is for)")
+    if not mapping.has("grid_id") and not {"lat", "lon"} <= set(mapping.columns):
+        raise MappingError(f"{mapping.path}: grid_id needs a column, a constant, or columns.lat and columns.lon "
+                           "to place each zone in the district's grids")
     capacity = mapping.constants.get("safe_capacity")
     if capacity is not None and not (capacity.isdigit() and int(capacity) >= 1):
         raise MappingError(f"{mapping.path}: constants.safe_capacity {capacity!r} is not a whole number of "
@@ -182,6 +185,9 @@ def parts(frame: pd.DataFrame, mapping: SourceMapping, placer=None) -> tuple[lis
         zones["grid_id"] = pd.Series(grid_id, index=zones.index).fillna("")
         facts["zones_unplaced"] = {str(k): int(v) for k, v in pd.Series(reason)[pd.Series(reason) != ""]
                                    .value_counts().items()}
+    elif not mapping.has("grid_id"):
+        raise MappingError(f"mapping {mapping.name!r}: no grid polygons to place zones by their counters' "
+                           "coordinates; import the district's grids first, or map grid_id")
     days = counts["_at"].dt.date
     known = days.dropna()
     first_day = min(known) if len(known) else settings.today()

@@ -594,3 +594,25 @@ def test_an_import_names_grid_ids_no_grids_file_holds(tmp_path, data_dir, world_
     assert after.facts["unknown_grids"] == ["D99-S99-C99-G99"]                 # the simulator's broken row
     assert after.replaces == (before.import_id,)                               # re-importing is safe
     assert len(_landing(data_dir, "population", "register.csv")) == len(original)
+
+
+def test_counters_share_a_mapped_zone_and_zones_are_placed_by_the_placer(tmp_path, data_dir):
+    path = tmp_path / "gates.csv"
+    path.write_text("gate,square,lat,lon,hour,in,out\n"
+                    "North gate,Market Square,55.95,-3.19,2026-01-01 10:00,30,12\n"
+                    "South gate,Market Square,55.95,-3.19,2026-01-01 10:00,20,25\n"
+                    "Pier,Harbour,61.0,0.5,2026-01-01 10:00,7,9\n", encoding="utf-8")
+    mapping = tmp_path / "gates.yaml"
+    mapping.write_text("source: foot_traffic\ncolumns: {counter_id: gate, zone_id: square, lat: lat, lon: lon, "
+                       "ts: hour, count_in: in, count_out: out}\nconstants: {district_code: D1, "
+                       "district_name_zh: 中心区, district_name_en: Centre, safe_capacity: 800}\n", encoding="utf-8")
+    placer = StubPlacer()
+    result = import_file("foot-traffic", path, mapping, data_dir / "landing", data_dir / "imports", placer=placer)
+    zones = _landing(data_dir, "foot_traffic", "zones.csv").set_index("zone_id")
+    assert zones["grid_id"].to_dict() == {"market_square": "W", "harbour": ""}     # the pier lies outside
+    assert zones.loc["market_square", "name_en"] == "Market Square"
+    assert result.facts["zones_unplaced"] == {"outside_grids": 1}
+    counts = _landing(data_dir, "foot_traffic", "counts.csv")
+    assert counts[["counter_id", "zone_id", "count_in", "count_out"]].values.tolist() == [
+        ["north_gate", "market_square", "30", "12"], ["south_gate", "market_square", "20", "25"],
+        ["pier", "harbour", "7", "9"]]

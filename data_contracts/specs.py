@@ -81,9 +81,7 @@ def _cols(*specs) -> tuple[Column, ...]:
     return tuple(s if isinstance(s, Column) else Column(s) for s in specs)
 
 
-LAT = dict(min_value=18.0, max_value=54.0)     # mainland China
-LON = dict(min_value=73.0, max_value=135.0)
-# Incidents and grids also come from importers (Open311, CSV mappings) for cities anywhere.
+# Incidents, grids and devices come from importers (Open311, CSV mappings) for cities anywhere.
 ANY_LAT = dict(min_value=-90.0, max_value=90.0)
 ANY_LON = dict(min_value=-180.0, max_value=180.0)
 SEEDS = Path(__file__).resolve().parents[1] / "dbt_project" / "seeds"
@@ -153,7 +151,9 @@ CONTRACTS: tuple[FileContract, ...] = (
         "actor", Column("satisfaction", "integer", required=False, min_value=1, max_value=5),
         Column("mediation_outcome", required=False, allowed=("success", "failed")))),
     FileContract("devices", "registry.csv", "device_registry", _cols(
-        "device_id", "device_type", "grid_id", Column("lat", "double", **LAT), Column("lon", "double", **LON),
+        "device_id", "device_type", Column("grid_id", placed_from=("lat", "lon")),
+        Column("lat", "double", required=False, **ANY_LAT),
+        Column("lon", "double", required=False, **ANY_LON),
         Column("installed_at", "date"), "vendor")),
     FileContract("devices", "telemetry.csv", "device_telemetry", _cols(
         "device_id", Column("ts", "timestamp"),
@@ -164,7 +164,7 @@ CONTRACTS: tuple[FileContract, ...] = (
         Column("safe_capacity", "integer", min_value=1))),
     FileContract("foot_traffic", "counts.csv", "foot_traffic_counts", _cols(
         "counter_id", "zone_id", Column("ts", "timestamp"), Column("count_in", "integer", **COUNT),
-        Column("count_out", "integer", **COUNT))),
+        Column("count_out", "integer", required=False, **COUNT))),
 )
 
 MAX_AGE_YEARS = 120

@@ -13,7 +13,7 @@ import pandas as pd
 
 from data_contracts import privacy
 from data_contracts.geometry import coordinates, geojson_problem
-from data_contracts.specs import MAX_AGE_YEARS, FileContract
+from data_contracts.specs import MAX_AGE_YEARS, FileContract, contracts_for
 
 TRUE, FALSE = {"true", "1", "yes", "y", "t"}, {"false", "0", "no", "n", "f"}
 
@@ -62,9 +62,11 @@ def _cast(values: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
         return values.where(present, None), pd.Series(False, index=values.index)
     if kind in ("integer", "double"):
         typed = pd.to_numeric(values.where(present), errors="coerce")
-        bad = present & typed.isna()
+        bad = present & (typed.isna() | typed.abs().eq(np.inf))    # 'inf', '1e400': not a measurement
+        typed = typed.where(~bad)
         if kind == "integer":
-            bad |= present & typed.notna() & (typed % 1 != 0)
+            # a fraction, or a whole number beyond BIGINT (1e30): unreadable as an integer, not a crash
+            bad |= present & typed.notna() & ((typed % 1 != 0) | (typed.abs() >= 2.0 ** 63))
             typed = typed.where(~bad).astype("Int64")
         return typed, bad
     if kind == "boolean":
@@ -214,3 +216,16 @@ def check(frame: pd.DataFrame, contract: FileContract, key: bytes,
     loaded = pd.concat([frame.loc[~bad, lineage], _protect(typed[~bad], contract, key)], axis=1)
     return Checked(loaded=loaded.reset_index(drop=True), quarantined=quarantined.reset_index(drop=True),
                    rows_in=len(frame))
+
+
+def known_grid_ids(landing: Path) -> set[str]:
+    """Every grid id any delivered grids file names: the reference other sources' grid_id must be in (ingest)
+    and what an import warns about before it is published (importers)."""
+    (grids,) = contracts_for("grids")
+    ids: set[str] = set()
+    for path in sorted((Path(landing) / grids.source).glob(f"dt=*/{grids.filename}")):
+        try:
+            ids |= set(read_landing_file(path, grids)["grid_id"])
+        except ContractError:
+            continue   # a broken grids file is reported by the grids ingest itself
+    return ids - {""}

@@ -147,8 +147,16 @@ def cmd_calendar_seed(args) -> None:
     print(f"[calendar-seed] wrote {len(frame)} days ({frame['date'].min()} … {frame['date'].max()}) to {CALENDAR_SEED}")
 
 
+IMPORT_SOURCES = ["open311", "csv", "incidents", "population", "devices", "foot-traffic", "grids"]
+# a shipped mapping of each kind (data_contracts/mappings/), named when --mapping is missing
+EXAMPLE_MAPPINGS = {"csv": "la311", "incidents": "la311", "population": "register_zh", "devices": "edinburgh_bins",
+                    "foot-traffic": "melbourne_counts", "grids": "la_neighbourhoods"}
+MELBOURNE_MAPPING = "melbourne_counts"   # data_contracts/mappings/melbourne_counts.yaml
+
+
 def cmd_flow_backtest(args) -> None:
-    """Rolling-origin backtest of the flow forecast vs seasonal naive: on real Melbourne counts (--melbourne)
+    """Rolling-origin backtest of the flow forecast vs seasonal naive: on a city's counts through a mapping
+    (--counts FILE --mapping M; --melbourne FILE is the shipped Melbourne mapping)
     or on the warehouse's own zones. Prints the table and writes a CSV; a Melbourne backtest also reaches
     the foot-traffic page through ml.flow_backtest_melbourne and the mart_flow_backtest mart."""
     from orchestration import flow_ml
@@ -157,11 +165,18 @@ def cmd_flow_backtest(args) -> None:
     paths, warehouse = Paths.from_env(), Warehouse()
     began = time.monotonic()
     say = lambda m: print(f"[flow-backtest] {m}", flush=True)  # noqa: E731
-    if args.melbourne:
-        from models_ml import melbourne
+    if args.melbourne or args.counts:
+        from data_contracts.importers import foot_traffic
+        from data_contracts.importers.mapping import MappingError
 
-        series = melbourne.series(melbourne.read_melbourne(Path(args.melbourne)))
-        dataset, calendar = "melbourne", "weekday"
+        # --melbourne is the shipped mapping of the City of Melbourne counts; --counts any city's, its mapping
+        file, mapping = (args.melbourne, MELBOURNE_MAPPING) if args.melbourne else (args.counts, args.mapping)
+        try:
+            loaded = foot_traffic.load_mapping(mapping)
+            series = foot_traffic.series(Path(file), loaded)
+        except MappingError as exc:
+            raise SystemExit(f"[flow-backtest] {file}: {exc}") from None
+        dataset, calendar = ("melbourne" if args.melbourne else loaded.name), "weekday"
     else:
         if not warehouse.file.exists():
             raise SystemExit(f"no warehouse at {warehouse.file}: run `gridsight materialize` first, "
@@ -216,10 +231,17 @@ def _import_grids(args, paths: Paths) -> tuple[str, str]:
     return result.valid_from, result.valid_from
 
 
+def _district_placer(paths: Paths):
+    """The point-in-polygon placer over every grids file delivered so far, or None before the first."""
+    from data_contracts.importers.placement import GridPlacer
+
+    return GridPlacer.from_landing(paths.landing) if any(paths.landing.glob("grids/dt=*/grids.geojson")) else None
+
+
 def cmd_import(args) -> None:
-    """Real service requests → canonical incidents landing files (and derived grids), or a boundary file →
-    grids, optionally followed by a materialization of exactly the imported days."""
-    from data_contracts.importers import open311
+    """Real exports → canonical landing files (service requests also derive grids; a boundary file becomes the
+    grids), optionally followed by a materialization of exactly the imported days."""
+    from data_contracts.importers import open311, sources
     from data_contracts.importers.landing import import_frame, read_csv
     from data_contracts.importers.mapping import Mapping, MappingError
 
@@ -232,9 +254,13 @@ def cmd_import(args) -> None:
     try:
         if args.format == "open311":
             frame, mapping = open311.read(args.file), open311.mapping(args.mapping)
-        else:
+            result = import_frame(frame, mapping, paths.landing, source=args.file, imports=paths.imports)
+        elif args.format in ("csv", "incidents"):
             frame, mapping = read_csv(args.file), Mapping.load(args.mapping)
-        result = import_frame(frame, mapping, paths.landing, source=args.file, imports=paths.imports)
+            result = import_frame(frame, mapping, paths.landing, source=args.file, imports=paths.imports)
+        else:   # devices and counters with coordinates go into the district's grid polygons, when it has any
+            result = sources.import_file(args.format, args.file, args.mapping, paths.landing, paths.imports,
+                                         placer=_district_placer(paths))
     except (MappingError, OSError) as exc:   # nothing of a failed import is left in the landing zone
         raise SystemExit(f"[import] {args.file}: nothing imported — {exc}") from exc
     print(f"[import] {args.file}: {result.summary()}", flush=True)
@@ -316,8 +342,13 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--last-year", type=int, default=today().year + 1)
     p.set_defaults(func=cmd_calendar_seed)
 
-    p = sub.add_parser("flow-backtest", help="backtest the foot-traffic forecast (demo zones or real Melbourne counts)")
-    p.add_argument("--melbourne", help="path to melbourne_pedestrian_hourly_2015_2016_tsibble.csv")
+    p = sub.add_parser("flow-backtest", help="backtest the foot-traffic forecast (demo zones or a city's real counts)")
+    given = p.add_mutually_exclusive_group()
+    given.add_argument("--counts", metavar="FILE", help="any city's counts (long or wide CSV), read through --mapping")
+    given.add_argument("--melbourne", metavar="FILE", help="melbourne_pedestrian_hourly_2015_2016_tsibble.csv "
+                                                           f"(the same as --counts FILE --mapping {MELBOURNE_MAPPING})")
+    p.add_argument("--mapping", help="foot-traffic mapping YAML for --counts (path, or a name under "
+                                     "data_contracts/mappings/)")
     p.add_argument("--origins", type=int, default=12, help="forecast origins (default 12)")
     p.add_argument("--step-weeks", type=int, default=4, help="weeks between origins (default 4: a year, monthly)")
     p.add_argument("--out", help="CSV to write (default data/reports/flow_backtest_<dataset>.csv)")
@@ -331,13 +362,15 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--no-serve", action="store_true", help="stop after materializing")
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("import", help="import real service requests (Open311 GeoReport v2, or a CSV with a mapping) "
-                                      "or a district's boundary file (grids)")
-    p.add_argument("format", choices=["open311", "csv", "grids"],
-                   help="open311: GeoReport v2 JSON/CSV; csv: any export; grids: GeoJSON, Shapefile or GeoPackage")
+    p = sub.add_parser("import", help="import a real export of any source through a mapping (data_contracts/README.md)")
+    p.add_argument("format", choices=IMPORT_SOURCES,
+                   help="open311: GeoReport v2 JSON/CSV; csv (or incidents): any service-request CSV; population: "
+                        "a register export; devices: a device registry and/or telemetry; foot-traffic: counts, "
+                        "long or wide; grids: the district's boundaries (GeoJSON, Shapefile or GeoPackage)")
     p.add_argument("file", type=Path)
-    p.add_argument("--mapping", help="mapping YAML (path, or a name under data_contracts/mappings/, e.g. la311); "
-                                     "required for csv and grids, adds service codes for open311")
+    p.add_argument("--mapping", help="mapping YAML (path, or a name under data_contracts/mappings/, e.g. la311, "
+                                     "la_neighbourhoods, edinburgh_bins, melbourne_counts); required except for "
+                                     "open311, where it adds service codes")
     p.add_argument("--valid-from", help="grids: the day the boundaries take effect (YYYY-MM-DD; default: the "
                                         "mapping's valid_from, else yesterday); a changed area gets a new version then")
     p.add_argument("--materialize", action="store_true", help="then ingest, transform and publish the imported days")
@@ -371,9 +404,10 @@ def main(argv: list[str] | None = None) -> None:
     p.set_defaults(func=cmd_bench)
 
     args = parser.parse_args(argv)
-    if args.command == "import" and args.format in ("csv", "grids") and not args.mapping:
-        parser.error(f"import {args.format} needs --mapping (e.g. --mapping "
-                     f"{'la311' if args.format == 'csv' else 'la_neighbourhoods'})")
+    if args.command == "flow-backtest" and bool(args.counts) != bool(args.mapping):
+        parser.error("flow-backtest: --counts FILE and --mapping M go together (e.g. --mapping melbourne_counts)")
+    if args.command == "import" and args.format != "open311" and not args.mapping:
+        parser.error(f"import {args.format} needs --mapping (e.g. --mapping {EXAMPLE_MAPPINGS[args.format]})")
     if args.command == "hotspot-backtest" and args.points and not args.mapping:
         parser.error("hotspot-backtest --points needs --mapping (e.g. --mapping la311)")
     if args.data_dir:

@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 
 from data_contracts.specs import SOURCES, FileContract, contracts_for
-from data_contracts.validate import ContractError, check, read_landing_file
+from data_contracts.validate import ContractError, check, known_grid_ids, read_landing_file
 
 if TYPE_CHECKING:
     from orchestration.defs.resources import Warehouse
@@ -57,18 +57,6 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, contract: FileContract) -> Non
                 f"(dt date, _file varchar, _row bigint, {cols}, _ingested_at timestamp)")
     con.execute(f"create table if not exists quarantine.{contract.table} (dt date, _file varchar, _row bigint, "
                 "rule varchar, column_name varchar, original varchar, _ingested_at timestamp)")
-
-
-def known_grid_ids(landing: Path) -> set[str]:
-    """Every grid id any delivered grids file names: the reference other sources' grid_id must be in."""
-    (grids,) = contracts_for("grids")
-    ids: set[str] = set()
-    for path in sorted((landing / grids.source).glob(f"dt=*/{grids.filename}")):
-        try:
-            ids |= set(read_landing_file(path, grids)["grid_id"])
-        except ContractError:
-            continue   # a broken grids file is reported by the grids ingest itself
-    return ids - {""}
 
 
 def case_event_starts(landing: Path, source: str, days: Iterable[dt.date]) -> dict[str, pd.Timestamp]:

@@ -17,7 +17,7 @@ CORRUPTIONS: dict[str, list[tuple[str, str]]] = {
     "cases.csv": [("priority", "whenever"), ("reported_at", "2026-13-01 08:00:00"), ("lat", "91.5"),
                   ("case_id", "")],
     "events.csv": [("event_type", "teleported"), ("satisfaction", "9"), ("at", "yesterday")],
-    "registry.csv": [("lat", "0.0"), ("installed_at", "soon")],
+    "registry.csv": [("lat", "95.0"), ("installed_at", "soon")],
     "telemetry.csv": [("event_type", "explode"), ("ts", "")],
     "counts.csv": [("count_in", "-3"), ("count_out", "many"), ("ts", "2026-02-30 10:00:00")],
 }

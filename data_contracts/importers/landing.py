@@ -29,8 +29,11 @@ from data_contracts.importers.areas import CellGrid
 from data_contracts.importers.mapping import Mapping, MappingError, to_canonical, unmapped_summary
 from data_contracts.importers.placement import CasePlacement, GridPlacer
 
-# The key that identifies a row within each kind of landing file: a later import's row wins
-ROW_KEYS = {"cases.csv": ["case_id"], "events.csv": ["case_id", "seq"]}
+# The key that identifies a row within each kind of landing file: a later import's row wins. The register
+# has none: two imports of one day's register both stay (ingest quarantines a person twice as `duplicate`).
+ROW_KEYS = {"cases.csv": ["case_id"], "events.csv": ["case_id", "seq"], "registry.csv": ["device_id"],
+            "telemetry.csv": ["device_id", "ts", "event_type"], "zones.csv": ["zone_id"],
+            "counts.csv": ["counter_id", "ts"]}
 
 
 @dataclass(frozen=True)

@@ -210,10 +210,11 @@ def cmd_import(args) -> None:
     paths = Paths.from_env()
     try:
         if args.format == "open311":
-            frame, mapping = open311.read(args.file), open311.mapping(args.mapping)
+            frame, mapping = open311.read(args.file), open311.mapping(args.mapping, paths.codes)
         else:
-            frame, mapping = read_csv(args.file), Mapping.load(args.mapping)
-        result = import_frame(frame, mapping, paths.landing, source=args.file, imports=paths.imports)
+            frame, mapping = read_csv(args.file), Mapping.load(args.mapping, paths.codes)
+        result = import_frame(frame, mapping, paths.landing, source=args.file, imports=paths.imports,
+                              codes=paths.codes)
     except (MappingError, OSError) as exc:   # nothing of a failed import is left in the landing zone
         raise SystemExit(f"[import] {args.file}: nothing imported — {exc}") from exc
     print(f"[import] {args.file}: {result.summary()}", flush=True)

@@ -211,3 +211,29 @@ def test_code_lists_written_twice_keep_the_earlier_district_codes(tmp_path, la_s
                                                                          "sanitation/e_waste"}
     with pytest.raises(CodeError):
         CodeLists.load(None).extended("channels", {"app": {"channel": "app", "name_zh": "x", "name_en": "y"}}, "t")
+
+
+def test_code_list_rows_that_would_reach_sql_or_flood_a_page_are_refused(tmp_path):
+    codes = tmp_path / "codes"
+    codes.mkdir()
+    header = "channel,name_zh,name_en\n"
+    for row, message in (("sms'); drop table x; --,短信,SMS\n", r"must be lower-case letters"),
+                         (f"sms,短信,{'S' * 10_000}\n", r"one line of at most 80"),
+                         ("sms,短信,\n", r"name_en is required")):
+        (codes / "channels.csv").write_text(header + row, encoding="utf-8")
+        with pytest.raises(MappingError, match=message) as error:
+            Mapping.load("la311", codes)
+        assert len(str(error.value)) < 400
+
+
+def test_a_broken_code_list_stops_the_ingest_in_one_line(tmp_path):
+    from data_contracts.validate import ContractError
+    from orchestration.ingest import district_codes
+
+    (tmp_path / "codes").mkdir()
+    (tmp_path / "codes" / "categories.csv").write_text("category_l1\nx\n", encoding="utf-8")
+    with pytest.raises(ContractError, match=r"categories.csv: columns must be") as error:
+        district_codes(tmp_path / "landing")
+    assert "\n" not in str(error.value)
+    (tmp_path / "codes" / "categories.csv").unlink()
+    assert district_codes(tmp_path / "landing").district == {"categories": {}, "channels": {}}

@@ -166,12 +166,13 @@ def district_codes(landing: Path) -> CodeLists:
 
 
 def _record_codes(con: duckdb.DuckDBPyConnection, codes: CodeLists) -> None:
-    """raw.district_categories / raw.district_channels: the district's code lists as the ingest saw them
-    (dbt unions them with the seeds)."""
+    """codes.district_categories / codes.district_channels: the district's code lists as the ingest saw them
+    (dbt's source district_codes, unioned with the seeds)."""
     from data_contracts.codes import FILES
 
+    con.execute("create schema if not exists codes")
     for kind, columns in FILES.items():
-        table = f"raw.district_{kind}"
+        table = f"codes.district_{kind}"
         con.execute(f"create table if not exists {table} ({', '.join(f'{c} varchar' for c in columns)})")
         con.execute(f"delete from {table}")
         rows = pd.DataFrame(list(codes.district[kind].values()), columns=list(columns))  # noqa: F841

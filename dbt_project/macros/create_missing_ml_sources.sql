@@ -3,7 +3,7 @@
     district's code lists (staging/codes/_codes__sources.yml) before any incidents ingest has run. -#}
 {% macro create_missing_ml_sources() -%}
     {%- if execute -%}
-        {%- set statements = ["create schema if not exists ml", "create schema if not exists raw"] -%}
+        {%- set statements = ["create schema if not exists ml", "create schema if not exists codes"] -%}
         {%- for node in graph.sources.values() if node.source_name in ('ml', 'district_codes') -%}
             {%- set columns = [] -%}
             {%- for column in node.columns.values() -%}

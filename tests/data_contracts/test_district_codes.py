@@ -237,3 +237,19 @@ def test_a_broken_code_list_stops_the_ingest_in_one_line(tmp_path):
     assert "\n" not in str(error.value)
     (tmp_path / "codes" / "categories.csv").unlink()
     assert district_codes(tmp_path / "landing").district == {"categories": {}, "channels": {}}
+
+
+def test_a_later_mapping_may_change_a_district_code_and_name_it_as_the_unmapped_default(tmp_path, la_slice):
+    data = tmp_path / "data"
+    import_frame(la_slice.head(50), Mapping.load(_write(tmp_path, _district_spec())), data / "landing",
+                 codes=data / "codes")
+    slower = _district_spec(unmapped={"category": "sanitation/bulky_items"})
+    slower["codes"] = {"categories": {"sanitation/bulky_items": {**BULKY, "sla_resolve_hours": 240}}}
+    slower["categories"] = {"Graffiti Removal": "environment/graffiti"}   # the rest take the default
+    mapping = Mapping.load(_write(tmp_path, slower, "slower.yaml"), data / "codes")
+    result = import_frame(la_slice.head(50), mapping, data / "landing", codes=data / "codes")
+    assert result.replaces   # the same rows again: the earlier import is replaced
+    rows = CodeLists.load(data / "codes").rows("categories")
+    assert rows["sanitation/bulky_items"]["sla_resolve_hours"] == "240"
+    cases, _ = to_canonical(la_slice.head(50), mapping)
+    assert set(cases["category_l2"]) == {"graffiti", "bulky_items"}

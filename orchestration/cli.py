@@ -6,7 +6,6 @@ import argparse
 import datetime as dt
 import os
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -226,11 +225,12 @@ def cmd_import(args) -> None:
         # Imported days may predate the default first partition: run with a partition calendar that starts there.
         env = {**os.environ, "GRIDSIGHT_DATA_DIR": str(paths.root),
                "GRIDSIGHT_PARTITIONS_START": min(first, os.environ.get("GRIDSIGHT_PARTITIONS_START", first))}
-        done = subprocess.run([sys.executable, "-m", "orchestration.cli", "materialize", "--start", first,
-                               "--end", last], env=env)
-        if done.returncode:   # materialize said why on its last lines; the landing files stay for a rerun
-            raise SystemExit(f"[import] imported, not published: fix what [materialize] names above and rerun "
-                             f"GRIDSIGHT_PARTITIONS_START={first} gridsight materialize --start {first} --end {last}")
+        print(f"[import] publishing {first} … {last}; should it stop, the landing files stay: fix what "
+              f"[materialize] names and rerun GRIDSIGHT_PARTITIONS_START={first} gridsight materialize "
+              f"--start {first} --end {last}", flush=True)
+        # The import's frames are done with: the run replaces this process rather than waiting beside it.
+        os.execve(sys.executable, [sys.executable, "-m", "orchestration.cli", "materialize", "--start", first,
+                                   "--end", last], env)
     else:
         print(f"[import] next: GRIDSIGHT_PARTITIONS_START={first} gridsight materialize "
               f"--start {first} --end {last}", flush=True)
@@ -239,12 +239,22 @@ def cmd_import(args) -> None:
 def cmd_hotspot_backtest(args) -> None:
     from orchestration.hotspot_cli import run
 
-    run(Path(args.chicago) if args.chicago else None, args.cell_m, args.weeks, Path(args.out) if args.out else None)
+    points = args.points or args.chicago
+    run(Path(points) if points else None, args.cell_m, args.weeks, Path(args.out) if args.out else None,
+        mapping=args.mapping if args.points else "chicago_assaults")
 
 
 def cmd_bench(args) -> None:
     from orchestration import bench
 
+    if args.imports:
+        from orchestration import bench_imports
+
+        try:
+            bench_imports.run(bench.RESULTS, args.scale, Path(args.realdata))
+        except RuntimeError as failed:   # an export was not published: its last log lines say why
+            raise SystemExit(f"[bench] {failed}") from None
+        return
     if args.scale != "demo":
         raise SystemExit("[bench] --scale city comes with issue 19 (the city-scale world); only demo is measured now")
     try:
@@ -306,8 +316,13 @@ def main(argv: list[str] | None = None) -> None:
 
     p = sub.add_parser("hotspot-backtest",
                        help="dispute hotspots: model vs baselines, rolling origin (warehouse or a city CSV)")
-    p.add_argument("--chicago", metavar="CSV", help="incident points (date, latitude, longitude), e.g. "
-                   "../shared/realdata/chicago_aggravated_assaults_2010_2015.csv; default: the warehouse's disputes")
+    city = p.add_mutually_exclusive_group()
+    city.add_argument("--points", metavar="CSV", help="a city's incident export, read through --mapping (its "
+                      "reported_at, lat and lon columns); default: the warehouse's disputes")
+    city.add_argument("--chicago", metavar="CSV", help="preset: --points CSV --mapping chicago_assaults (columns date, "
+                      "latitude, longitude), e.g. ../shared/realdata/chicago_aggravated_assaults_2010_2015.csv")
+    p.add_argument("--mapping", help="the import mapping for --points (a path, or a name under "
+                   "data_contracts/mappings/, e.g. la311)")
     p.add_argument("--cell-m", type=float, default=1000.0, help="cell size in metres for point data (default 1000)")
     p.add_argument("--weeks", type=int, default=52, help="backtest weeks (origins), at least 26 (default 52)")
     p.add_argument("--out", help="write the per-week metrics to this CSV")
@@ -319,12 +334,18 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--scale", choices=["demo", "city"], default="demo", help="the world measured (city: issue 19)")
     p.add_argument("--loads", type=int, default=20, help="timed loads per page after one warm-up (default 20)")
     p.add_argument("--pages", nargs="+", metavar="PAGE", help="only these pages (URL paths, e.g. cockpit audit_log)")
+    p.add_argument("--imports", action="store_true", help="instead: import and publish real and synthetic exports, "
+                   "each in a fresh data folder (wall time, peak memory)")
+    p.add_argument("--realdata", default=os.environ.get("GRIDSIGHT_REALDATA", str(REPO.parent / "shared" / "realdata")),
+                   help="folder of the real public samples (default: $GRIDSIGHT_REALDATA or ../shared/realdata)")
     p.add_argument("--data-dir", default=argparse.SUPPRESS, help="data folder (default: $GRIDSIGHT_DATA_DIR or ./data)")
     p.set_defaults(func=cmd_bench)
 
     args = parser.parse_args(argv)
     if args.command == "import" and args.format == "csv" and not args.mapping:
         parser.error("import csv needs --mapping (e.g. --mapping la311)")
+    if args.command == "hotspot-backtest" and args.points and not args.mapping:
+        parser.error("hotspot-backtest --points needs --mapping (e.g. --mapping la311)")
     if args.data_dir:
         os.environ["GRIDSIGHT_DATA_DIR"] = str(Path(args.data_dir).resolve())
     make_data_dir_private()   # inherited by what it starts (streamlit, dagster dev, dbt)

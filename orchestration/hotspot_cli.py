@@ -17,16 +17,19 @@ from orchestration.defs.resources import Warehouse
 COLUMNS = ["pai_10", "hit_rate_10", "pei_10", "pai_20", "hit_rate_20", "pei_20", "poisson_deviance", "weeks"]
 
 
-def run(chicago: Path | None, cell_m: float, weeks: int, out: Path | None, progress=print) -> pd.DataFrame:
+def run(points: Path | None, cell_m: float, weeks: int, out: Path | None, progress=print,
+        mapping: str | Path = "chicago_assaults") -> pd.DataFrame:
+    """The backtest on the warehouse's disputes, or on a city's incident export (`points`) read through an
+    import mapping (its reported_at, lat and lon columns)."""
     began = time.monotonic()
-    if chicago:
-        if not chicago.exists():
-            raise SystemExit(f"[hotspot-backtest] no such file: {chicago}")
+    if points:
+        if not points.exists():
+            raise SystemExit(f"[hotspot-backtest] no such file: {points}")
         try:
-            inputs = from_point_csv(chicago, cell_m=cell_m)
-        except ValueError as error:
-            raise SystemExit(f"[hotspot-backtest] {error}") from error
-        progress(f"[hotspot-backtest] {chicago.name}: {len(inputs.events):,} incidents in {len(inputs.grids)} cells of "
+            inputs = from_point_csv(points, mapping, cell_m=cell_m)
+        except ValueError as error:    # MappingError too: the mapping does not fit the file
+            raise SystemExit(f"[hotspot-backtest] {points.name}: {error}") from error
+        progress(f"[hotspot-backtest] {points.name}: {len(inputs.events):,} incidents in {len(inputs.grids)} cells of "
                  f"{cell_m:.0f} m ({inputs.dropped} rows without date or location, {inputs.outside} in cells "
                  "without any incident in the first year left out)")
     else:

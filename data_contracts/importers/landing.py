@@ -1,4 +1,5 @@
-"""Write imported cases, events and grids as landing files, one folder per day, like the simulator.
+"""Write imported rows as landing files, one folder per day, like the simulator: `commit_import` is the
+transaction every importer uses; `import_frame` maps a service-request export into incidents (and cell grids).
 
 An import is a transaction. It gets an id (`20261201T172000-1a2b3c`) and a manifest,
 `<data>/imports/<id>.json`: which source file (path, SHA-256, rows), which mapping, which landing files it
@@ -20,6 +21,7 @@ import json
 import os
 import secrets
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -133,13 +135,81 @@ def _swap(landing: Path, staged: Path, paths: dict[str, bool], aside: Path) -> N
             folder.rmdir()
 
 
+@dataclass(frozen=True)
+class Committed:
+    """What `commit_import` did: the new import's id, the imports it replaced and the days they covered."""
+    import_id: str
+    replaces: tuple[str, ...]
+    replaced_days: tuple[str, ...]
+
+
+def source_identity(frame: pd.DataFrame, source: Path | str | None) -> tuple[str | None, str]:
+    """The source file's resolved path and SHA-256 (or the frame's, for a frame with no file)."""
+    if source is not None:
+        return str(Path(source).resolve()), _sha256(Path(source).read_bytes())
+    return None, _sha256(frame.to_csv(index=False).encode("utf-8"))
+
+
+def commit_import(parts: list[tuple[str, Callable[[Path], None], int]], landing: Path, imports: Path, *,
+                  source: tuple[str | None, str], rows_read: int, mapping: dict, rows: dict, days: list[str],
+                  extra: dict | None = None) -> Committed:
+    """Write one import as a transaction. `parts` are the landing files it writes: (path relative to the
+    landing zone, a function writing it to a given path, rows). `source` is (path, sha256) of the source
+    file: an active import of the same path or content is replaced. The manifest records `mapping`
+    ({name, path}), `rows` (counts), `days` ([first, last]) and `extra` (e.g. unmapped values)."""
+    landing, imports = Path(landing), Path(imports)
+    source_path, source_sha = source
+    now = dt.datetime.now(dt.UTC)
+    import_id = f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
+    part_root = imports / import_id
+    staged = imports / f".staging-{import_id}"
+    written: list[dict] = []
+    try:
+        for rel, writer, count in parts:
+            path = part_root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            writer(path)
+            written.append({"path": rel, "rows": count})
+        active = [m for m in _read_manifests(imports) if not m.get("replaced_by")]
+        replaced = [m for m in active if (source_path and m["source"].get("path") == source_path)
+                    or m["source"].get("sha256") == source_sha]
+        remaining = [m for m in active if m not in replaced]
+        owners = [(imports / m["import_id"], {f["path"] for f in m["landing_files"]}) for m in remaining]
+        owners.append((part_root, {f["path"] for f in written}))
+        affected = {f["path"] for f in written} | {f["path"] for m in replaced for f in m["landing_files"]}
+        paths = {}
+        for rel in sorted(affected):
+            owned_by = [root / rel for root, owned in owners if rel in owned]
+            paths[rel] = bool(owned_by)
+            if owned_by:
+                _merged(rel, owned_by, staged / "landing" / rel)
+        manifest = {
+            "import_id": import_id, "created_at": now.isoformat(timespec="microseconds"),
+            "source": {"path": source_path, "sha256": source_sha, "rows": rows_read},
+            "mapping": mapping, "landing_files": written, "rows": rows, "days": days, **(extra or {}),
+            "replaces": [m["import_id"] for m in replaced]}
+        _swap(landing, staged / "landing", paths, staged / "aside")
+    except BaseException:
+        shutil.rmtree(part_root, ignore_errors=True)
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    shutil.rmtree(staged, ignore_errors=True)
+    _write_json(imports / f"{import_id}.json", manifest)
+    for old in replaced:
+        old["replaced_by"] = import_id
+        _write_json(imports / f"{old['import_id']}.json", old)
+        shutil.rmtree(imports / old["import_id"], ignore_errors=True)
+    return Committed(import_id, tuple(m["import_id"] for m in replaced),
+                     tuple(d for m in replaced for d in m.get("days", [])))
+
+
 def import_frame(frame: pd.DataFrame, mapping: Mapping, landing: Path, source: Path | str | None = None,
                  imports: Path | None = None, codes: Path | None = None) -> ImportResult:
     """Map a source frame (all values text) and write incidents (and, for cell grids, grids) landing files,
     as one transaction with a manifest under `imports` (default: `imports/` next to `landing`). `source` is
     the file the frame was read from: importing it again replaces this import. The mapping is checked
     against the frame first (MappingError): nothing is written when it does not fit. The mapping's district
-    codes join those in `codes` (default: `codes/` next to `landing`)."""
+    codes join those in `codes` (default: `codes/` next to `landing`) once the landing files are in place."""
     landing = Path(landing)
     imports = Path(imports) if imports is not None else landing.parent / "imports"
     codes = Path(codes) if codes is not None else landing.parent / "codes"
@@ -153,74 +223,30 @@ def import_frame(frame: pd.DataFrame, mapping: Mapping, landing: Path, source: P
         raise MappingError(str(exc)) from exc
     grid = CellGrid(mapping.cell_degrees, mapping.area_prefix, mapping.area_name) if mapping.cell_degrees else None
     cases, events = to_canonical(frame, mapping, grid_of=grid)
-    now = dt.datetime.now(dt.UTC)
-    import_id = f"{now:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
-    if source is not None:
-        source_path = str(Path(source).resolve())
-        source_sha = _sha256(Path(source).read_bytes())
-    else:
-        source_path, source_sha = None, _sha256(frame.to_csv(index=False).encode("utf-8"))
-    part_root = imports / import_id
-    staged = imports / f".staging-{import_id}"
-    written: list[dict] = []
-    try:
-        def write(rel: str, writer, rows: int) -> None:
-            path = part_root / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            writer(path)
-            written.append({"path": rel, "rows": rows})
-
-        for name, part in (("cases.csv", cases), ("events.csv", events)):
-            for day, rows in part.groupby("dt", sort=True):
-                write(f"incidents/dt={day:%Y-%m-%d}/{name}",
-                      lambda p, rows=rows: rows.drop(columns="dt").to_csv(p, index=False), len(rows))
-        # events may come before their case's day (a close time before the report): the range covers them
-        first, last = min(min(cases["dt"]), min(events["dt"])), max(max(cases["dt"]), max(events["dt"]))
-        grids = 0
-        if grid is not None:
-            collection = grid.collection(min(cases["dt"]))
-            grids = len(collection["features"])
-            write(f"grids/dt={min(cases['dt']):%Y-%m-%d}/grids.geojson",
-                  lambda p: p.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8"), grids)
-        active = [m for m in _read_manifests(imports) if not m.get("replaced_by")]
-        replaced = [m for m in active if (source_path and m["source"].get("path") == source_path)
-                    or m["source"].get("sha256") == source_sha]
-        remaining = [m for m in active if m not in replaced]
-        owners = [(imports / m["import_id"], {f["path"] for f in m["landing_files"]}) for m in remaining]
-        owners.append((part_root, {f["path"] for f in written}))
-        affected = {f["path"] for f in written} | {f["path"] for m in replaced for f in m["landing_files"]}
-        paths = {}
-        for rel in sorted(affected):
-            parts = [root / rel for root, owned in owners if rel in owned]
-            paths[rel] = bool(parts)
-            if parts:
-                _merged(rel, parts, staged / "landing" / rel)
-        manifest = {
-            "import_id": import_id, "created_at": now.isoformat(timespec="microseconds"),
-            "source": {"path": source_path, "sha256": source_sha, "rows": len(frame)},
-            "mapping": {"name": mapping.name, "path": mapping.path},
-            "landing_files": written,
-            "rows": {"read": len(frame), "cases": len(cases), "events": len(events), "areas": grids},
-            "days": [str(first), str(last)], "unmapped": unmapped,
-            "codes": {kind: sorted(rows) for kind, rows in district.items() if rows},
-            "replaces": [m["import_id"] for m in replaced]}
-        _swap(landing, staged / "landing", paths, staged / "aside")
-    except BaseException:
-        shutil.rmtree(part_root, ignore_errors=True)
-        shutil.rmtree(staged, ignore_errors=True)
-        raise
-    shutil.rmtree(staged, ignore_errors=True)
+    parts = []
+    for name, part in (("cases.csv", cases), ("events.csv", events)):
+        for day, rows in part.groupby("dt", sort=True):
+            parts.append((f"incidents/dt={day:%Y-%m-%d}/{name}",
+                          lambda p, rows=rows: rows.drop(columns="dt").to_csv(p, index=False), len(rows)))
+    # events may come before their case's day (a close time before the report): the range covers them
+    first, last = min(min(cases["dt"]), min(events["dt"])), max(max(cases["dt"]), max(events["dt"]))
+    grids = 0
+    if grid is not None:
+        collection = grid.collection(min(cases["dt"]))
+        grids = len(collection["features"])
+        parts.append((f"grids/dt={min(cases['dt']):%Y-%m-%d}/grids.geojson",
+                      lambda p: p.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8"), grids))
+    committed = commit_import(
+        parts, landing, imports, source=source_identity(frame, source), rows_read=len(frame),
+        mapping={"name": mapping.name, "path": mapping.path}, days=[str(first), str(last)],
+        rows={"read": len(frame), "cases": len(cases), "events": len(events), "areas": grids},
+        extra={"unmapped": unmapped, "codes": {kind: sorted(rows) for kind, rows in district.items() if rows}})
     if any(district.values()):
         code_lists.write(codes)
-    _write_json(imports / f"{import_id}.json", manifest)
-    for old in replaced:
-        old["replaced_by"] = import_id
-        _write_json(imports / f"{old['import_id']}.json", old)
-        shutil.rmtree(imports / old["import_id"], ignore_errors=True)
-    days = [str(first), str(last)] + [d for m in replaced for d in m.get("days", [])]
-    return ImportResult(len(frame), len(cases), len(events), grids, str(first), str(last), len(written),
-                        unmapped, unmapped_summary(mapping, unmapped), import_id,
-                        tuple(m["import_id"] for m in replaced), (min(days), max(days)))
+    days = [str(first), str(last), *committed.replaced_days]
+    return ImportResult(len(frame), len(cases), len(events), grids, str(first), str(last), len(parts),
+                        unmapped, unmapped_summary(mapping, unmapped), committed.import_id,
+                        committed.replaces, (min(days), max(days)))
 
 
 def read_csv(path: Path) -> pd.DataFrame:

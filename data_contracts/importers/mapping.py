@@ -29,6 +29,8 @@ MAPPINGS = Path(__file__).resolve().parents[1] / "mappings"
 FIELDS = ("case_id", "reported_at", "updated_at", "closed_at", "due_at", "sla_hours", "status", "category",
           "channel", "lat", "lon", "address", "description", "agency", "street", "community")
 TIMESTAMPS = ("reported_at", "updated_at", "closed_at", "due_at")
+CASE_FIELDS = ("case_id", "reported_at", "category")   # what a case import needs mapped
+POINT_FIELDS = ("reported_at", "lat", "lon")           # what a hotspot backtest needs of the same export
 STATES = ("open", "accepted", "referred", "closed", "cancelled")
 # The keys a mapping file may have (and those of its `areas:` section)
 KEYS = ("name", "columns", "timestamp_format", "status", "categories", "channels", "default_channel", "level",
@@ -130,9 +132,11 @@ class Mapping:
     code_lists: CodeLists | None = field(default=None, compare=False, repr=False)
 
     @classmethod
-    def load(cls, path: Path | str, codes_dir: Path | None = None) -> Mapping:
-        """Read and check a mapping (a file, or the name of a built-in one). `codes_dir`: the data folder's
-        district code lists (`<data>/codes/`), which its targets may name too."""
+    def load(cls, path: Path | str, codes_dir: Path | None = None,
+             required: tuple[str, ...] = CASE_FIELDS) -> Mapping:
+        """The mapping at `path` (or a shipped one by name), checked. `codes_dir`: the data folder's district
+        code lists (`<data>/codes/`), which its targets may name too. `required`: the canonical fields it must
+        map — a case import needs CASE_FIELDS, a hotspot backtest only POINT_FIELDS."""
         path = Path(path)
         if not path.exists() and (MAPPINGS / f"{path}.yaml").exists():
             path = MAPPINGS / f"{path}.yaml"
@@ -145,9 +149,9 @@ class Mapping:
         _unknown(str(path), spec, KEYS, "key")
         _unknown(f"{path}: areas", spec.get("areas") or {}, AREA_KEYS, "key")
         _unknown(f"{path}: columns", spec.get("columns") or {}, FIELDS, "canonical field")
-        for required in ("case_id", "reported_at", "category"):
-            if required not in (spec.get("columns") or {}):
-                raise MappingError(f"{path}: columns.{required} is required")
+        for name in required:
+            if name not in (spec.get("columns") or {}):
+                raise MappingError(f"{path}: columns.{name} is required")
         formats = spec.get("timestamp_format")
         if isinstance(formats, dict):
             _unknown(f"{path}: timestamp_format", formats, TIMESTAMPS, "timestamp field")

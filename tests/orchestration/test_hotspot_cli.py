@@ -33,7 +33,8 @@ def test_missing_file_and_missing_columns_are_clear_errors(tmp_path):
         main(["hotspot-backtest", "--chicago", str(tmp_path / "nope.csv")])
     bad = tmp_path / "bad.csv"
     bad.write_text("when,lat,lng\n2015-01-01,41.8,-87.6\n")
-    with pytest.raises(SystemExit, match="missing columns"):
+    with pytest.raises(SystemExit, match=r"bad.csv: mapping 'chicago_assaults': the file lacks columns "
+                                         r"\['date', 'latitude', 'longitude'\]"):
         main(["hotspot-backtest", "--chicago", str(bad)])
 
 
@@ -47,3 +48,66 @@ def test_rows_without_date_or_place_are_counted_not_fatal(tmp_path, capsys):
     path.write_text("\n".join(rows) + "\n")
     main(["hotspot-backtest", "--chicago", str(path), "--weeks", "26"])
     assert "3 rows without date or location" in capsys.readouterr().out
+
+
+def _as_other_city(chicago: pd.DataFrame) -> pd.DataFrame:
+    """The same incidents as another city would export them: its own column names and order, US 12-hour
+    times, an extra column."""
+    when = pd.to_datetime(chicago["date"])
+    return pd.DataFrame({"IncidentNumber": [f"A{i}" for i in range(len(chicago))],
+                         "Longitude": chicago["longitude"], "Latitude": chicago["latitude"],
+                         "CreatedDate": when.dt.strftime("%m/%d/%Y %I:%M:%S %p"), "Beat": chicago["district"]})
+
+
+OTHER_CITY_MAPPING = """\
+name: other_city
+columns:
+  case_id: IncidentNumber
+  reported_at: CreatedDate
+  lat: Latitude
+  lon: Longitude
+timestamp_format: "%m/%d/%Y %I:%M:%S %p"
+"""
+
+
+@pytest.mark.skipif(not CHICAGO.exists(), reason="../shared/realdata is not next to the repository")
+def test_any_city_export_through_its_mapping_gives_the_same_backtest_inputs(tmp_path):
+    """The backtest reads any export through an import mapping: the Chicago points reshaped as another city
+    would deliver them give exactly the cells, daily counts and events of the --chicago preset."""
+    from orchestration.defs.hotspots.frames import from_point_csv
+
+    chicago = pd.read_csv(CHICAGO, dtype=str, keep_default_na=False)
+    chicago = chicago[chicago["date"] >= "2014-01-01"]
+    preset_file, other_file, mapping = tmp_path / "chicago.csv", tmp_path / "other.csv", tmp_path / "other.yaml"
+    chicago.to_csv(preset_file, index=False)
+    _as_other_city(chicago).to_csv(other_file, index=False)
+    mapping.write_text(OTHER_CITY_MAPPING)
+    preset = from_point_csv(preset_file, cell_m=2000)
+    other = from_point_csv(other_file, mapping, cell_m=2000)
+    assert len(preset.events) > 20_000 and len(preset.grids) > 100
+    for name in ("daily", "grids", "events"):
+        pd.testing.assert_frame_equal(getattr(other, name), getattr(preset, name))
+    assert (other.dropped, other.outside) == (preset.dropped, preset.outside)
+
+
+def test_points_need_a_mapping_that_fits(tmp_path, capsys):
+    rows = pd.DataFrame({"date": ["2015-01-01 10:00"] * 3, "latitude": ["41.8"] * 3, "longitude": ["-87.6"] * 3,
+                         "district": ["1"] * 3})
+    export = tmp_path / "export.csv"
+    _as_other_city(rows).to_csv(export, index=False)
+    with pytest.raises(SystemExit):                       # argparse: --points without --mapping
+        main(["hotspot-backtest", "--points", str(export)])
+    assert "needs --mapping" in capsys.readouterr().err
+    wrong_format = tmp_path / "wrong.yaml"
+    wrong_format.write_text(OTHER_CITY_MAPPING.replace("%m/%d/%Y %I:%M:%S %p", "%Y-%m-%d %H:%M"))
+    with pytest.raises(SystemExit, match=r"export.csv: column 'CreatedDate' \(reported_at\): timestamp format "
+                                         r"'%Y-%m-%d %H:%M' does not read '01/01/2015 10:00:00 AM'"):
+        main(["hotspot-backtest", "--points", str(export), "--mapping", str(wrong_format)])
+    no_place = tmp_path / "no_place.yaml"
+    no_place.write_text(OTHER_CITY_MAPPING.replace("  lat: Latitude\n", ""))
+    with pytest.raises(SystemExit, match="columns.lat is required"):
+        main(["hotspot-backtest", "--points", str(export), "--mapping", str(no_place)])
+    misspelt = tmp_path / "misspelt.yaml"
+    misspelt.write_text(OTHER_CITY_MAPPING.replace("timestamp_format", "timestamp-format"))
+    with pytest.raises(SystemExit, match="did you mean 'timestamp_format'"):
+        main(["hotspot-backtest", "--points", str(export), "--mapping", str(misspelt)])

@@ -1,4 +1,5 @@
-"""Read what the hotspot model needs from the marts, and the real Chicago series as the same frames."""
+"""Read what the hotspot model needs from the marts, and any city's incident points (through an import
+mapping) as the same frames."""
 
 from __future__ import annotations
 
@@ -54,19 +55,27 @@ def from_warehouse(warehouse: Warehouse) -> HotspotInputs:
     return HotspotInputs(daily, grids, population, events)
 
 
-def from_point_csv(path: Path, cell_m: float = 1000.0, min_events: int = 1) -> HotspotInputs:
-    """A city's incident points (columns date, latitude, longitude — e.g. the Chicago aggravated
-    assaults in ../shared/realdata/) as a regular grid of square cells of `cell_m` metres. Cells keep
-    only if they saw at least `min_events` incidents in the first year, so no cell is chosen with
-    knowledge of the weeks being backtested. Rows without a usable date or location are counted and left
-    out (see `dropped`)."""
-    raw = pd.read_csv(path)
-    missing = {"date", "latitude", "longitude"} - set(raw.columns)
-    if missing:
-        raise ValueError(f"{path}: missing columns {sorted(missing)} (need date, latitude, longitude)")
-    when = pd.to_datetime(raw["date"], errors="coerce")
-    lat = pd.to_numeric(raw["latitude"], errors="coerce")
-    lon = pd.to_numeric(raw["longitude"], errors="coerce")
+def from_point_csv(path: Path, mapping: str | Path = "chicago_assaults", cell_m: float = 1000.0,
+                   min_events: int = 1) -> HotspotInputs:
+    """A city's incident export read through an import mapping (its report time, latitude and longitude
+    columns; default: the shipped mapping of the Chicago points in ../shared/realdata/), as `from_points`."""
+    from data_contracts.importers.landing import read_csv
+    from data_contracts.importers.mapping import POINT_FIELDS, Mapping
+
+    return from_points(read_csv(path), Mapping.load(mapping, required=POINT_FIELDS), cell_m, min_events)
+
+
+def from_points(frame: pd.DataFrame, mapping, cell_m: float = 1000.0, min_events: int = 1) -> HotspotInputs:
+    """Incident points (any export, through its mapping's reported_at, lat and lon) as a regular grid of
+    square cells of `cell_m` metres. Cells keep only if they saw at least `min_events` incidents in the
+    first year, so no cell is chosen with knowledge of the weeks being backtested. Rows without a usable
+    date or location are counted and left out (see `dropped`). The mapping is checked first (MappingError)."""
+    from data_contracts.importers.mapping import _column, _timestamps
+
+    mapping.check(frame)
+    _, when = _timestamps(_column(frame, mapping, "reported_at"), mapping.format_of("reported_at"))
+    lat = pd.to_numeric(_column(frame, mapping, "lat"), errors="coerce")
+    lon = pd.to_numeric(_column(frame, mapping, "lon"), errors="coerce")
     ok = when.notna() & lat.between(-90, 90) & lon.between(-180, 180) & (lat != 0)
     points = pd.DataFrame({"date_day": when[ok].dt.date, "lat": lat[ok], "lon": lon[ok]})
     lat0 = float(points["lat"].median())

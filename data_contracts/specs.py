@@ -9,8 +9,12 @@ and ID numbers typed into it before raw, for every source (simulator, importers,
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from data_contracts.codes import CodeLists
 
 # Column type → DuckDB type in raw.* tables
 DUCKDB_TYPES = {"string": "VARCHAR", "integer": "BIGINT", "double": "DOUBLE", "boolean": "BOOLEAN",
@@ -51,6 +55,13 @@ class Column:
     # A grid id placed from these coordinate columns: left empty while the coordinates are present, the point
     # lies outside every grid (the importer's placer found none) and the row is quarantined as `outside_grids`.
     placed_from: tuple[str, str] | None = None
+    # A timestamp that may not be earlier than this column of the same row (a case due before it was reported)
+    not_before: str | None = None
+    # The code list its allowed values come from ('channel', 'category_l1', 'category_l2'): the seed's codes,
+    # extended at ingest by the district's (data_contracts.codes, `with_codes`)
+    codes: str | None = None
+    # A column added after files were first delivered: a landing file may leave it out (read as empty)
+    may_be_absent: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,6 +110,7 @@ def seed_rows(seed: str) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 COUNT = dict(min_value=0)
+MAX_SLA_HOURS = 87_600.0   # ten years: the longest SLA a category or a case may have (data_contracts.codes)
 ID_NUMBER = r"^[1-9]\d{5}(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\d{3}[\dXx]$"
 MOBILE = r"^1[3-9]\d{9}$"
 LEVELS = ("district", "street", "community", "grid", "micro_grid")
@@ -134,15 +146,19 @@ CONTRACTS: tuple[FileContract, ...] = (
         Column("changed_at", "date")), unique_per_file=("id_number", "change_type")),
     FileContract("incidents", "cases.csv", "incident_cases", _cols(
         "case_id", Column("reported_at", "timestamp", case_start=True),
-        Column("channel", allowed=seed_codes("channels", "channel")),
-        Column("category_l1", allowed=seed_codes("categories", "category_l1")),
-        Column("category_l2", allowed=seed_codes("categories", "category_l2")),
+        Column("channel", allowed=seed_codes("channels", "channel"), codes="channel"),
+        Column("category_l1", allowed=seed_codes("categories", "category_l1"), codes="category_l1"),
+        Column("category_l2", allowed=seed_codes("categories", "category_l2"), codes="category_l2"),
         Column("grid_id", placed_from=("lat", "lon")),
         Column("lat", "double", required=False, **ANY_LAT), Column("lon", "double", required=False, **ANY_LON),
         Column("address", required=False, free_text=True), Column("description", required=False, free_text=True),
         Column("reporter_name", required=False, pii="name"),
         Column("reporter_phone", required=False, pii="phone", pattern=MOBILE),
-        Column("priority", allowed=("urgent", "normal")))),
+        Column("priority", allowed=("urgent", "normal")),
+        # the case's own resolution due time or SLA (hours), when its source has one: wins over the category's
+        Column("due_at", "timestamp", required=False, not_before="reported_at", may_be_absent=True),
+        Column("sla_hours", "double", required=False, min_value=0.0, max_value=MAX_SLA_HOURS,
+               may_be_absent=True))),
     FileContract("incidents", "events.csv", "incident_events", _cols(
         "case_id", Column("seq", "integer", min_value=1),
         Column("event_type", allowed=("reported", "accepted", "dispatched", "escalated", "resolved", "verified",
@@ -172,8 +188,18 @@ MAX_AGE_YEARS = 120
 SOURCES: tuple[str, ...] = tuple(dict.fromkeys(c.source for c in CONTRACTS))
 
 
-def contracts_for(source: str) -> list[FileContract]:
+def contracts_for(source: str, code_lists: CodeLists | None = None) -> list[FileContract]:
+    """The file contracts of a source; with `code_lists`, coded columns allow the district's codes too."""
     found = [c for c in CONTRACTS if c.source == source]
     if not found:
         raise KeyError(f"unknown source {source!r}; known sources: {', '.join(SOURCES)}")
-    return found
+    return [with_codes(c, code_lists) for c in found] if code_lists is not None else found
+
+
+def with_codes(contract: FileContract, code_lists: CodeLists) -> FileContract:
+    """The contract with each coded column's allowed values taken from `code_lists`."""
+    def allowed(kind: str) -> tuple[str, ...]:
+        return code_lists.channels if kind == "channel" else code_lists.category_levels(kind.split("_")[1])
+
+    columns = tuple(replace(c, allowed=allowed(c.codes)) if c.codes else c for c in contract.columns)
+    return replace(contract, columns=columns)

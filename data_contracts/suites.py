@@ -7,8 +7,9 @@ that fail, so each one is quarantined with the rule it broke.
 
 from __future__ import annotations
 
+import itertools
 import logging
-from functools import cache, lru_cache
+from functools import lru_cache
 
 import pandas as pd
 
@@ -48,19 +49,25 @@ def _expectations(column: Column) -> list:
     return out
 
 
-@cache
+_VERSIONS = itertools.count(1)
+
+
+@lru_cache(maxsize=64)
 def _validator(contract: FileContract):
+    """One validation per contract; a contract whose allowed codes differ (the district's code lists) is
+    another one, under its own names."""
     import great_expectations as gx
 
     context = _context()
-    suite = context.suites.add(gx.ExpectationSuite(name=f"{contract.source}.{contract.table}"))
+    version = next(_VERSIONS)
+    suite = context.suites.add(gx.ExpectationSuite(name=f"{contract.source}.{contract.table}.{version}"))
     for column in contract.columns:
         for expectation in _expectations(column):
             suite.add_expectation(expectation)
-    asset = context.data_sources.add_pandas(f"{contract.table}_source").add_dataframe_asset(contract.table)
+    asset = context.data_sources.add_pandas(f"{contract.table}_source_{version}").add_dataframe_asset(contract.table)
     batch = asset.add_batch_definition_whole_dataframe(f"{contract.table}_batch")
     return context.validation_definitions.add(gx.ValidationDefinition(
-        name=f"{contract.table}_validation", data=batch, suite=suite))
+        name=f"{contract.table}_validation_{version}", data=batch, suite=suite))
 
 
 def failing_rows(typed: pd.DataFrame, contract: FileContract) -> pd.DataFrame:

@@ -47,6 +47,9 @@ def read_landing_file(path: Path, contract: FileContract) -> pd.DataFrame:
         raise ContractError(f"{path}: unreadable or truncated file: {exc}") from exc
     except pd.errors.EmptyDataError as exc:
         raise ContractError(f"{path}: empty file (no header)") from exc
+    for c in contract.columns:   # a column added later: files delivered before it leave it out
+        if c.may_be_absent and c.name not in frame.columns:
+            frame[c.name] = ""
     missing = [c for c in contract.names if c not in frame.columns]
     extra = [c for c in frame.columns if c not in contract.names]
     if missing or extra:
@@ -150,6 +153,8 @@ def _record_rules(frame: pd.DataFrame, typed: pd.DataFrame, contract: FileContra
         elif c.placed_from:
             _, _, located = coordinates(frame[c.placed_from[0]], frame[c.placed_from[1]])
             bad, rule = (frame[c.name].str.strip() == "") & located, "outside_grids"
+        elif c.not_before:
+            bad, rule = present & (typed[c.name] < typed[c.not_before]).fillna(False), "impossible_order"
         elif c.reference and references is not None:
             bad, rule = present & ~typed[c.name].isin(references.get(c.reference, set())), f"unknown_{c.reference}"
         if bad is not None:

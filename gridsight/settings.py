@@ -2,10 +2,10 @@
 zone and "today", the first day of the daily partitions, and the thresholds the pipeline acts on.
 
 Everything lives under GRIDSIGHT_DATA_DIR (default: ./data in the repository):
-landing/ (source files), imports/ (one manifest per import), warehouse.duckdb, serving/ (published
-snapshots), truth/ (demo world only), models/ (trained models), secrets/ (pseudonymization and
-session-signing keys), logs/ (one file per materialization run), audit/ (the dashboards' append-only audit
-log), users.json (dashboard users), dagster_home/.
+landing/ (source files), imports/ (one manifest per import), codes/ (the district's own code lists),
+warehouse.duckdb, serving/ (published snapshots), truth/ (demo world only), models/ (trained models),
+secrets/ (pseudonymization and session-signing keys), logs/ (one file per materialization run),
+audit/ (the dashboards' append-only audit log), users.json (dashboard users), dagster_home/.
 
 Environment variables (read when asked, so tests and the CLI can set them):
 GRIDSIGHT_DATA_DIR, GRIDSIGHT_TIMEZONE, GRIDSIGHT_PARTITIONS_START, GRIDSIGHT_TODAY (pins "today"),
@@ -127,6 +127,11 @@ class Paths:
     def imports(self) -> Path:
         """One manifest per import (imports/<id>.json) and the rows it wrote (imports/<id>/)."""
         return self.root / "imports"
+
+    @property
+    def codes(self) -> Path:
+        """The district's own code lists (codes/categories.csv, codes/channels.csv; see data_contracts.codes)."""
+        return self.root / "codes"
 
     @property
     def serving(self) -> Path:

@@ -253,11 +253,13 @@ def cmd_import(args) -> None:
         raise SystemExit("[import] --valid-from is for import grids (the day a boundary file takes effect)")
     try:
         if args.format == "open311":
-            frame, mapping = open311.read(args.file), open311.mapping(args.mapping)
-            result = import_frame(frame, mapping, paths.landing, source=args.file, imports=paths.imports)
+            frame, mapping = open311.read(args.file), open311.mapping(args.mapping, paths.codes)
+            result = import_frame(frame, mapping, paths.landing, source=args.file, imports=paths.imports,
+                                  codes=paths.codes)
         elif args.format in ("csv", "incidents"):
-            frame, mapping = read_csv(args.file), Mapping.load(args.mapping)
-            result = import_frame(frame, mapping, paths.landing, source=args.file, imports=paths.imports)
+            frame, mapping = read_csv(args.file), Mapping.load(args.mapping, paths.codes)
+            result = import_frame(frame, mapping, paths.landing, source=args.file, imports=paths.imports,
+                                  codes=paths.codes)
         else:   # devices and counters with coordinates go into the district's grid polygons, when it has any
             result = sources.import_file(args.format, args.file, args.mapping, paths.landing, paths.imports,
                                          placer=_district_placer(paths))

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import duckdb
 import pandas as pd
 
+from data_contracts.codes import CodeError, CodeLists
 from data_contracts.specs import SOURCES, FileContract, contracts_for
 from data_contracts.validate import ContractError, check, known_grid_ids, read_landing_file
 
@@ -55,6 +56,8 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, contract: FileContract) -> Non
     cols = ", ".join(f'"{name}" {kind}' for name, kind in contract.warehouse_columns())
     con.execute(f"create table if not exists raw.{contract.table} "
                 f"(dt date, _file varchar, _row bigint, {cols}, _ingested_at timestamp)")
+    for name, kind in contract.warehouse_columns():   # columns a later contract added
+        con.execute(f'alter table raw.{contract.table} add column if not exists "{name}" {kind}')
     con.execute(f"create table if not exists quarantine.{contract.table} (dt date, _file varchar, _row bigint, "
                 "rule varchar, column_name varchar, original varchar, _ingested_at timestamp)")
 
@@ -141,14 +144,40 @@ def _reasons(checked) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(((str(k), int(v)) for k, v in counts.items()), key=lambda kv: (-kv[1], kv[0])))
 
 
+def district_codes(landing: Path) -> CodeLists:
+    """The product's code lists and the district's (`codes/` next to `landing`); ContractError when the
+    district's files cannot be used."""
+    try:
+        return CodeLists.load(landing.parent / "codes")
+    except CodeError as exc:
+        raise ContractError(str(exc)) from exc
+
+
+def _record_codes(con: duckdb.DuckDBPyConnection, codes: CodeLists) -> None:
+    """codes.district_categories / codes.district_channels: the district's code lists as the ingest saw them
+    (dbt's source district_codes, unioned with the seeds)."""
+    from data_contracts.codes import FILES
+
+    con.execute("create schema if not exists codes")
+    for kind, columns in FILES.items():
+        table = f"codes.district_{kind}"
+        con.execute(f"create table if not exists {table} ({', '.join(f'{c} varchar' for c in columns)})")
+        con.execute(f"delete from {table}")
+        rows = pd.DataFrame(list(codes.district[kind].values()), columns=list(columns))  # noqa: F841
+        if len(rows):
+            con.execute(f"insert into {table} by name select * from rows")
+
+
 def ingest_source(warehouse: Warehouse, landing: Path, source: str, start: dt.date, end: dt.date, key: bytes
                   ) -> list[TableLoad]:
     """Load every landing file of `source` dated start..end (inclusive) into the warehouse.
 
     All files are read and checked before anything is written; the write is one transaction, and the
-    connection is closed before this returns (dbt's subprocess opens the same file next)."""
+    connection is closed before this returns (dbt's subprocess opens the same file next). Coded columns
+    (channel, categories) allow the district's codes too; the incidents ingest records those lists."""
     days = list(pd.date_range(start, end, freq="D").date)
-    checks = [(contract, *_read_range(landing, contract, days, key)) for contract in contracts_for(source)]
+    codes = district_codes(landing)
+    checks = [(contract, *_read_range(landing, contract, days, key)) for contract in contracts_for(source, codes)]
     results = []
     with warehouse.connect() as con:
         for contract, _, _ in checks:
@@ -173,5 +202,7 @@ def ingest_source(warehouse: Warehouse, landing: Path, source: str, start: dt.da
                 all(r["rows_in"] == r["rows_loaded"] + r["rows_quarantined"] for r in log),
                 _reasons(checked)))
         _record_landing(con, landing, source)
+        if source == "incidents":
+            _record_codes(con, codes)
         con.execute("commit")
     return results

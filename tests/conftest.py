@@ -78,6 +78,18 @@ def demo_password(user_id: str) -> str:
     return next(user["password"] for user in DEMO_USERS if user["user_id"] == user_id)
 
 
+def day_end(con, day, *columns: str, where: str = "true", params: tuple = ()) -> tuple:
+    """Day-end stocks (backlog_end, residents …) of the sparse marts.mart_grid_daily at the end of `day`, summed
+    over the L3 grids `where` picks (SQL on dim_grids `g`): each grid's latest row on or before the day."""
+    sums = ", ".join(f"coalesce(sum({c}), 0)" for c in columns)
+    return con.execute(f"""
+        with latest as (
+            select m.* from marts.mart_grid_daily as m join marts.dim_grids as g using (grid_id)
+            where m.date_day <= ? and {where}
+            qualify row_number() over (partition by m.grid_id order by m.date_day desc) = 1)
+        select {sums} from latest""", [day, *params]).fetchone()
+
+
 def warehouse_fingerprint(warehouse: Path) -> dict:
     """Row count and an order-independent content hash of every table, leaving out when things were
     loaded (columns *ingested_at, scanned_at) and when a model was saved (model_version, a timestamp)."""

@@ -9,6 +9,7 @@ import datetime as dt
 import pandas as pd
 
 from dashboards.data import Snapshot, query
+from dashboards.queries.daily import area_days
 
 AREA_LEVELS = ("district", "street", "community", "grid")
 
@@ -68,9 +69,6 @@ def grid_values(snapshot: Snapshot, area_id: str, days: int) -> pd.DataFrame:
 
 
 def trend(snapshot: Snapshot, level: str, area_id: str, start: dt.date, end: dt.date) -> pd.DataFrame:
-    """New cases, backlog and overdue backlog of the area per day."""
-    return query(snapshot, """
-        select date_day, cases_reported as new_cases, backlog_end as backlog, overdue_end as overdue
-        from mart_area_daily
-        where area_level = ? and area_id = ? and date_day between ? and ?
-        order by date_day""", (level, area_id, start, end))
+    """New cases, backlog and overdue backlog of the area on every day of the period."""
+    return area_days(snapshot, level, area_id, start, end,
+                     {"new_cases": "cases_reported", "backlog": "backlog_end", "overdue": "overdue_end"})

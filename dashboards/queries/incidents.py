@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboards.data import Snapshot, query
+from dashboards.queries.daily import area_days
 
 LEVELS = ["district", "street", "community", "grid"]
 # dim_grids column holding each drill level's id
@@ -43,14 +44,10 @@ def children(snapshot: Snapshot, level: str, parent: Area) -> pd.DataFrame:
 
 
 def trend(snapshot: Snapshot, area: Area, start: dt.date, end: dt.date) -> pd.DataFrame:
-    condition, params = area.where()
-    return query(snapshot, f"""
-        select m.date_day, sum(m.cases_reported) as new_cases, sum(m.backlog_end) as backlog,
-               sum(m.overdue_end) as overdue, sum(m.sla_80_end) as sla_80, sum(m.sla_50_end) as sla_50,
-               sum(m.duplicates_reported) as duplicates
-        from mart_grid_daily as m join dim_grids as g using (grid_id)
-        where m.date_day between ? and ? and {condition}
-        group by m.date_day order by m.date_day""", (start, end, *params))
+    """New cases, backlog, overdue, SLA tiers and repeat reports of the area on every day of the period."""
+    return area_days(snapshot, area.level, area.area_id, start, end, {
+        "new_cases": "cases_reported", "backlog": "backlog_end", "overdue": "overdue_end", "sla_80": "sla_80_end",
+        "sla_50": "sla_50_end", "duplicates": "duplicates_reported"})
 
 
 def duplicates(snapshot: Snapshot, area: Area, start: dt.date, end: dt.date) -> int:

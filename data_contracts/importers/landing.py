@@ -9,6 +9,8 @@ Everything is first written to a staging folder; only when all of it is written 
 in (the files they replace are kept aside and put back if the swap fails), so a failed import leaves the
 landing zone as it was. Re-importing a source file (the same path, or the same content) replaces its
 earlier import: files only the earlier import wrote are removed, and its manifest says `replaced_by`.
+The district codes a mapping's `codes:` section defines are added to `<data>/codes/` (checked against those
+already there before anything is written) once the landing files are in place.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from data_contracts.codes import CodeError, CodeLists
 from data_contracts.importers.areas import CellGrid
 from data_contracts.importers.mapping import Mapping, MappingError, to_canonical, unmapped_summary
 from data_contracts.importers.placement import CasePlacement, GridPlacer
@@ -214,14 +217,23 @@ def commit_import(parts: list[tuple[str, Callable[[Path], None], int]], landing:
 
 
 def import_frame(frame: pd.DataFrame, mapping: Mapping, landing: Path, source: Path | str | None = None,
-                 imports: Path | None = None) -> ImportResult:
+                 imports: Path | None = None, codes: Path | None = None) -> ImportResult:
     """Map a source frame (all values text) and write incidents (and, for cell grids, grids) landing files,
     as one transaction with a manifest under `imports` (default: `imports/` next to `landing`). `source` is
     the file the frame was read from: importing it again replaces this import. The mapping is checked
-    against the frame first (MappingError): nothing is written when it does not fit."""
+    against the frame first (MappingError): nothing is written when it does not fit. The mapping's district
+    codes join those in `codes` (default: `codes/` next to `landing`) once the landing files are in place."""
     landing = Path(landing)
     imports = Path(imports) if imports is not None else landing.parent / "imports"
+    codes = Path(codes) if codes is not None else landing.parent / "codes"
     unmapped = mapping.check(frame)
+    district = mapping.code_lists.district if mapping.code_lists else {}
+    try:    # the folder's lists with the mapping's codes added: refused before anything is written
+        code_lists = CodeLists.load(codes)
+        for kind, rows in district.items():
+            code_lists = code_lists.extended(kind, rows, f"mapping {mapping.name!r}: codes.{kind}")
+    except CodeError as exc:
+        raise MappingError(str(exc)) from exc
     grid = CellGrid(mapping.cell_degrees, mapping.area_prefix, mapping.area_name) if mapping.cell_degrees else None
     placing = None
     if mapping.area_grids == "landing":
@@ -250,7 +262,10 @@ def import_frame(frame: pd.DataFrame, mapping: Mapping, landing: Path, source: P
         parts, landing, imports, source=source_identity(frame, source), rows_read=len(frame),
         mapping={"name": mapping.name, "path": mapping.path}, days=[str(first), str(last)],
         rows={"read": len(frame), "cases": len(cases), "events": len(events), "areas": grids},
-        extra={"unmapped": unmapped, **({"placement": placing.accounting()} if placing else {})})
+        extra={"unmapped": unmapped, **({"placement": placing.accounting()} if placing else {}),
+               "codes": {kind: sorted(rows) for kind, rows in district.items() if rows}})
+    if any(district.values()):
+        code_lists.write(codes)
     days = [str(first), str(last), *committed.replaced_days]
     return ImportResult(len(frame), len(cases), len(events), grids, str(first), str(last), len(parts),
                         unmapped, unmapped_summary(mapping, unmapped), committed.import_id,

@@ -4,7 +4,10 @@ A mapping is checked before anything is written: `Mapping.load` refuses unknown 
 and target codes that are not in the code lists (the dbt seeds: categories as l1/l2 pairs, channels; the
 workflow states; the ladder levels); `Mapping.check` tries each timestamp column's format on the first rows
 of the export and counts the source values (status, category, channel) the mapping does not list, which
-then stop the import or take the default the mapping names under `unmapped:`."""
+then stop the import or take the default the mapping names under `unmapped:`.
+
+The code lists are the product's extended by the district's (data_contracts.codes): those already in the data
+folder (`<data>/codes/`) and those the mapping's own `codes:` section adds, which the import writes there."""
 
 from __future__ import annotations
 
@@ -16,20 +19,22 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from data_contracts.codes import CodeError, CodeLists, from_mapping
 from data_contracts.privacy import mask_free_text
-from data_contracts.specs import LEVELS, seed_codes, seed_rows
+from data_contracts.specs import LEVELS
 
 MAPPINGS = Path(__file__).resolve().parents[1] / "mappings"
 # Canonical fields a mapping can fill from source columns
-FIELDS = ("case_id", "reported_at", "updated_at", "closed_at", "status", "category", "channel", "lat", "lon",
-          "address", "description", "agency", "street", "community")
-TIMESTAMPS = ("reported_at", "updated_at", "closed_at")
+# (due_at, the case's own resolution due time, or sla_hours, its own SLA, win over its category's SLA)
+FIELDS = ("case_id", "reported_at", "updated_at", "closed_at", "due_at", "sla_hours", "status", "category",
+          "channel", "lat", "lon", "address", "description", "agency", "street", "community")
+TIMESTAMPS = ("reported_at", "updated_at", "closed_at", "due_at")
 CASE_FIELDS = ("case_id", "reported_at", "category")   # what a case import needs mapped
 POINT_FIELDS = ("reported_at", "lat", "lon")           # what a hotspot backtest needs of the same export
 STATES = ("open", "accepted", "referred", "closed", "cancelled")
 # The keys a mapping file may have (and those of its `areas:` section)
 KEYS = ("name", "columns", "timestamp_format", "status", "categories", "channels", "default_channel", "level",
-        "areas", "unmapped")
+        "areas", "unmapped", "codes")
 AREA_KEYS = ("cell_degrees", "prefix", "name", "grids", "name_column", "aliases", "drop_words")
 # `areas: {grids: landing}`: cases are placed in the delivered grids (gridsight import grids) by their point,
 # rows without coordinates by the area name in `name_column` (a canonical field such as community, or a
@@ -60,28 +65,26 @@ def _unknown(where: str, words, known, what: str) -> None:
                                f"(known: {', '.join(map(str, known))})")
 
 
-def category_pairs() -> tuple[str, ...]:
-    return tuple(f"{r['category_l1']}/{r['category_l2']}" for r in seed_rows("categories"))
-
-
 def _require(value, codes, refusal: str) -> None:
     """A one-line MappingError (`refusal`, then a did-you-mean) unless `value` is one of `codes`."""
     if value not in codes:
         raise MappingError(f"{refusal}{_suggest(value, codes)}")
 
 
-def _check_codes(where: str, spec: dict) -> None:
+def _check_codes(where: str, spec: dict, lists: CodeLists) -> None:
     """Every target code of the mapping is in its code list, before any export is read."""
-    pairs, channels = category_pairs(), seed_codes("channels", "channel")
+    pairs, channels = lists.category_pairs, lists.channels
     for source, target in (spec.get("categories") or {}).items():
         _require(target, pairs, f"{where}: categories.{source}: {target!r} is not a category of the code list "
-                                f"(dbt_project/seeds/categories.csv, l1/l2)")
+                                f"(dbt_project/seeds/categories.csv, the data folder's codes/categories.csv or "
+                                f"the mapping's codes.categories; l1/l2)")
     for source, target in (spec.get("channels") or {}).items():
         _require(target, channels, f"{where}: channels.{source}: channel {target!r} is not in the code list "
-                                   f"(dbt_project/seeds/channels.csv)")
+                                   f"(dbt_project/seeds/channels.csv, codes/channels.csv or codes.channels)")
     if spec.get("default_channel") is not None:
         _require(spec["default_channel"], channels, f"{where}: default_channel {spec['default_channel']!r} is not "
-                                                    f"in the code list (dbt_project/seeds/channels.csv)")
+                                                    f"in the code list (dbt_project/seeds/channels.csv, "
+                                                    f"codes/channels.csv or codes.channels)")
     for source, target in (spec.get("status") or {}).items():
         _require(target, STATES, f"{where}: status.{source}: state {target!r} is not one of {', '.join(STATES)}")
     level = spec.get("level", "district")
@@ -111,7 +114,7 @@ def _check_areas(where: str, areas: dict, columns: dict) -> None:
             raise MappingError(f"{where}: areas.{option}: {value!r} is not a positive number of degrees")
 
 
-def _unmapped_policy(where: str, spec: dict) -> dict[str, str]:
+def _unmapped_policy(where: str, spec: dict, lists: CodeLists) -> dict[str, str]:
     given = spec.get("unmapped")
     if given is None:
         given = {}
@@ -125,7 +128,7 @@ def _unmapped_policy(where: str, spec: dict) -> dict[str, str]:
     if spec.get("default_channel"):
         policy["channel"] = spec["default_channel"]
     policy.update({k: str(v) for k, v in given.items()})
-    codes = {"status": STATES, "category": category_pairs(), "channel": seed_codes("channels", "channel")}
+    codes = {"status": STATES, "category": lists.category_pairs, "channel": lists.channels}
     for name, value in policy.items():
         choices = ("fail",) + (("quarantine",) if name != "status" else ()) + tuple(codes[name])
         if value not in choices:
@@ -156,11 +159,15 @@ class Mapping:
     area_drop_words: tuple[str, ...] = ()        # words left out when matching names (e.g. NC)
     unmapped: dict[str, str] = field(default_factory=lambda: dict(UNMAPPED_DEFAULTS))
     path: str | None = None                      # the file it was read from
+    # the code lists its targets were checked against; its `codes:` section's rows are the district's new ones
+    code_lists: CodeLists | None = field(default=None, compare=False, repr=False)
 
     @classmethod
-    def load(cls, path: Path | str, required: tuple[str, ...] = CASE_FIELDS) -> Mapping:
-        """The mapping at `path` (or a shipped one by name), checked. `required`: the canonical fields it
-        must map — a case import needs CASE_FIELDS, a hotspot backtest only POINT_FIELDS."""
+    def load(cls, path: Path | str, codes_dir: Path | None = None,
+             required: tuple[str, ...] = CASE_FIELDS) -> Mapping:
+        """The mapping at `path` (or a shipped one by name), checked. `codes_dir`: the data folder's district
+        code lists (`<data>/codes/`), which its targets may name too. `required`: the canonical fields it must
+        map — a case import needs CASE_FIELDS, a hotspot backtest only POINT_FIELDS."""
         path = Path(path)
         if not path.exists() and (MAPPINGS / f"{path}.yaml").exists():
             path = MAPPINGS / f"{path}.yaml"
@@ -182,7 +189,11 @@ class Mapping:
         elif formats is not None and not isinstance(formats, str):
             raise MappingError(f"{path}: timestamp_format is a strftime format, or one per field "
                                f"({', '.join(TIMESTAMPS)})")
-        _check_codes(str(path), spec)
+        try:
+            lists = from_mapping(str(path), spec.get("codes"), CodeLists.load(codes_dir))
+        except CodeError as exc:
+            raise MappingError(str(exc)) from exc
+        _check_codes(str(path), spec, lists)
         areas = spec.get("areas") or {}
         _check_areas(str(path), areas, spec.get("columns") or {})
         return cls(name=spec.get("name", path.stem), columns=spec["columns"],
@@ -194,7 +205,7 @@ class Mapping:
                    area_name_column=areas.get("name_column"),
                    area_aliases={str(k): str(v) for k, v in (areas.get("aliases") or {}).items()},
                    area_drop_words=tuple(str(w) for w in areas.get("drop_words") or ()),
-                   unmapped=_unmapped_policy(str(path), spec), path=str(path.resolve()))
+                   unmapped=_unmapped_policy(str(path), spec, lists), path=str(path.resolve()), code_lists=lists)
 
     def area_name_source(self) -> str | None:
         """The source column holding each row's area name (`areas.name_column`), or None."""
@@ -299,6 +310,7 @@ def to_canonical(frame: pd.DataFrame, mapping: Mapping, grid_of=None) -> tuple[p
     reported_text, reported = _timestamps(_column(frame, mapping, "reported_at"), mapping.format_of("reported_at"))
     updated_text, updated = _timestamps(_column(frame, mapping, "updated_at"), mapping.format_of("updated_at"))
     closed_text, closed = _timestamps(_column(frame, mapping, "closed_at"), mapping.format_of("closed_at"))
+    due_text, _ = _timestamps(_column(frame, mapping, "due_at"), mapping.format_of("due_at"))
     category = _column(frame, mapping, "category")
     policy = mapping.unmapped.get("category", "quarantine")
     l1l2 = category.map(mapping.categories)
@@ -324,6 +336,8 @@ def to_canonical(frame: pd.DataFrame, mapping: Mapping, grid_of=None) -> tuple[p
         "reporter_name": "",
         "reporter_phone": "",
         "priority": "normal",
+        "due_at": due_text,
+        "sla_hours": _column(frame, mapping, "sla_hours"),
     })
     if grid_of is not None:
         names = mapping.area_name_source()
@@ -340,7 +354,10 @@ def to_canonical(frame: pd.DataFrame, mapping: Mapping, grid_of=None) -> tuple[p
 def _events(frame, mapping, cases, reported, reported_text, updated, updated_text, closed, closed_text):
     """reported at the report time; then by status: accepted / referred (escalated) at the update time,
     closed at the close time (or the update time): resolved and closed, or closed only when cancelled.
-    An event whose time is missing keeps it empty and is quarantined at ingest."""
+    An accepted or referred case without an update time takes the next known time: its close time, else its
+    report time (the export says it was accepted, not when; at the report is the earliest it can have been,
+    so such a case counts 0 hours to accept). A time the export gives but that cannot be read stays as given
+    and the event is quarantined at ingest (invalid_timestamp), as is a closed case with no time at all."""
     if "status" in mapping.columns:
         state = _mapped(_column(frame, mapping, "status"), mapping.status, mapping.unmapped.get("status", "open"))
     else:    # the export says nothing about the workflow: every case is as reported
@@ -349,6 +366,8 @@ def _events(frame, mapping, cases, reported, reported_text, updated, updated_tex
     actor = mapping.level + ":" + agency.where(agency != "", "unknown")
     end_text = closed_text.where(closed_text != "", updated_text)
     end_at = closed.where(closed.notna(), updated)
+    step_text = updated_text.where(updated_text != "", closed_text.where(closed_text != "", reported_text))
+    step_at = updated.where(updated_text != "", closed.where(closed_text != "", reported))
     rows = []
 
     def add(mask, event_type, text, at):
@@ -359,8 +378,8 @@ def _events(frame, mapping, cases, reported, reported_text, updated, updated_tex
 
     everything = pd.Series(True, index=cases.index)
     add(everything, "reported", reported_text, reported)
-    add(state == "accepted", "accepted", updated_text, updated)
-    add(state == "referred", "escalated", updated_text, updated)
+    add(state == "accepted", "accepted", step_text, step_at)
+    add(state == "referred", "escalated", step_text, step_at)
     add(state == "closed", "resolved", end_text, end_at)
     add(state.isin(["closed", "cancelled"]), "closed", end_text, end_at)
     events = pd.concat(rows).sort_index(kind="stable")

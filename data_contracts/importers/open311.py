@@ -42,14 +42,15 @@ def read(path: Path) -> pd.DataFrame:
     return frame
 
 
-def mapping(extra: Path | str | None = None) -> Mapping:
-    base = Mapping.load("open311")
+def mapping(extra: Path | str | None = None, codes_dir: Path | None = None) -> Mapping:
+    """The built-in mapping, with `extra`'s entries (and district codes) added."""
+    base = Mapping.load("open311", codes_dir)
     if extra is None:
         return base
-    more = Mapping.load(extra)
+    more = Mapping.load(extra, codes_dir)
     return replace(base, categories={**base.categories, **more.categories},
                    channels={**base.channels, **more.channels}, status={**base.status, **more.status},
                    default_channel=more.default_channel or base.default_channel,
                    unmapped={**base.unmapped, **{k: v for k, v in more.unmapped.items() if v != UNMAPPED_DEFAULTS[k]}},
                    cell_degrees=more.cell_degrees or base.cell_degrees, area_prefix=more.area_prefix,
-                   area_name=more.area_name)
+                   area_name=more.area_name, code_lists=more.code_lists)

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from tests.conftest import WORLD_END
+from tests.conftest import WORLD_END, day_end
 from tests.dashboards.conftest import open_app
 
 
@@ -56,10 +56,10 @@ def test_a_grid_worker_sees_the_numbers_of_their_own_grid(world, monkeypatch, ma
     cockpit = open_app(monkeypatch, world.data_dir, user="worker_c02_g02")
     assert cockpit.session_state["area"] == grid
     start = WORLD_END - dt.timedelta(days=29)
-    reported, backlog = marts.execute("""
-        select count(*) filter (where reported_on >= ? and not is_duplicate),
-               (select backlog_end from marts.mart_grid_daily where grid_id = ? and date_day = ?)
-        from marts.fct_incidents where grid_id = ?""", [start, grid, WORLD_END, grid]).fetchone()
+    (reported,) = marts.execute("""
+        select count(*) filter (where reported_on >= ? and not is_duplicate)
+        from marts.fct_incidents where grid_id = ?""", [start, grid]).fetchone()
+    (backlog,) = day_end(marts, WORLD_END, "backlog_end", where="g.grid_id = ?", params=(grid,))
     metrics = _metrics(cockpit)
     assert metrics["案件总数"] == f"{reported:,}"
     assert metrics["积压案件"] == f"{backlog:,}"

@@ -8,7 +8,7 @@ import json
 import pandas as pd
 import pytest
 
-from tests.conftest import REPO, WORLD_END
+from tests.conftest import REPO, WORLD_END, day_end
 from tests.dashboards.conftest import metrics as _metrics
 from tests.dashboards.conftest import open_app, switch_page
 
@@ -29,8 +29,7 @@ def _frame(app, key) -> pd.DataFrame:
 
 
 def test_backlog_and_at_risk_list_match_the_marts(page, marts, world):
-    backlog, overdue = marts.execute("select sum(backlog_end), sum(overdue_end) from marts.mart_grid_daily "
-                                     "where date_day = ?", [WORLD_END]).fetchone()
+    backlog, overdue = day_end(marts, WORLD_END, "backlog_end", "overdue_end")
     metrics = _metrics(page)
     assert metrics["积压案件"] == f"{backlog:,}" and metrics["超期案件"] == f"{overdue:,}"
     assert backlog == world.truth["incident_kpis"]["backlog_at_end"]
@@ -60,9 +59,7 @@ def test_drill_down_narrows_every_view(page, marts):
                               "order by grid_id limit 1", [street]).fetchone()[0]
     page.selectbox(key="drill_community__zh").set_value(community).run()
     assert not page.exception
-    expected = marts.execute("""select coalesce(sum(m.backlog_end), 0) from marts.mart_grid_daily as m
-        join marts.dim_grids as g using (grid_id) where m.date_day = ? and g.community_id = ?""",
-                             [WORLD_END, community]).fetchone()[0]
+    (expected,) = day_end(marts, WORLD_END, "backlog_end", where="g.community_id = ?", params=(community,))
     assert _metrics(page)["积压案件"] == f"{expected:,}"
     grids = marts.execute("select grid_id from marts.dim_grids where level = 'grid' and community_id = ?",
                           [community]).fetchall()

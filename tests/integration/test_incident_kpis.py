@@ -5,7 +5,7 @@ out-of-order deliveries, SLA alert tiers, the scorecard and the per-case respons
 import pandas as pd
 import pytest
 
-from tests.conftest import WORLD_END
+from tests.conftest import WORLD_END, day_end
 
 pytestmark = pytest.mark.slow   # the session world (Dagster + dbt, twice)
 
@@ -64,9 +64,8 @@ def test_kpis_match_the_truth(truth, marts):
 
 
 def test_sla_alert_tiers_at_the_end(truth, marts):
-    day_end = marts.execute("select sum(sla_50_end), sum(sla_80_end), sum(overdue_end), sum(backlog_end) "
-                            "from marts.mart_grid_daily where date_day = ?", [WORLD_END]).fetchone()
-    assert day_end == (truth["sla_50_at_end"], truth["sla_80_at_end"], truth["overdue_at_end"],
+    at_end = day_end(marts, WORLD_END, "sla_50_end", "sla_80_end", "overdue_end", "backlog_end")
+    assert at_end == (truth["sla_50_at_end"], truth["sla_80_at_end"], truth["overdue_at_end"],
                        truth["backlog_at_end"])
     tiers = dict(marts.execute("select sla_alert_tier, count(*) from marts.fct_incidents "
                                "where not is_duplicate and sla_alert_tier is not null group by 1").fetchall())

@@ -9,7 +9,7 @@ import chinese_calendar
 import pandas as pd
 import pytest
 
-from tests.conftest import WORLD_END, WORLD_START
+from tests.conftest import WORLD_END, WORLD_START, day_end
 
 pytestmark = pytest.mark.slow   # the session world (Dagster + dbt, twice)
 
@@ -70,8 +70,7 @@ def test_marts_match_the_generators_truth(world, marts):
     assert (reported, closed, disputes) == (truth["cases_reported"], truth["cases_closed"], truth["disputes"])
     by_grid = dict(marts.execute("select grid_id, residents from marts.mart_population_by_grid").fetchall())
     assert by_grid == truth["residents_by_grid"]
-    last_day_residents = marts.execute("select sum(residents) from marts.mart_grid_daily where date_day = ?",
-                                   [WORLD_END]).fetchone()[0]
+    (last_day_residents,) = day_end(marts, WORLD_END, "residents")
     assert last_day_residents == truth["residents_at_end"]
     floating = marts.execute("select sum(floating) from marts.mart_population_by_grid").fetchone()[0]
     assert floating == truth["floating_at_end"]

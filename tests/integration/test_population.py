@@ -84,14 +84,15 @@ def test_warehouse_tier_rule_agrees_with_the_register(marts):
 
 def test_incidents_per_1000_residents(marts):
     rates = marts.execute("""
-        select r.grid_id, r.month_start, r.cases_per_1000_residents, d.cases, d.residents
+        select r.grid_id, r.month_start, r.cases_per_1000_residents, c.cases, d.residents
         from marts.mart_grid_per_capita as r
-        join (select grid_id, date_trunc('month', date_day) as month_start, sum(cases_reported) as cases,
-                     avg(residents) as residents
-              from marts.mart_grid_daily group by all) as d using (grid_id, month_start)
+        join (select grid_id, date_trunc('month', date_day) as month_start, avg(residents) as residents
+              from intermediate.int_residents_counted_daily group by all) as d using (grid_id, month_start)
+        left join (select grid_id, date_trunc('month', date_day) as month_start, sum(cases_reported) as cases
+                   from marts.mart_grid_daily group by all) as c using (grid_id, month_start)
         where d.residents > 0""").df()
     assert len(rates) > 20
-    independent = rates["cases"] * 1000 / rates["residents"]
+    independent = rates["cases"].fillna(0) * 1000 / rates["residents"]
     assert (rates["cases_per_1000_residents"] - independent).abs().max() < 1e-9
 
 

@@ -37,8 +37,14 @@ def from_warehouse(warehouse: Warehouse) -> HotspotInputs:
         where level = 'grid' and centroid_lat is not null
         order by grid_id""")
     grids["area_km2"] = [area_km2(g) for g in grids.pop("geometry_geojson")]
+    # mart_grid_daily is sparse (rows on days something happened): the data period's first and last day, as
+    # rows without counts, tell the weekly counts the data's range
     daily = read_sql(warehouse, """
         select grid_id, date_day, disputes_reported, device_alarms from marts.mart_grid_daily
+        union all
+        select g.grid_id, unnest([p.first_day, p.last_day]) as date_day, 0, 0
+        from marts.mart_data_period as p
+        cross join (select min(grid_id) as grid_id from marts.dim_grids where level = 'grid') as g
         order by grid_id, date_day""")
     population = read_sql(warehouse, "select grid_id, residents, renter_share, floating_share "
                                      "from marts.mart_population_by_grid")

@@ -9,8 +9,15 @@
 --   yoy:          the numerator summed / summed over the window's year-earlier days (int_kpi_windows)
 --                 − 1, only when the data covers all of those days
 -- Sums run over the days the data holds, so a window reaching before the data's first day counts
--- the part it covers; a window with no day of data has no value.
-with catalogue as (
+-- the part it covers; a window with no day of data has no value. mart_area_daily is sparse: a day without a
+-- row adds nothing to a sum, and a stock (macro daily_stocks) on a window's last day is the area's latest row
+-- on or before it (0 when it has none yet).
+{%- set stocks = daily_stocks() %}
+with period as (
+    select first_day from {{ ref('int_data_period') }}
+),
+
+catalogue as (
     select * from {{ ref('dim_kpis') }}
 ),
 
@@ -62,6 +69,26 @@ span_sums as (
     group by all
 ),
 
+stock_ends as (
+    -- each stock on each window end a "last" KPI reads: the area's latest row on or before it
+    select e.window_end, e.measure, a.area_level, a.area_id
+    from (
+        select window_end, numerator as measure from window_kpis where aggregation = 'last'
+        union
+        select window_end, denominator from window_kpis where aggregation = 'last' and denominator is not null
+    ) as e
+    cross join area_ids as a
+    where e.measure in ('{{ stocks | join("', '") }}')
+),
+
+stock_values as (
+    select e.window_end, e.measure, e.area_level, e.area_id, d.value
+    from stock_ends as e
+    asof left join daily as d
+        on e.area_level = d.area_level and e.area_id = d.area_id and e.measure = d.measure
+        and e.window_end >= d.date_day
+),
+
 case_durations as (
     -- Per-case measures of the median / p90 KPIs, by report cohort, repeat reports left out.
     unpivot (
@@ -104,15 +131,32 @@ parts as (
         w.kpi,
         w.aggregation,
         w.denominator is not null as has_denominator,
-        case w.aggregation
-            when 'sum' then n.total when 'yoy' then n.total when 'last' then n.last_value
+        -- a window with a day of data sums to 0 where the sparse mart has no row
+        case when w.window_end >= period.first_day then
+                case w.aggregation
+                    when 'sum' then coalesce(n.total, 0)
+                    when 'yoy' then coalesce(n.total, 0)
+                    when 'last' then coalesce(case when ns.measure is not null then ns.value else n.last_value end, 0)
+                end
         end as numerator,
-        case w.aggregation
-            when 'sum' then d.total when 'yoy' then y.total when 'last' then d.last_value
+        case
+            when w.aggregation = 'yoy' then case when w.is_year_ago_covered then coalesce(y.total, 0) end
+            when w.denominator is null or w.aggregation not in ('sum', 'last') then null
+            when w.window_end >= period.first_day then
+                coalesce(case when ds.measure is not null then ds.value
+                    when w.aggregation = 'last' then d.last_value else d.total
+                end, 0)
         end as denominator,
         case w.aggregation when 'median' then q.median_value when 'p90' then q.p90_value end as quantile
     from window_kpis as w
     cross join area_ids as a
+    cross join period
+    left join stock_values as ns
+        on w.aggregation = 'last' and w.window_end = ns.window_end and a.area_level = ns.area_level
+        and a.area_id = ns.area_id and w.numerator = ns.measure
+    left join stock_values as ds
+        on w.aggregation = 'last' and w.window_end = ds.window_end and a.area_level = ds.area_level
+        and a.area_id = ds.area_id and w.denominator = ds.measure
     left join span_sums as n
         on w.window_start = n.window_start and w.window_end = n.window_end and a.area_level = n.area_level
         and a.area_id = n.area_id and w.numerator = n.measure

@@ -1,1 +1,1 @@
-select * from {{ ref('categories') }}
+select * from {{ ref('stg_codes__categories') }}

@@ -1,1 +1,1 @@
-select * from {{ ref('channels') }}
+select * from {{ ref('stg_codes__channels') }}

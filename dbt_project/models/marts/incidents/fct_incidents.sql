@@ -2,6 +2,8 @@
 -- from (see seeds/kpi_definitions.csv), its duplicate link and its SLA alert tier as of the data's end.
 -- A case is resolved while its latest workflow state is resolved, verified or closed; a reopened case
 -- counts as resolved again only after its next resolution, and its time to resolve runs to that one.
+-- The resolution SLA is the case's own when its source gives one (sla_hours, else due_at), else its
+-- category's (product or district code list, stg_codes__categories).
 with cases as (
     select * from {{ ref('stg_incidents__cases') }}
 ),
@@ -15,7 +17,7 @@ duplicates as (
 ),
 
 categories as (
-    select * from {{ ref('categories') }}
+    select * from {{ ref('stg_codes__categories') }}
 ),
 
 period as (
@@ -30,7 +32,14 @@ flags as (
         categories.is_dispute,
         categories.is_preventable,
         categories.sla_accept_hours,
-        categories.sla_resolve_hours,
+        coalesce(
+            cases.sla_hours, {{ hours_between('cases.reported_at', 'cases.due_at') }}, categories.sla_resolve_hours
+        ) as sla_resolve_hours,
+        case
+            when cases.sla_hours is not null then 'case_sla_hours'
+            when cases.due_at is not null then 'case_due_at'
+            when categories.sla_resolve_hours is not null then 'category'
+        end as sla_source,
         steps.* exclude (case_id),
         -- closed without a resolution (a cancelled request) is closed, never resolved
         coalesce(
@@ -63,8 +72,12 @@ select
     is_preventable,
     sla_resolve_hours,
     sla_resolve_hours is not null as has_sla,
+    sla_source,
     reported_at + to_milliseconds(cast(sla_accept_hours * 3600000 as bigint)) as accept_due_at,
-    reported_at + to_milliseconds(cast(sla_resolve_hours * 3600000 as bigint)) as resolve_due_at,
+    case
+        when sla_source = 'case_due_at' then due_at
+        else reported_at + to_milliseconds(cast(sla_resolve_hours * 3600000 as bigint))
+    end as resolve_due_at,
     accepted_at,
     first_resolved_at,
     case when is_resolved_now then last_resolved_at end as resolved_at,

@@ -1,12 +1,100 @@
--- Per L3 grid and day of the reporting period: the numerators and denominators of every cockpit KPI
--- (see dim_kpis). Flows count what happened that day; stocks (backlog, residents) are at day end.
-with spine as (
-    select * from {{ ref('int_grid_days') }}
+-- Per L3 grid and day on which something happened there: the numerators and denominators of every cockpit
+-- KPI (see dim_kpis). Flows count what happened that day; stocks (backlog, SLA tiers, residents: macro
+-- daily_stocks) are at day end. Sparse: a grid has a row on a day when a case of it was reported, changed
+-- state or crossed an SLA tier, or when its residents, devices or visitors changed or counted; a day without
+-- a row has no flows and the stocks of the grid's latest earlier row (0 before its first). Cost follows
+-- the data, not grids × calendar days; pages fill the days of the period they show (dashboards/queries/daily.py).
+with period as (
+    select * from {{ ref('int_data_period') }}
 ),
 
 incidents as (
     -- Repeat reports are counted once: through their master case (see int_incidents_deduplicated).
     select * from {{ ref('fct_incidents') }} where not is_duplicate
+),
+
+states as (
+    -- Each workflow state of a case and how long it lasted (the latest lasts until now).
+    select
+        e.case_id,
+        e.event_type as state,
+        e.event_at as state_from,
+        coalesce(e.held_until, timestamp '9999-12-31') as state_until
+    from {{ ref('fct_incident_events') }} as e
+    where e.is_workflow_step
+),
+
+residents_counted as (
+    select
+        grid_id,
+        date_day,
+        residents,
+        coalesce(lag(residents) over (partition by grid_id order by date_day), 0) as residents_before
+    from {{ ref('int_residents_counted_daily') }}
+),
+
+residents as (
+    -- residents at day end, on the days they changed
+    select grid_id, date_day, residents from residents_counted where residents <> residents_before
+),
+
+devices as (
+    select
+        grid_id,
+        date_day,
+        count(*) as device_days_active,
+        count(*) filter (where is_online) as device_days_online,
+        sum(alarms) as device_alarms
+    from {{ ref('fct_device_daily') }}
+    group by all
+),
+
+visitors as (
+    select z.grid_id, f.date_day, sum(f.visitors_in) as visitors_in
+    from {{ ref('mart_foot_traffic_daily') }} as f
+    join {{ ref('stg_foot_traffic__zones') }} as z using (zone_id)
+    group by all
+),
+
+tiers as (
+    select unnest({{ var('sla_alert_tiers') }}) as tier
+),
+
+tier_crossings as (
+    -- the day ends around the moment a case crosses each SLA alert tier if still unresolved (the day before
+    -- and the day of it, so that the tier rule in open_at_day_end decides which day end it is)
+    select
+        i.grid_id,
+        cast(i.reported_at + to_milliseconds(cast(t.tier * i.sla_resolve_hours * 3600000 as bigint)) as date)
+        - shift.days as date_day
+    from incidents as i
+    cross join tiers as t
+    cross join (values (0), (1)) as shift (days)
+    where i.sla_resolve_hours > 0
+),
+
+active_days as (
+    select grid_id, reported_on as date_day from {{ ref('fct_incidents') }}
+    union
+    select i.grid_id, cast(s.state_from as date) as date_day from incidents as i join states as s using (case_id)
+    union
+    select grid_id, cast(resolved_at as date) as date_day from incidents where is_resolved
+    union
+    select grid_id, date_day from tier_crossings
+    union
+    select grid_id, date_day from residents
+    union
+    select grid_id, date_day from devices
+    union
+    select grid_id, date_day from visitors
+),
+
+spine as (
+    select a.grid_id, a.date_day
+    from active_days as a
+    join {{ ref('dim_grids') }} as g on a.grid_id = g.grid_id and g.level = 'grid'
+    cross join period
+    where a.date_day between period.first_day and period.last_day
 ),
 
 received as (
@@ -52,17 +140,6 @@ resolved as (
     group by all
 ),
 
-states as (
-    -- Each workflow state of a case and how long it lasted (the latest lasts until now).
-    select
-        e.case_id,
-        e.event_type as state,
-        e.event_at as state_from,
-        coalesce(e.held_until, timestamp '9999-12-31') as state_until
-    from {{ ref('fct_incident_events') }} as e
-    where e.is_workflow_step
-),
-
 open_at_day_end as (
     -- A case is in the backlog at the end of each day on which its state is not closed; while it is not
     -- resolved it has the SLA alert tier (50 / 80 / 100 % used, 100 = overdue) of that moment.
@@ -95,26 +172,11 @@ open_days as (
     group by all
 ),
 
-residents as (
-    select * from {{ ref('int_residents_counted_daily') }}
-),
-
-devices as (
-    select
-        grid_id,
-        date_day,
-        count(*) as device_days_active,
-        count(*) filter (where is_online) as device_days_online,
-        sum(alarms) as device_alarms
-    from {{ ref('fct_device_daily') }}
-    group by all
-),
-
-visitors as (
-    select z.grid_id, f.date_day, sum(f.visitors_in) as visitors_in
-    from {{ ref('mart_foot_traffic_daily') }} as f
-    join {{ ref('stg_foot_traffic__zones') }} as z using (zone_id)
-    group by all
+residents_now as (
+    -- residents at the end of each spine day: the latest change on or before it
+    select spine.grid_id, spine.date_day, r.residents
+    from spine
+    asof left join residents as r on spine.grid_id = r.grid_id and spine.date_day >= r.date_day
 )
 
 select
@@ -141,7 +203,7 @@ select
     coalesce(open_days.overdue_end, 0) as overdue_end,
     coalesce(open_days.sla_50_end, 0) as sla_50_end,
     coalesce(open_days.sla_80_end, 0) as sla_80_end,
-    coalesce(residents.residents, 0) as residents,
+    coalesce(residents_now.residents, 0) as residents,
     coalesce(devices.device_days_active, 0) as device_days_active,
     coalesce(devices.device_days_online, 0) as device_days_online,
     coalesce(devices.device_alarms, 0) as device_alarms,
@@ -151,6 +213,6 @@ left join received using (grid_id, date_day)
 left join reported using (grid_id, date_day)
 left join resolved using (grid_id, date_day)
 left join open_days using (grid_id, date_day)
-left join residents using (grid_id, date_day)
+left join residents_now using (grid_id, date_day)
 left join devices using (grid_id, date_day)
 left join visitors using (grid_id, date_day)

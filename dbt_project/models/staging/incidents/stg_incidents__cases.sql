@@ -16,7 +16,9 @@ renamed as (
         address,
         description,
         reporter_phone_key as reporter_key,
-        priority
+        priority,
+        due_at,
+        sla_hours
     from source
 )
 

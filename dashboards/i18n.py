@@ -45,8 +45,9 @@ LABELS: dict[str, dict[str, str]] = {
     "delivery_daily": {"zh": "每日", "en": "Daily"},
     "delivery_reference": {"zh": "参考数据", "en": "Reference"},
     "delivery_unknown": {"zh": "未知", "en": "Unknown"},
-    "quality_today": {"zh": "今天是 {today}(北京时间);数据截至 {date}(快照 {version})",
-                      "en": "Today is {today} (Beijing time); data as of {date} (snapshot {version})"},
+    "quality_today": {"zh": "今天是 {today}({zone});数据截至 {date}(快照 {version})",
+                      "en": "Today is {today} ({zone}); data as of {date} (snapshot {version})"},
+    "zone_time": {"zh": "{zone} 时间", "en": "{zone} time"},
     "freshness_title": {"zh": "数据源时效", "en": "Source freshness"},
     "no_freshness": {"zh": "此快照没有数据源时效信息。", "en": "This snapshot has no freshness information."},
     "source": {"zh": "数据源", "en": "Source"},
@@ -463,6 +464,19 @@ def t(key: str, **values) -> str:
     """The label for `key` in the user's language, with {placeholders} filled in."""
     text = LABELS[key][lang()]
     return text.format(**values) if values else text
+
+
+# Time zones with a name of their own; any other zone is named by its IANA name (zone_time).
+ZONE_NAMES = {"Asia/Shanghai": {"zh": "北京时间", "en": "Beijing time"}}
+
+
+def zone_name() -> str:
+    """The deployment's time zone (GRIDSIGHT_TIMEZONE) as the pages name it: 北京时间 / Beijing time for
+    Asia/Shanghai, else 'America/Los_Angeles time'."""
+    from gridsight.settings import timezone
+
+    zone = timezone()
+    return ZONE_NAMES[zone][lang()] if zone in ZONE_NAMES else t("zone_time", zone=zone)
 
 
 def code_label(prefix: str, code: str) -> str:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboards.components.page import PLOTLY_CONFIG, chart_layout, page_snapshot
 from dashboards.components.remembered import remembered
-from dashboards.i18n import code_label, lang, name_column, t
+from dashboards.i18n import code_label, lang, name_column, t, zone_name
 from dashboards.queries import data_quality as quality
 from gridsight import settings
 
@@ -25,7 +25,7 @@ def table(frame, columns: dict[str, str]) -> None:
 
 snapshot = page_snapshot("data_quality", "page_quality", as_of_caption=False)
 today = settings.today()
-st.caption(t("quality_today", today=today, date=snapshot.as_of, version=snapshot.version))
+st.caption(t("quality_today", today=today, zone=zone_name(), date=snapshot.as_of, version=snapshot.version))
 
 st.subheader(t("freshness_title"))
 freshness = quality.source_freshness(snapshot, today)

@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboards.components.page import PLOTLY_CONFIG, chart_layout, page_snapshot
+from dashboards.components.period import period_control
 from dashboards.components.remembered import remembered
 from dashboards.i18n import code_label, lang, name_column, t, zone_name
 from dashboards.queries import data_quality as quality
@@ -39,11 +40,9 @@ else:
                       "files_landed": "files_landed", "unexpected_files": "unexpected_files", "status": "status"})
 
 left, right = st.columns(2)
-days = remembered(left.selectbox, t("period"), quality.PERIODS, name="quality_period", default=30, suffix=lang(),
-                  format_func=lambda n: t("days_n", n=n) if n else t("all_periods"))
+start, end = period_control(left, snapshot, quality.PERIODS, "quality_period")
 table_name = remembered(right.selectbox, t("table"), [None, *quality.table_names(snapshot)], name="quality_table",
                         default=None, suffix=lang(), format_func=lambda name: name or t("all_tables"))
-start, end = snapshot.period(days)
 
 st.subheader(t("contract_title"))
 results = quality.daily_results(snapshot, start, end, table_name)

@@ -65,12 +65,21 @@ def timezone() -> str:
     return value
 
 
-TIMEZONE = timezone()
+# Unchecked here, so that importing the settings never fails; every entry point calls check_region_and_time().
+TIMEZONE = os.environ.get(TIMEZONE_ENV, "").strip() or DEFAULT_TIMEZONE
 
 
 def region() -> str:
     """GRIDSIGHT_REGION upper-cased (CN, US-CA, GB-SCT …), else CN; models_ml.calendar checks it is known."""
     return (os.environ.get(REGION_ENV, "").strip() or DEFAULT_REGION).upper()
+
+
+def check_region_and_time() -> None:
+    """Refuse a time zone or region the deployment cannot use with one line (ValueError), before anything runs."""
+    timezone()
+    from models_ml.calendar import split_region   # the holidays package knows which regions exist
+
+    split_region(region())
 
 
 def data_dir() -> Path:

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from dashboards.users import write_demo_users
-from gridsight.settings import REPO, Paths, make_data_dir_private, today
+from gridsight.settings import REPO, Paths, check_region_and_time, make_data_dir_private, today
 from orchestration import docs_cli, users_cli
 
 DEMO_DAYS = 730
@@ -257,6 +257,10 @@ def cmd_bench(args) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    try:
+        check_region_and_time()
+    except ValueError as error:   # a mistyped GRIDSIGHT_TIMEZONE or GRIDSIGHT_REGION: one line, nothing run
+        raise SystemExit(f"[gridsight] {error}") from None
     parser = argparse.ArgumentParser(prog="gridsight", description=__doc__)
     parser.add_argument("--data-dir", help="data folder (default: $GRIDSIGHT_DATA_DIR or ./data)")
     sub = parser.add_subparsers(dest="command", required=True)

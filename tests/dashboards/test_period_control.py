@@ -69,3 +69,20 @@ def test_the_range_survives_a_language_switch_and_is_clamped_to_the_data():
     app.session_state["lang"] = "en"
     app.run()
     assert shown(app) == "2010-07-01…2024-06-30"
+
+
+def test_a_snapshot_published_before_the_last_day_was_recorded_ends_ranges_on_its_as_of_day(tmp_path, monkeypatch):
+    import json
+
+    from dashboards.data import current_snapshot
+
+    monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(tmp_path))
+    folder = tmp_path / "serving" / "v0"
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_text(json.dumps({"as_of": "2026-03-01", "first_day": "2025-01-01",
+                                                      "tables": {}}))
+    (tmp_path / "serving" / "CURRENT").write_text("v0")
+    snapshot = current_snapshot()
+    assert snapshot.bounds() == (dt.date(2025, 1, 1), dt.date(2026, 3, 1))
+    assert snapshot.period(7) == (dt.date(2026, 2, 23), dt.date(2026, 3, 1))
+    assert snapshot.period(0) == snapshot.bounds()

@@ -92,3 +92,17 @@ def test_the_dashboard_listens_on_this_machine_only_unless_told_to_serve_the_lan
         assert _bound_address(started.pop()) == address
     with pytest.raises(SystemExit):
         main(["dashboard", "--lan", "--address", "192.168.1.20"])
+
+
+@pytest.mark.parametrize(("name", "value", "said"), [
+    ("GRIDSIGHT_TIMEZONE", "Beijing", "GRIDSIGHT_TIMEZONE='Beijing' is not a time zone"),
+    ("GRIDSIGHT_REGION", "CALIFORNIA", "GRIDSIGHT_REGION='CALIFORNIA': unknown country code 'CALIFORNIA'"),
+    ("GRIDSIGHT_REGION", "GB-XYZ", "GRIDSIGHT_REGION='GB-XYZ': GB has no subdivision 'XYZ'"),
+])
+def test_a_mistyped_time_zone_or_region_stops_every_command_in_one_line(tmp_path, monkeypatch, name, value, said):
+    monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SystemExit) as stopped:
+        main(["simulate", "--small", "--start", "2026-01-01", "--end", "2026-01-01"])
+    assert str(stopped.value).startswith(f"[gridsight] {said}") and "\n" not in str(stopped.value)
+    assert not (tmp_path / "landing").exists()   # nothing ran

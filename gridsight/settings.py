@@ -76,9 +76,9 @@ def region() -> str:
 
 def check_region_and_time() -> None:
     """Refuse a time zone or region the deployment cannot use with one line (ValueError), before anything runs."""
-    timezone()
-    from models_ml.calendar import split_region   # the holidays package knows which regions exist
+    from models_ml.calendar import split_region  # the holidays package knows which regions exist
 
+    timezone()
     split_region(region())
 
 

@@ -22,9 +22,9 @@ def _label(option) -> str:
 
 
 def _as_range(value, fallback: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
-    """A date input's value as (first, last): while only the first day is picked, that one day."""
+    """A date input's value as (first, last), in order: while only the first day is picked, that one day."""
     if isinstance(value, tuple | list) and value:
-        return value[0], value[-1]
+        return min(value[0], value[-1]), max(value[0], value[-1])
     return fallback
 
 

@@ -55,6 +55,8 @@ def test_a_range_of_ones_own_covers_14_years_and_never_beyond_the_data():
     assert shown(app) == "2013-02-01…2013-02-28"
     app.date_input(key="demo_period_range__en").set_value((dt.date(2015, 5, 4),)).run()   # one day picked so far
     assert shown(app) == "2015-05-04…2015-05-04"
+    app.date_input(key="demo_period_range__en").set_value((dt.date(2016, 3, 1), dt.date(2016, 1, 1))).run()
+    assert shown(app) == "2016-01-01…2016-03-01"          # a range given backwards is put in order
 
 
 def test_the_range_survives_a_language_switch_and_is_clamped_to_the_data():

@@ -42,13 +42,19 @@ class Snapshot:
     first_day: str
     tables: tuple[str, ...]
     access: tuple[tuple[str, str], ...] = ()   # (table, declared access) pairs from the manifest
+    last_day: str | None = None   # the last day with any data (as_of is the last report); older snapshots: as_of
 
     def period(self, days: int) -> tuple[dt.date, dt.date]:
-        """The `days` days up to the snapshot's last day, or all its days when `days` is 0."""
+        """The `days` days up to the snapshot's as-of day (the last report), or all its days when `days` is 0."""
         end = dt.date.fromisoformat(self.as_of)
         if not days:
-            return dt.date.fromisoformat(self.first_day or self.as_of), end
+            return self.bounds()
         return end - dt.timedelta(days=days - 1), end
+
+    def bounds(self) -> tuple[dt.date, dt.date]:
+        """The first and last day with data: the range a date picker may cover."""
+        end = dt.date.fromisoformat(self.last_day or self.as_of)
+        return dt.date.fromisoformat(self.first_day or self.as_of), end
 
 
 def current_snapshot() -> Snapshot | None:
@@ -60,7 +66,8 @@ def current_snapshot() -> Snapshot | None:
     version = pointer.read_text(encoding="utf-8").strip()
     manifest = json.loads((serving / version / "manifest.json").read_text(encoding="utf-8"))
     return Snapshot(version, serving / version, manifest["as_of"], manifest["first_day"],
-                    tuple(manifest["tables"]), tuple(sorted(manifest.get("access", {}).items())))
+                    tuple(manifest["tables"]), tuple(sorted(manifest.get("access", {}).items())),
+                    manifest.get("last_day"))
 
 
 @dataclass(frozen=True)

@@ -45,8 +45,17 @@ LABELS: dict[str, dict[str, str]] = {
     "delivery_daily": {"zh": "每日", "en": "Daily"},
     "delivery_reference": {"zh": "参考数据", "en": "Reference"},
     "delivery_unknown": {"zh": "未知", "en": "Unknown"},
-    "quality_today": {"zh": "今天是 {today}(北京时间);数据截至 {date}(快照 {version})",
-                      "en": "Today is {today} (Beijing time); data as of {date} (snapshot {version})"},
+    "quality_today": {"zh": "今天是 {today}({zone});数据截至 {date}(快照 {version})",
+                      "en": "Today is {today} ({zone}); data as of {date} (snapshot {version})"},
+    "zone_time": {"zh": "{zone} 时间", "en": "{zone} time"},
+    "period_custom": {"zh": "自选日期", "en": "Date range"},
+    "date_range": {"zh": "起止日期", "en": "From – to"},
+    "kpi_not_available": {"zh": "不适用", "en": "not available"},
+    "kpi_not_available_help": {"zh": "数据源没有计算此指标所需的环节(如核实、逐级上报或满意度评价),不计入综合得分。",
+                               "en": "The sources lack what this KPI needs (e.g. a verification step, an escalation "
+                                     "ladder or ratings); it is left out of the overall score."},
+    "kpis_not_available": {"zh": "不适用的指标(不计入综合得分):{names}",
+                           "en": "Not available for these sources (left out of the overall score): {names}"},
     "freshness_title": {"zh": "数据源时效", "en": "Source freshness"},
     "no_freshness": {"zh": "此快照没有数据源时效信息。", "en": "This snapshot has no freshness information."},
     "source": {"zh": "数据源", "en": "Source"},
@@ -279,6 +288,7 @@ LABELS: dict[str, dict[str, str]] = {
     "status_green": {"zh": "达标", "en": "On target"},
     "status_yellow": {"zh": "接近", "en": "Near target"},
     "status_red": {"zh": "未达标", "en": "Off target"},
+    "status_not_available": {"zh": "不适用", "en": "Not available"},
     "target_source_seed": {"zh": "设定目标", "en": "Set target"},
     "target_source_trailing_52_weeks": {"zh": "近52周均值", "en": "Trailing 52-week mean"},
     "target_source": {"zh": "目标来源", "en": "Target from"},
@@ -465,6 +475,19 @@ def t(key: str, **values) -> str:
     """The label for `key` in the user's language, with {placeholders} filled in."""
     text = LABELS[key][lang()]
     return text.format(**values) if values else text
+
+
+# Time zones with a name of their own; any other zone is named by its IANA name (zone_time).
+ZONE_NAMES = {"Asia/Shanghai": {"zh": "北京时间", "en": "Beijing time"}}
+
+
+def zone_name() -> str:
+    """The deployment's time zone (GRIDSIGHT_TIMEZONE) as the pages name it: 北京时间 / Beijing time for
+    Asia/Shanghai, else 'America/Los_Angeles time'."""
+    from gridsight.settings import timezone
+
+    zone = timezone()
+    return ZONE_NAMES[zone][lang()] if zone in ZONE_NAMES else t("zone_time", zone=zone)
 
 
 def code_label(prefix: str, code: str) -> str:

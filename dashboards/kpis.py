@@ -12,6 +12,10 @@ def _number(value) -> float | None:
     return None if pd.isna(value) else float(value)
 
 
+def _flag(value, default: bool) -> bool:
+    return default if value is None or pd.isna(value) else bool(value)
+
+
 @dataclass(frozen=True)
 class KpiValue:
     kpi: str
@@ -22,18 +26,22 @@ class KpiValue:
     previous: float | None
     target: float | None
     higher_is_better: bool | None
+    available: bool = True   # false: the sources lack the KPI's input (dim_kpis.is_available)
 
     @classmethod
     def from_row(cls, row: pd.Series) -> KpiValue:
         """A KPI from a row of dashboards.queries.cockpit.kpis."""
         return cls(row["kpi"], row["name_zh"], row["name_en"], row["unit"], _number(row["value"]),
                    _number(row["previous_value"]), _number(row["target"]),
-                   None if pd.isna(row["higher_is_better"]) else bool(row["higher_is_better"]))
+                   None if pd.isna(row["higher_is_better"]) else bool(row["higher_is_better"]),
+                   _flag(row.get("is_available"), default=True))
 
     @property
     def delta_color(self) -> str:
-        """st.metric colouring: good changes green, bad red, plain counts grey."""
-        return "off" if self.higher_is_better is None else ("normal" if self.higher_is_better else "inverse")
+        """st.metric colouring: good changes green, bad red, plain counts and unavailable KPIs grey."""
+        if self.higher_is_better is None or not self.available:
+            return "off"
+        return "normal" if self.higher_is_better else "inverse"
 
 
 def format_value(value: float | None, unit: str) -> str:

@@ -8,7 +8,8 @@ secrets/ (pseudonymization and session-signing keys), logs/ (one file per materi
 audit/ (the dashboards' append-only audit log), users.json (dashboard users), dagster_home/.
 
 Environment variables (read when asked, so tests and the CLI can set them):
-GRIDSIGHT_DATA_DIR, GRIDSIGHT_TIMEZONE, GRIDSIGHT_PARTITIONS_START, GRIDSIGHT_TODAY (pins "today"),
+GRIDSIGHT_DATA_DIR, GRIDSIGHT_TIMEZONE, GRIDSIGHT_REGION (the holiday calendar), GRIDSIGHT_PARTITIONS_START,
+GRIDSIGHT_TODAY (pins "today"),
 GRIDSIGHT_AUDIT_MAX_BYTES (when the audit log starts a new file), GRIDSIGHT_MAX_QUARANTINE_SHARE (the ingest
 gate, per source).
 Thresholds that SQL applies (SLA alert tiers, scorecard colours, staleness) live in dbt: see docs/rules.md.
@@ -26,8 +27,16 @@ REPO = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = REPO / "dbt_project"
 DATA_DIR_ENV = "GRIDSIGHT_DATA_DIR"
 
-# The district's time zone: daily partitions, schedules and "today" are days in it.
-TIMEZONE = os.environ.get("GRIDSIGHT_TIMEZONE", "Asia/Shanghai")
+# The district's time zone (an IANA name): daily partitions, schedules, "today" and the times the pages show
+# are in it. Read once here for the Dagster definitions; `timezone()` reads it when asked.
+TIMEZONE_ENV, DEFAULT_TIMEZONE = "GRIDSIGHT_TIMEZONE", "Asia/Shanghai"
+# The district's holiday calendar: CN (chinese-calendar, then the `holidays` package's China list for years
+# it does not know yet), or any country / country-subdivision code of the `holidays` package (US-CA, GB-SCT,
+# AU-VIC …). Either way <data>/calendar/holidays.csv (date,name,is_workday) overrides single days.
+REGION_ENV, DEFAULT_REGION = "GRIDSIGHT_REGION", "CN"
+# The calendar handed to dim_date spans these years (days outside: weekends only, in_official_calendar false).
+CALENDAR_FIRST_YEAR = 2000
+CALENDAR_YEARS_AHEAD = 2
 # First day a daily partition exists for; the demo world's two years of history start after it.
 PARTITIONS_START = os.environ.get("GRIDSIGHT_PARTITIONS_START", "2024-01-01")
 # A run whose ingest quarantines more than this share of a source's rows is blocked (asset check
@@ -47,6 +56,34 @@ LOCK_AFTER_FAILURES = 5
 LOCK_MINUTES = 15
 # The audit log starts a new file past this size (and at each new month); nothing is deleted.
 AUDIT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def timezone() -> str:
+    """GRIDSIGHT_TIMEZONE (an IANA zone such as America/Los_Angeles), else Asia/Shanghai."""
+    value = os.environ.get(TIMEZONE_ENV, "").strip() or DEFAULT_TIMEZONE
+    try:
+        ZoneInfo(value)
+    except (ValueError, KeyError, OSError):
+        raise ValueError(f"{TIMEZONE_ENV}={value!r} is not a time zone: give an IANA name such as "
+                         "Asia/Shanghai, America/Los_Angeles or Europe/London") from None
+    return value
+
+
+# Unchecked here, so that importing the settings never fails; every entry point calls check_region_and_time().
+TIMEZONE = os.environ.get(TIMEZONE_ENV, "").strip() or DEFAULT_TIMEZONE
+
+
+def region() -> str:
+    """GRIDSIGHT_REGION upper-cased (CN, US-CA, GB-SCT …), else CN; models_ml.calendar checks it is known."""
+    return (os.environ.get(REGION_ENV, "").strip() or DEFAULT_REGION).upper()
+
+
+def check_region_and_time() -> None:
+    """Refuse a time zone or region the deployment cannot use with one line (ValueError), before anything runs."""
+    from models_ml.calendar import split_region  # the holidays package knows which regions exist
+
+    timezone()
+    split_region(region())
 
 
 def data_dir() -> Path:
@@ -104,7 +141,7 @@ def max_quarantine_share(source: str) -> float:
 def today() -> dt.date:
     """GRIDSIGHT_TODAY (YYYY-MM-DD) when set (tests pin it), else today's date in the district's time zone."""
     pinned = os.environ.get("GRIDSIGHT_TODAY")
-    return dt.date.fromisoformat(pinned) if pinned else dt.datetime.now(ZoneInfo(TIMEZONE)).date()
+    return dt.date.fromisoformat(pinned) if pinned else dt.datetime.now(ZoneInfo(timezone())).date()
 
 
 @dataclass(frozen=True)
@@ -132,6 +169,11 @@ class Paths:
     def codes(self) -> Path:
         """The district's own code lists (codes/categories.csv, codes/channels.csv; see data_contracts.codes)."""
         return self.root / "codes"
+
+    @property
+    def holiday_file(self) -> Path:
+        """The district's own holiday days (date,name,is_workday), overriding the region's calendar."""
+        return self.root / "calendar" / "holidays.csv"
 
     @property
     def serving(self) -> Path:

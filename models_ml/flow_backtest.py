@@ -57,7 +57,7 @@ def origins(series: pd.DataFrame, n_origins: int, step_weeks: int = 1, horizon: 
     return [final - pd.Timedelta(weeks=k * step_weeks) for k in range(n_origins)][::-1]
 
 
-def backtest(series: pd.DataFrame, calendar: str = "china", n_origins: int = 4, step_weeks: int = 1,
+def backtest(series: pd.DataFrame, calendar: str = "region", n_origins: int = 4, step_weeks: int = 1,
              progress=lambda _m: None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run the rolling-origin backtest (origins `step_weeks` apart; 1 = consecutive weeks, 4 = a year
     sampled monthly, holidays and all). Returns (metrics, forecasts): metrics one row per method and

@@ -2,11 +2,11 @@
 
 One global gradient-boosting model (scikit-learn HistGradientBoostingRegressor, Poisson loss) for all
 zones, on counts scaled by each zone's mean. Features: hour, weekday, the zone, the day's calendar flags
-(pluggable: Chinese holidays and 调休 for the demo world, plain weekday/hour for places without a
-holiday calendar here, e.g. Melbourne) and lags of 168, 336, 504 and 672 hours with the calendar type of
-the days they come from. Every lag is at least a week old, so one model forecasts all 168 hours ahead
-directly (no recursion). Gaps (NaN) stay gaps: lags may be NaN (the trees route them), and gap hours
-are neither trained on nor scored.
+(pluggable: the deployment's region's holidays and 调休 from models_ml.calendar (GRIDSIGHT_REGION), China's
+whatever the region, or plain weekday/hour, e.g. for the Melbourne sample) and lags of 168, 336, 504 and 672
+hours with the calendar type of the days they come from. Every lag is at least a week old, so one model
+forecasts all 168 hours ahead directly (no recursion). Gaps (NaN) stay gaps: lags may be NaN (the trees
+route them), and gap hours are neither trained on nor scored.
 
 The bands are the point forecast plus empirical residual quantiles measured on a holdout (the last
 weeks of the training window, forecast by a model that had not seen them), per band of forecast level,
@@ -49,11 +49,12 @@ def weekday_day_features(days: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame({"day_type": np.where(weekday >= 5, DAY_TYPES["weekend"], DAY_TYPES["workday"])})
 
 
-def china_day_features(days: np.ndarray) -> pd.DataFrame:
-    """Chinese public holidays and adjusted working days (调休) from models_ml.calendar (with its fallback
-    beyond chinese-calendar's last year), the day of the holiday, and the eve of a holiday."""
-    from models_ml.calendar import day_flags
+def region_day_features(days: np.ndarray, region: str | None = None) -> pd.DataFrame:
+    """Public holidays and adjusted working days (调休) of the deployment's region (or `region`) from
+    models_ml.calendar, the day of the holiday, and the eve of a holiday."""
+    from models_ml.calendar import region_calendar
 
+    day_flags = region_calendar(region).flags
     unique = pd.DatetimeIndex(pd.unique(pd.DatetimeIndex(days).normalize()))
     lo, hi = unique.min().date() - dt.timedelta(days=10), unique.max().date() + dt.timedelta(days=2)
     table = {}
@@ -74,7 +75,13 @@ def china_day_features(days: np.ndarray) -> pd.DataFrame:
     return lookup.reindex(pd.DatetimeIndex(days).normalize()).reset_index(drop=True)
 
 
-CALENDARS: dict[str, DayFeatures] = {"china": china_day_features, "weekday": weekday_day_features}
+def china_day_features(days: np.ndarray) -> pd.DataFrame:
+    """China's holidays and 调休 whatever the deployment's region."""
+    return region_day_features(days, "CN")
+
+
+CALENDARS: dict[str, DayFeatures] = {"region": region_day_features, "china": china_day_features,
+                                     "weekday": weekday_day_features}
 
 
 def hourly_grid(series: pd.DataFrame, start=None, end=None) -> pd.DataFrame:
@@ -192,7 +199,7 @@ def _day_group(feats: pd.DataFrame) -> np.ndarray:
     return (feats["day_type"] == DAY_TYPES["holiday"]).to_numpy().astype(int)
 
 
-def fit(series: pd.DataFrame, calendar: str = "china", holdout_days: int | None = None,
+def fit(series: pd.DataFrame, calendar: str = "region", holdout_days: int | None = None,
         train_days: int | None = None, seed: int = 0) -> FlowForecaster:
     """Fit on the last `train_days` of `series` (the training window). The bands come from a model
     fitted without the last `holdout_days` and scored on them (168 h ahead at most, as in use)."""

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from dashboards.users import write_demo_users
-from gridsight.settings import DBT_PROJECT_DIR, REPO, Paths, make_data_dir_private, today
+from gridsight.settings import REPO, Paths, check_region_and_time, make_data_dir_private, today
 from orchestration import docs_cli, users_cli
 
 DEMO_DAYS = 730
@@ -130,21 +130,25 @@ def cmd_dagster(args) -> None:
     os.execv(dagster, [dagster, "dev", "-m", "orchestration.definitions", "--port", str(args.port)])
 
 
-CALENDAR_SEED = DBT_PROJECT_DIR / "seeds" / "cn_calendar.csv"
+def cmd_calendar(args) -> None:
+    """The deployment's calendar (GRIDSIGHT_REGION and <data>/calendar/holidays.csv) for some years: its
+    holidays and adjusted working days and what decided them; a bad holiday file ends with its one line."""
+    from gridsight.settings import region
+    from models_ml.calendar import CalendarError, calendar_frame
 
-
-def calendar_seed_frame(first_year: int, last_year: int):
-    """The official calendar rows of dim_date's seed (only days chinese-calendar knows)."""
-    from models_ml.calendar import calendar_frame
-
-    frame = calendar_frame(dt.date(first_year, 1, 1), dt.date(last_year, 12, 31))
-    return frame[frame["source"] == "chinese_calendar"].drop(columns="source")
-
-
-def cmd_calendar_seed(args) -> None:
-    frame = calendar_seed_frame(args.first_year, args.last_year)
-    frame.to_csv(CALENDAR_SEED, index=False)
-    print(f"[calendar-seed] wrote {len(frame)} days ({frame['date'].min()} … {frame['date'].max()}) to {CALENDAR_SEED}")
+    try:
+        frame = calendar_frame(dt.date(args.first_year, 1, 1), dt.date(args.last_year, 12, 31))
+    except CalendarError as error:
+        raise SystemExit(f"[calendar] {error}") from None
+    print(f"[calendar] region {region()}, holiday file {Paths.from_env().holiday_file}")
+    for year, days in frame.groupby(frame["date"].map(lambda d: d.year)):
+        sources = ", ".join(f"{k} {v}" for k, v in days["source"].value_counts().items())
+        print(f"[calendar] {year}: {int(days['is_holiday'].sum())} holidays, "
+              f"{int(days['is_adjusted_workday'].sum())} adjusted working days ({sources})")
+    if args.list:
+        for row in frame[frame["is_holiday"] | frame["is_adjusted_workday"]].itertuples():
+            what = row.holiday if row.is_holiday else "adjusted working day"
+            print(f"{row.date}  {what}  ({row.source})")
 
 
 IMPORT_SOURCES = ["open311", "csv", "incidents", "population", "devices", "foot-traffic", "grids"]
@@ -182,7 +186,7 @@ def cmd_flow_backtest(args) -> None:
             raise SystemExit(f"no warehouse at {warehouse.file}: run `gridsight materialize` first, "
                              "or pass --melbourne")
         # the warehouse's own zones: ml.flow_backtest is the daily assets' table, so only the file is written
-        series, dataset, calendar = flow_ml.zone_series(warehouse), "demo", "china"
+        series, dataset, calendar = flow_ml.zone_series(warehouse), "demo", "region"
     say(f"{dataset}: {series['zone_id'].nunique()} zones, {series['ts'].min()} … {series['ts'].max()}, "
         f"{int(series['count'].notna().sum()):,} hourly counts; {args.origins} origins {args.step_weeks} week(s) apart")
     result = flow_ml.backtest_table(series, dataset, calendar, args.origins, args.step_weeks, progress=say)
@@ -317,6 +321,10 @@ def cmd_bench(args) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    try:
+        check_region_and_time()
+    except ValueError as error:   # a mistyped GRIDSIGHT_TIMEZONE or GRIDSIGHT_REGION: one line, nothing run
+        raise SystemExit(f"[gridsight] {error}") from None
     parser = argparse.ArgumentParser(prog="gridsight", description=__doc__)
     parser.add_argument("--data-dir", help="data folder (default: $GRIDSIGHT_DATA_DIR or ./data)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -339,10 +347,11 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--port", type=int, default=3000)
     p.set_defaults(func=cmd_dagster)
 
-    p = sub.add_parser("calendar-seed", help="rewrite the holiday seed from chinese-calendar (after upgrading it)")
-    p.add_argument("--first-year", type=int, default=2020)
+    p = sub.add_parser("calendar", help="the deployment's holidays and working days (GRIDSIGHT_REGION, holiday file)")
+    p.add_argument("--first-year", type=int, default=today().year)
     p.add_argument("--last-year", type=int, default=today().year + 1)
-    p.set_defaults(func=cmd_calendar_seed)
+    p.add_argument("--list", action="store_true", help="list every holiday and adjusted working day")
+    p.set_defaults(func=cmd_calendar)
 
     p = sub.add_parser("flow-backtest", help="backtest the foot-traffic forecast (demo zones or a city's real counts)")
     given = p.add_mutually_exclusive_group()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dagster as dg
 
 from gridsight.settings import make_data_dir_private
+from orchestration.defs.calendar.assets import calendar_assets
 from orchestration.defs.foot_traffic_ml.assets import flow_assets
 from orchestration.defs.foot_traffic_ml.schedules import flow_weekly_training, flow_weekly_training_schedule
 from orchestration.defs.hotspots.assets import hotspot_assets
@@ -29,7 +30,7 @@ serving_snapshot = build_serving_snapshot([*mart_keys(), *(key for a in ml_asset
 @dg.definitions
 def defs() -> dg.Definitions:
     return dg.Definitions(
-        assets=[*ingest_assets, *dbt_asset_defs, *ml_assets, serving_snapshot],
+        assets=[*ingest_assets, *calendar_assets, *dbt_asset_defs, *ml_assets, serving_snapshot],
         jobs=[materialize_everything, flow_weekly_training, hotspot_weekly_training],
         schedules=[materialize_everything_schedule, flow_weekly_training_schedule, hotspot_weekly_training_schedule],
         sensors=[record_successful_run, record_failed_run],

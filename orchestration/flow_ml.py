@@ -41,7 +41,7 @@ def window_fingerprint(series: pd.DataFrame, start: str, end: str) -> list[float
     return [int(inside.notna().sum()), round(float(inside.sum()), 3)]
 
 
-def train(models_dir: Path, series: pd.DataFrame, calendar: str = "china"):
+def train(models_dir: Path, series: pd.DataFrame, calendar: str = "region"):
     """Fit on the series' training window and save a new model version."""
     model = flow_forecast.fit(series, calendar=calendar)
     info = {**model.info(), "window_fingerprint": window_fingerprint(series, model.train_start, model.train_end)}

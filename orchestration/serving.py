@@ -92,8 +92,9 @@ def publish_snapshot(warehouse: Warehouse, serving: Path, tables: list[str] | No
             con.execute(f"copy (select * from {qualified}) to '{path}' (format parquet, compression zstd)")
             manifest["tables"][name] = con.execute(f"select count(*) from {qualified}").fetchone()[0]
             manifest["access"][name] = declared[qualified]
-        period = con.execute("select first_day, last_day from marts.mart_data_period").fetchone()
-    manifest["first_day"], manifest["as_of"] = (d.isoformat() if d else None for d in period)
+        period = con.execute("select first_day, as_of_day, last_day from marts.mart_data_period").fetchone()
+    # as_of: the last report (the pages' periods end there); first_day … last_day: what a range may cover
+    manifest["first_day"], manifest["as_of"], manifest["last_day"] = (d.isoformat() if d else None for d in period)
     (target / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     pointer = serving / f".CURRENT.{version}"
     pointer.write_text(version, encoding="utf-8")

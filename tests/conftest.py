@@ -178,7 +178,32 @@ def la311(tmp_path_factory) -> RealSample:
     return RealSample(data_dir, LA311, done.stdout)
 
 
-SESSION_WORLDS = {"world", "la311"}
+# An LA deployment of its own: the same sample under the region's holidays and time zone (settings
+# GRIDSIGHT_REGION, GRIDSIGHT_TIMEZONE), seen today, years after the export ended.
+LA_DEPLOYMENT = {"GRIDSIGHT_REGION": "US-CA", "GRIDSIGHT_TIMEZONE": "America/Los_Angeles"}
+
+
+@pytest.fixture(scope="session")
+def la311_us(tmp_path_factory) -> RealSample:
+    """The real LA 311 sample imported and materialized as `la311` is, in a deployment set to US-CA and
+    America/Los_Angeles."""
+    if not LA311.exists():
+        pytest.skip(f"real sample not found at {LA311}")
+    data_dir = tmp_path_factory.mktemp("gridsight-la311-us")
+    from orchestration.dbt_project import prepare_manifest
+
+    prepare_manifest()
+    env = {**os.environ, "GRIDSIGHT_DATA_DIR": str(data_dir), "GRIDSIGHT_PSEUDONYM_KEY": PSEUDONYM_KEY,
+           **LA_DEPLOYMENT}
+    env.pop("GRIDSIGHT_TODAY", None)
+    done = subprocess.run([sys.executable, "-m", "orchestration.cli", "import", "csv", "--mapping", "la311",
+                           str(LA311), "--materialize"], env=env, cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    write_test_users(data_dir)
+    return RealSample(data_dir, LA311, done.stdout)
+
+
+SESSION_WORLDS = {"world", "la311", "la311_us"}
 
 
 def pytest_collection_modifyitems(items):

@@ -39,7 +39,8 @@ def kpis(snapshot: Snapshot, level: str, area_id: str, days: int) -> pd.DataFram
     """Every KPI of the catalogue, in its order, with its value over the period and the period before."""
     return query(snapshot, """
         with catalogue as (select *, row_number() over () as position from dim_kpis)
-        select k.kpi, k.name_zh, k.name_en, k.unit, k.higher_is_better, v.value, v.previous_value, v.target
+        select k.kpi, k.name_zh, k.name_en, k.unit, k.higher_is_better, k.is_available, v.value, v.previous_value,
+               v.target
         from catalogue as k
         left join mart_kpi_values as v
             on v.kpi = k.kpi and v.period_days = ? and v.area_level = ? and v.area_id = ?
@@ -47,7 +48,8 @@ def kpis(snapshot: Snapshot, level: str, area_id: str, days: int) -> pd.DataFram
 
 
 def scorecard(snapshot: Snapshot, level: str, area_id: str, days: int) -> pd.DataFrame:
-    """Each KPI of the scorecard against its target, and the overall row, lowest score first."""
+    """Each KPI of the scorecard against its target, and the overall row (the mean over the available KPIs),
+    lowest score first; a KPI the sources cannot give has status not_available and no score."""
     return query(snapshot, """
         select s.kpi, s.unit, s.actual, s.target, s.target_source, s.score, s.status, k.name_zh, k.name_en
         from mart_scorecard as s left join dim_kpis as k using (kpi)

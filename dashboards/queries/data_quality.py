@@ -10,7 +10,7 @@ import pandas as pd
 from dashboards.data import Snapshot, has_table, query
 from dashboards.staleness import source_status
 
-PERIODS = [7, 30, 90, 365, 0]   # the period choices, in days; 0: every landing day of the snapshot
+PERIODS = [7, 30, 90, 365]   # the period presets, in days (components/period.py adds all days and a range)
 
 
 def source_freshness(snapshot: Snapshot, on: dt.date) -> pd.DataFrame:

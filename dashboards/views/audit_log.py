@@ -11,7 +11,7 @@ from dashboards.audit import ACTIONS, FIELDS, audit_entries, page_filter
 from dashboards.components.export import audited_download
 from dashboards.components.page import require_page
 from dashboards.i18n import code_label, t
-from gridsight.settings import TIMEZONE
+from gridsight.settings import timezone
 
 LIMIT = 5000   # entries shown at most, the newest
 DETAILS = ("page", "filters", "table", "rows", "file", "target", "reason")   # shown as their own columns
@@ -48,7 +48,7 @@ def row(entry: dict, zone: ZoneInfo) -> dict:
 st.title(t("page_audit"))
 require_page("audit_log")
 
-zone = ZoneInfo(TIMEZONE)
+zone = ZoneInfo(timezone())
 today = dt.datetime.now(zone).date()   # the log's own clock, not the data's (pinnable) "today"
 left, middle, right = st.columns([2, 3, 3])
 dates = page_filter(left.date_input, t("audit_dates"), value=(today - dt.timedelta(days=29), today),
@@ -75,7 +75,7 @@ if not entries:
 
 frame = pd.DataFrame([row(entry, zone) for entry in entries]).astype({"rows": "Int64"})
 columns = [c for c in frame if c in FIELDS or (frame[c].notna().any() and (frame[c] != "").any())]   # no empty ones
-table = frame[columns].rename(columns={c: t("audit_at", tz=TIMEZONE) if c == "at" else t(f"audit_{c}")
+table = frame[columns].rename(columns={c: t("audit_at", tz=timezone()) if c == "at" else t(f"audit_{c}")
                                        for c in columns})
 st.caption(t("audit_count", n=len(table)) + (t("audit_limited", n=LIMIT) if len(table) == LIMIT else ""))
 st.dataframe(table, hide_index=True, width="stretch")

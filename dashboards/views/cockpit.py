@@ -42,6 +42,10 @@ kpis = [KpiValue.from_row(row) for _, row in queries.kpis(snapshot, level, area_
 st.subheader(f"{area_name} · {t('days_n', n=days)}")   # the tiles and the scorecard say which area they are
 columns = [column for _ in range(0, len(kpis), KPIS_PER_ROW) for column in st.columns(KPIS_PER_ROW)]
 for column, kpi in zip(columns, kpis, strict=False):
+    if not kpi.available:   # the sources lack its input: said so, in grey, never 0 % in red
+        column.metric(getattr(kpi, f"name_{lang()}"), t("kpi_not_available"), None,
+                      help=t("kpi_not_available_help"), delta_color="off")
+        continue
     column.metric(getattr(kpi, f"name_{lang()}"), format_value(kpi.value, kpi.unit), format_delta(kpi),
                   help=t("vs_previous"), delta_color=kpi.delta_color)
 
@@ -51,6 +55,7 @@ if len(scorecard):
     st.subheader(f"{t('scorecard_title')} · {area_name}", help=t("scorecard_help"))
     overall = scorecard[scorecard["kpi"] == "overall"]
     kpis_scored = scorecard[(scorecard["kpi"] != "overall") & scorecard["score"].notna()]
+    not_available = scorecard[scorecard["status"] == "not_available"]
     score_column, chart_column = st.columns([1, 4])
     if len(overall) and overall["score"].notna().all():
         score_column.metric(t("overall_score"), f"{overall['score'].iloc[0]:.2f}",
@@ -62,14 +67,19 @@ if len(scorecard):
     bars.add_vline(x=1.0, line_dash="dash", line_color="grey")
     chart_layout(bars, max(260, 24 * len(kpis_scored))).update_layout(xaxis_title=t("score"))
     chart_column.plotly_chart(bars, config=PLOTLY_CONFIG, width="stretch", key="scorecard")
+    if len(not_available):
+        chart_column.caption(t("kpis_not_available", names="、".join(not_available[name]) if lang() == "zh"
+                                else ", ".join(not_available[name])))
     with st.expander(t("scorecard_title")):
+        listed = pd.concat([kpis_scored, not_available])   # the unavailable ones last, without a score
         st.dataframe(pd.DataFrame({
-            t("kpi"): kpis_scored[name], t("actual"): [format_value(v, u) for v, u in
-                                                        zip(kpis_scored["actual"], kpis_scored["unit"], strict=True)],
-            t("target"): [format_value(v, u) for v, u in zip(kpis_scored["target"], kpis_scored["unit"], strict=True)],
-            t("target_source"): kpis_scored["target_source"].map(lambda c: code_label("target_source", c)),
-            t("score"): kpis_scored["score"].round(2),
-            t("status"): kpis_scored["status"].map(lambda c: code_label("status", c))}),
+            t("kpi"): listed[name], t("actual"): [format_value(v, u) for v, u in
+                                                   zip(listed["actual"], listed["unit"], strict=True)],
+            t("target"): [format_value(v, u) for v, u in zip(listed["target"], listed["unit"], strict=True)],
+            t("target_source"): listed["target_source"].map(lambda c: code_label("target_source", c)
+                                                            if isinstance(c, str) else ""),
+            t("score"): listed["score"].round(2),
+            t("status"): listed["status"].map(lambda c: code_label("status", c))}),
             hide_index=True, width="stretch", key="scorecard_table")
 
 grids = queries.grid_values(snapshot, area_id, days)

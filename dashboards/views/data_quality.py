@@ -6,8 +6,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboards.components.page import PLOTLY_CONFIG, chart_layout, page_snapshot
+from dashboards.components.period import period_control
 from dashboards.components.remembered import remembered
-from dashboards.i18n import code_label, lang, name_column, t
+from dashboards.i18n import code_label, lang, name_column, t, zone_name
 from dashboards.queries import data_quality as quality
 from gridsight import settings
 
@@ -25,7 +26,7 @@ def table(frame, columns: dict[str, str]) -> None:
 
 snapshot = page_snapshot("data_quality", "page_quality", as_of_caption=False)
 today = settings.today()
-st.caption(t("quality_today", today=today, date=snapshot.as_of, version=snapshot.version))
+st.caption(t("quality_today", today=today, zone=zone_name(), date=snapshot.as_of, version=snapshot.version))
 
 st.subheader(t("freshness_title"))
 freshness = quality.source_freshness(snapshot, today)
@@ -39,11 +40,9 @@ else:
                       "files_landed": "files_landed", "unexpected_files": "unexpected_files", "status": "status"})
 
 left, right = st.columns(2)
-days = remembered(left.selectbox, t("period"), quality.PERIODS, name="quality_period", default=30, suffix=lang(),
-                  format_func=lambda n: t("days_n", n=n) if n else t("all_periods"))
+start, end = period_control(left, snapshot, quality.PERIODS, "quality_period")
 table_name = remembered(right.selectbox, t("table"), [None, *quality.table_names(snapshot)], name="quality_table",
                         default=None, suffix=lang(), format_func=lambda name: name or t("all_tables"))
-start, end = snapshot.period(days)
 
 st.subheader(t("contract_title"))
 results = quality.daily_results(snapshot, start, end, table_name)

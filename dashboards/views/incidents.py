@@ -9,7 +9,7 @@ import streamlit as st
 from dashboards.audit import page_filter
 from dashboards.components.export import audited_download
 from dashboards.components.page import PLOTLY_CONFIG, chart_layout, page_snapshot
-from dashboards.components.remembered import remembered
+from dashboards.components.period import period_control
 from dashboards.components.text import md
 from dashboards.i18n import code_label, lang, name_column, t
 from dashboards.queries import incidents
@@ -28,8 +28,7 @@ name = name_column()
 
 # Drill-down: district → street → community → grid, each selector limited to the one above it.
 columns = st.columns(4)
-days = remembered(columns[0].selectbox, t("period"), PERIODS, name="inc_period", default=30, suffix=lang(),
-                  format_func=lambda n: t("days_n", n=n))
+start, end = period_control(columns[0], snapshot, PERIODS, "inc_period")
 area = incidents.Area()
 for column, level in zip(columns[1:], ["street", "community", "grid"], strict=True):
     options = incidents.children(snapshot, level, area)
@@ -40,7 +39,6 @@ for column, level in zip(columns[1:], ["street", "community", "grid"], strict=Tr
         break
     area = incidents.Area(level, chosen)
 
-start, end = snapshot.period(days)
 daily = incidents.trend(snapshot, area, start, end)
 risk = incidents.at_risk(snapshot, area)
 last = daily.iloc[-1] if len(daily) else None

@@ -6,6 +6,7 @@ The marts are checked against what the generator knows to be true, and the secon
 import re
 
 import chinese_calendar
+import holidays
 import pandas as pd
 import pytest
 
@@ -104,9 +105,13 @@ def test_dim_date_follows_the_official_calendar(marts):
         assert row.is_holiday == (not chinese_calendar.is_workday(day) and chinese_calendar.is_holiday(day)
                                   and chinese_calendar.get_holiday_detail(day)[1] is not None), day
     assert days["is_adjusted_workday"].any()   # 调休 around the Spring Festival
-    beyond = marts.execute("select bool_and(is_workday = (iso_weekday < 6)) from marts.dim_date "
-                       "where date_day >= date '2027-01-01'").fetchone()[0]
-    assert beyond  # past chinese-calendar's last year, the weekend rule applies
+    # past chinese-calendar's last year: the holidays package's China list, else the weekend rule
+    beyond = marts.execute("select date_day, is_workday, is_holiday, calendar_source from marts.dim_date "
+                           "where date_day >= date '2027-01-01'").fetchall()
+    listed = holidays.China(years={day.year for day, *_ in beyond})
+    assert beyond and all(source == "holidays" for *_, source in beyond)
+    assert all(is_holiday == (day in listed) and is_workday == (day not in listed and day.weekday() < 5)
+               for day, is_workday, is_holiday, _ in beyond)
 
 
 def test_grid_hierarchy_is_flattened(marts):

@@ -4,6 +4,7 @@ hand-computed values, gaps, crowding alerts — and the backtest on the simulato
 import datetime as dt
 
 import chinese_calendar
+import holidays
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,12 +13,14 @@ from models_ml import flow_backtest, flow_forecast
 from models_ml.flow_forecast import DAY_TYPES
 
 
-def test_china_day_features_follow_chinese_calendar_and_fall_back_in_2027():
+def test_china_day_features_follow_chinese_calendar_and_fall_back_in_2027(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(tmp_path))   # no holiday file of the district's
     days = pd.date_range("2026-01-01", "2027-01-10", freq="D")
     feats = flow_forecast.china_day_features(days.to_numpy())
     for day, day_type in zip(days.date, feats["day_type"], strict=True):
-        if day.year == 2027:
-            expected = "weekend" if day.weekday() >= 5 else "workday"
+        if day.year == 2027:   # chinese-calendar does not know 2027: the holidays package's China list
+            expected = ("holiday" if day in holidays.China(years=2027) else "weekend" if day.weekday() >= 5
+                        else "workday")
         else:
             workday, (on_holiday, name) = chinese_calendar.is_workday(day), chinese_calendar.get_holiday_detail(day)
             expected = ("holiday" if on_holiday and name and not workday else "adjusted_workday" if workday and

@@ -33,15 +33,20 @@ def test_demo_reset_clears_a_previous_demo_world(tmp_path):
     assert not (tmp_path / "landing").exists() and not (tmp_path / "warehouse.duckdb").exists()
 
 
-def test_calendar_seed_is_current_with_chinese_calendar():
-    """The committed holiday seed equals what `gridsight calendar-seed` writes from chinese-calendar."""
-    import pandas as pd
-
-    from orchestration.cli import CALENDAR_SEED, calendar_seed_frame
-
-    committed = pd.read_csv(CALENDAR_SEED, dtype=str, keep_default_na=False)
-    fresh = calendar_seed_frame(2020, 2027).fillna("").astype(str)
-    assert committed.to_dict("records") == fresh.reset_index(drop=True).to_dict("records")
+def test_calendar_command_shows_the_deployments_holidays_and_refuses_a_bad_file_in_one_line(tmp_path, monkeypatch,
+                                                                                            capsys):
+    monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("GRIDSIGHT_REGION", "US-CA")
+    main(["calendar", "--first-year", "2026", "--last-year", "2026", "--list"])
+    shown = capsys.readouterr().out
+    assert "region US-CA" in shown and "2026-11-26  thanksgiving_day  (holidays)" in shown
+    assert "[calendar] 2026: 15 holidays, 0 adjusted working days (holidays 365)" in shown
+    (tmp_path / "calendar").mkdir()
+    (tmp_path / "calendar" / "holidays.csv").write_text("date,name,is_workday\n2026-11-27,x,sometimes\n")
+    with pytest.raises(SystemExit) as refused:
+        main(["calendar"])
+    assert str(refused.value) == (f"[calendar] {tmp_path / 'calendar' / 'holidays.csv'} line 2: "
+                                  "is_workday 'sometimes' is not true or false")
 
 
 def test_import_csv_needs_a_mapping_and_says_what_is_wrong(tmp_path, monkeypatch, capsys):
@@ -87,3 +92,17 @@ def test_the_dashboard_listens_on_this_machine_only_unless_told_to_serve_the_lan
         assert _bound_address(started.pop()) == address
     with pytest.raises(SystemExit):
         main(["dashboard", "--lan", "--address", "192.168.1.20"])
+
+
+@pytest.mark.parametrize(("name", "value", "said"), [
+    ("GRIDSIGHT_TIMEZONE", "Beijing", "GRIDSIGHT_TIMEZONE='Beijing' is not a time zone"),
+    ("GRIDSIGHT_REGION", "CALIFORNIA", "GRIDSIGHT_REGION='CALIFORNIA': unknown country code 'CALIFORNIA'"),
+    ("GRIDSIGHT_REGION", "GB-XYZ", "GRIDSIGHT_REGION='GB-XYZ': GB has no subdivision 'XYZ'"),
+])
+def test_a_mistyped_time_zone_or_region_stops_every_command_in_one_line(tmp_path, monkeypatch, name, value, said):
+    monkeypatch.setenv("GRIDSIGHT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SystemExit) as stopped:
+        main(["simulate", "--small", "--start", "2026-01-01", "--end", "2026-01-01"])
+    assert str(stopped.value).startswith(f"[gridsight] {said}") and "\n" not in str(stopped.value)
+    assert not (tmp_path / "landing").exists()   # nothing ran

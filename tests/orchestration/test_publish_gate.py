@@ -16,8 +16,8 @@ def _warehouse(tmp_path, first, last, landed) -> Warehouse:
     path = tmp_path / "warehouse.duckdb"
     with duckdb.connect(str(path)) as con:
         con.execute("create schema marts; create schema meta")
-        con.execute("create table marts.mart_data_period as select ?::date as first_day, ?::date as last_day",
-                    [first, last])
+        con.execute("create table marts.mart_data_period as select ?::date as first_day, ?::date as last_day, "
+                    "?::date as as_of_day", [first, last, last])
         con.execute("create table meta.ingest_log (dt date, rows_loaded bigint)")
         if landed:
             con.execute("insert into meta.ingest_log values (?, 10), ('2099-01-01', 0)", [landed])

@@ -83,7 +83,7 @@ def flow_backtest(context: dg.AssetExecutionContext, gridsight: GridsightData,
         context.log.info(f"flow backtest of model {saved.version} is current")
         return dg.MaterializeResult(metadata={"model_version": saved.version, "recomputed": False})
     series = flow_ml.zone_series(warehouse)
-    table = flow_ml.backtest_table(series, "demo", "china", flow_ml.BACKTEST_ORIGINS, model_version=saved.version,
+    table = flow_ml.backtest_table(series, "demo", "region", flow_ml.BACKTEST_ORIGINS, model_version=saved.version,
                                    progress=context.log.info)
     write_table(warehouse, "flow_backtest", table)
     overall = table[table["zone_id"] == "ALL"].set_index("method")

@@ -1,11 +1,12 @@
--- The day windows the KPI marts are computed over, all ending on or before the data's last day: for
+-- The day windows the KPI marts are computed over, all ending on or before the data's as-of day (the last
+-- report, int_data_period): for
 -- each period the cockpit offers (7/30/90/365 days) the period itself ('current'), the one before it
 -- ('previous') and the same days a year earlier ('year_ago'); and the up to 52 whole weeks before the
 -- last week ('trailing_week') that trailing targets average over. The one home of "a year earlier":
 -- 52 weeks back (the same weekdays) for windows up to 364 days, else 365 days; each window but a
 -- year_ago one carries its year-earlier days and whether the data covers them.
 with period as (
-    select first_day, last_day from {{ ref('int_data_period') }}
+    select first_day, as_of_day from {{ ref('int_data_period') }}
 ),
 
 periods_shown as (
@@ -39,8 +40,8 @@ spans as (
         b.period_days,
         b.window_kind,
         b.weeks_back,
-        period.last_day - cast(b.days_back + b.period_days - 1 as integer) as window_start,
-        period.last_day - cast(b.days_back as integer) as window_end,
+        period.as_of_day - cast(b.days_back + b.period_days - 1 as integer) as window_start,
+        period.as_of_day - cast(b.days_back as integer) as window_end,
         case when b.period_days <= 364 then 364 else 365 end as year_days
     from period
     cross join window_days_back as b

@@ -1,5 +1,6 @@
--- Calendar days covering the data, with Chinese public holidays and adjusted working days (调休)
--- from the cn_calendar seed; days beyond the seed fall back to the weekend rule.
+-- Calendar days covering the data, with the deployment's public holidays and adjusted working days (调休)
+-- from stg_calendar__days (GRIDSIGHT_REGION and the district's holiday file); days outside it fall back to
+-- the weekend rule.
 with bounds as (
     select first_day, last_day + interval 400 day as last_day from {{ ref('int_data_period') }}
 ),
@@ -19,6 +20,7 @@ select
     coalesce(c.is_holiday, false) as is_holiday,
     coalesce(c.is_adjusted_workday, false) as is_adjusted_workday,
     c.holiday,
-    c.date is not null as in_official_calendar
+    coalesce(c.calendar_source, 'weekend_rule') != 'weekend_rule' as in_official_calendar,
+    coalesce(c.calendar_source, 'weekend_rule') as calendar_source
 from days as d
-left join {{ ref('cn_calendar') }} as c on d.date_day = c.date
+left join {{ ref('stg_calendar__days') }} as c on d.date_day = c.date_day

@@ -1,7 +1,8 @@
 -- CityScore-style scorecard: each KPI of the catalogue marked in_scorecard (dim_kpis) for every area
 -- (district, street, community, L3 grid) over the cockpit's periods against its target, as
 -- mart_kpi_values scores it (the one home of values, targets and scores), and an overall row per area
--- and period: the mean of the scores.
+-- and period: the mean of the scores of the KPIs the data can give (dim_kpis.is_available): a KPI whose
+-- input the sources lack is listed as not_available and left out of the overall score.
 with catalogue as (
     select * from {{ ref('dim_kpis') }} where in_scorecard
 ),
@@ -19,7 +20,8 @@ kpis as (
         v.target,
         v.target_source,
         v.score,
-        v.status
+        v.status,
+        v.is_available
     from {{ ref('mart_kpi_values') }} as v
     join catalogue as k using (kpi)
 ),
@@ -36,7 +38,8 @@ overall as (
         cast(null as double) as actual,
         1.0 as target,
         'definition' as target_source,
-        avg(score order by kpi) as score
+        avg(score order by kpi) filter (where is_available) as score,
+        true as is_available
     from kpis
     group by all
 )

@@ -5,8 +5,10 @@
 -- the seed's, else the mean of the KPI over the up to 52 weeks before the last week — and score.
 -- score = value / target (target / value when lower is better), capped at 2 (also a lower-is-better
 -- KPI at zero), so one KPI far ahead of its target cannot hide others behind it in the overall score.
+-- A KPI whose input the data lacks (dim_kpis.is_available false: no verification step, no ladder, no
+-- ratings …) has no value, target or score and the status not_available, whatever its arithmetic gives.
 with period as (
-    select last_day from {{ ref('int_data_period') }}
+    select as_of_day from {{ ref('int_data_period') }}
 ),
 
 catalogue as (
@@ -31,13 +33,16 @@ compared as (
         c.area_id,
         c.period_days,
         c.kpi,
-        c.value,
-        c.numerator,
-        c.denominator,
-        p.value as previous_value,
-        case when y.is_covered then y.value end as year_ago_value,
-        coalesce(k.target, case when k.in_scorecard then t.trailing_mean end) as target,
+        k.is_available,
+        case when k.is_available then c.value end as value,
+        case when k.is_available then c.numerator end as numerator,
+        case when k.is_available then c.denominator end as denominator,
+        case when k.is_available then p.value end as previous_value,
+        case when k.is_available and y.is_covered then y.value end as year_ago_value,
+        case when k.is_available then coalesce(k.target, case when k.in_scorecard then t.trailing_mean end)
+        end as target,
         case
+            when not k.is_available then null
             when k.target is not null then 'seed'
             when k.in_scorecard and t.trailing_mean is not null then 'trailing_52_weeks'
         end as target_source,
@@ -69,7 +74,7 @@ scored as (
 )
 
 select
-    period.last_day as as_of_date,
+    period.as_of_day as as_of_date,
     scored.area_level,
     scored.area_id,
     scored.period_days,
@@ -82,6 +87,7 @@ select
     scored.target,
     scored.target_source,
     scored.score,
-    {{ kpi_status('scored.score') }} as status
+    case when scored.is_available then {{ kpi_status('scored.score') }} else 'not_available' end as status,
+    scored.is_available
 from scored
 cross join period

@@ -3,6 +3,7 @@ replace personal data. Every row read ends up in exactly one of the two outputs.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 from dataclasses import dataclass
@@ -31,31 +32,53 @@ class Checked:
 
 def read_landing_file(path: Path, contract: FileContract) -> pd.DataFrame:
     """All values as strings ('' for empty), columns exactly as the contract names them."""
+    return pd.DataFrame(read_landing_rows(path, contract), columns=list(contract.names), dtype=object)
+
+
+def read_landing_rows(path: Path, contract: FileContract) -> list[list[str]]:
+    """The rows of a landing file as lists of strings in the contract's column order. A file that breaks the
+    contract as a whole (unreadable, not UTF-8, no header, other columns, a row longer than the header)
+    raises ContractError. CSV files are read with the csv module: landing day files are small and many, and
+    it reads one in a tenth of the time pandas takes."""
     path = Path(path)
     try:
         if path.suffix == ".geojson":
             collection = json.loads(path.read_text(encoding="utf-8"))
-            frame = pd.DataFrame([
-                {**f["properties"], "geometry": json.dumps(f["geometry"]) if f.get("geometry") else None}
-                for f in collection["features"]])
+            records = [{**f["properties"], "geometry": json.dumps(f["geometry"]) if f.get("geometry") else None}
+                       for f in collection["features"]]
+            header = list(dict.fromkeys(k for r in records for k in r))
+            body = [["" if r.get(k) is None else str(r[k]) for k in header] for r in records]
         else:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+            with open(path, encoding="utf-8", newline="") as f:
+                reader = csv.reader(f, strict=True)   # a quote left open is an error, not a field
+                header = next(reader, None)
+                if header is None:
+                    raise ContractError(f"{path}: empty file (no header)")
+                body = [row for row in reader if row]
     except UnicodeDecodeError as exc:
         raise ContractError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start}); "
                             "re-export as UTF-8 (GBK/GB18030 exports must be converted)") from exc
-    except (json.JSONDecodeError, KeyError, pd.errors.ParserError) as exc:
+    except (json.JSONDecodeError, KeyError, TypeError, AttributeError, csv.Error) as exc:
         raise ContractError(f"{path}: unreadable or truncated file: {exc}") from exc
-    except pd.errors.EmptyDataError as exc:
-        raise ContractError(f"{path}: empty file (no header)") from exc
-    for c in contract.columns:   # a column added later: files delivered before it leave it out
-        if c.may_be_absent and c.name not in frame.columns:
-            frame[c.name] = ""
-    missing = [c for c in contract.names if c not in frame.columns]
-    extra = [c for c in frame.columns if c not in contract.names]
+    width = len(header)
+    for number, row in enumerate(body, start=2):
+        if len(row) > width:
+            raise ContractError(f"{path}: unreadable or truncated file: line {number} has {len(row)} fields, "
+                                f"the header {width}")
+        if len(row) < width:
+            row.extend([""] * (width - len(row)))
+    absent = [c.name for c in contract.columns if c.may_be_absent and c.name not in header]
+    names = header + absent       # a column added later: files delivered before it leave it out
+    missing = [c for c in contract.names if c not in names]
+    extra = [c for c in names if c not in contract.names]
     if missing or extra:
         raise ContractError(f"{path}: columns differ from the {contract.table} contract — "
                             f"missing: {missing or 'none'}; unexpected: {extra or 'none'}")
-    return frame[contract.names].astype(object).where(frame[contract.names].notna(), "").astype(str)
+    if len(set(header)) != width:
+        raise ContractError(f"{path}: a column is named twice in the header: {header}")
+    order = [names.index(c) for c in contract.names]
+    padding = [""] * len(absent)
+    return [[(row + padding)[i] for i in order] for row in body] if absent or order != list(range(width)) else body
 
 
 def _cast(values: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:

@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from data_contracts.codes import CodeError, CodeLists
 from data_contracts.specs import SOURCES, FileContract, contracts_for
-from data_contracts.validate import ContractError, check, known_grid_ids, read_landing_file
+from data_contracts.validate import ContractError, check, known_grid_ids, read_landing_rows
 
 if TYPE_CHECKING:
     from orchestration.defs.resources import Warehouse
@@ -62,46 +63,55 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, contract: FileContract) -> Non
                 "rule varchar, column_name varchar, original varchar, _ingested_at timestamp)")
 
 
-def case_event_starts(landing: Path, source: str, days: Iterable[dt.date]) -> dict[str, pd.Timestamp]:
-    """Each case's earliest workflow event time in the landing files of these days (the reference a case's
-    reported_at must not be after)."""
-    events = next((c for c in contracts_for(source) if any(col.case_start_event for col in c.columns)), None)
-    frames = []
-    for day in days if events else []:
-        path = landing / source / f"dt={day:%Y-%m-%d}" / events.filename
-        if path.exists():
-            try:
-                frames.append(read_landing_file(path, events)[["case_id", "at"]])
-            except ContractError:
-                continue   # reported by the events ingest itself
-    if not frames:
+def case_event_starts(events: pd.DataFrame | None) -> dict[str, pd.Timestamp]:
+    """Each case's earliest workflow event time among these landing rows (the reference a case's reported_at
+    must not be after)."""
+    if events is None or events.empty:
         return {}
-    frame = pd.concat(frames, ignore_index=True)
-    at = pd.to_datetime(frame["at"], errors="coerce", format="ISO8601")
-    return at.groupby(frame["case_id"]).min().dropna().to_dict()
+    at = pd.to_datetime(events["at"], errors="coerce", format="ISO8601")
+    return at.groupby(events["case_id"]).min().dropna().to_dict()
 
 
-def _references(landing: Path, contract: FileContract, days: list[dt.date]) -> dict | None:
+def _references(landing: Path, contract: FileContract, read: dict[str, pd.DataFrame | None]) -> dict | None:
+    """What rows are checked against besides themselves: known grids, and each case's workflow events among
+    the files read (`read`: the range's rows of every contract of the source)."""
     references = {}
     if "grid" in {c.reference for c in contract.columns if c.reference}:
         references["grid"] = known_grid_ids(landing)
     if any(c.case_start for c in contract.columns):
-        references["case_events"] = case_event_starts(landing, contract.source, days)
+        events = next((c for c in contracts_for(contract.source) if any(col.case_start_event for col in c.columns)),
+                      None)
+        references["case_events"] = case_event_starts(read.get(events.table) if events else None)
     return references or None
 
 
-def _read_range(landing: Path, contract: FileContract, days: Iterable[dt.date], key: bytes):
-    """Read every file of the range, check all rows at once, and count them per file."""
-    frames, days = [], list(days)
+def _read_files(landing: Path, contract: FileContract, days: Iterable[dt.date]) -> pd.DataFrame | None:
+    """Every landing file of the contract in the range, as one frame with its day, file and row number (None
+    when there is none). A file that breaks the contract as a whole raises ContractError."""
+    rows, where = [], []
     for day in days:
         path = landing / contract.source / f"dt={day:%Y-%m-%d}" / contract.filename
         if path.exists():
-            frame = read_landing_file(path, contract)
-            frames.append(frame.assign(dt=day, _file=str(path.relative_to(landing)), _row=range(1, len(frame) + 1)))
-    if not frames:
+            file_rows = read_landing_rows(path, contract)
+            rows.extend(file_rows)
+            where.append((day, str(path.relative_to(landing)), len(file_rows)))
+    if not where:
+        return None
+    frame = pd.DataFrame(rows, columns=list(contract.names), dtype=object)
+    sizes = [n for *_, n in where]
+    frame["dt"] = np.repeat([day for day, *_ in where], sizes)
+    frame["_file"] = np.repeat([file for _, file, _ in where], sizes)
+    frame["_row"] = np.concatenate([np.arange(1, n + 1) for n in sizes])
+    return frame
+
+
+def _check_range(landing: Path, contract: FileContract, frame: pd.DataFrame | None, key: bytes,
+                 read: dict[str, pd.DataFrame | None]):
+    """Check all rows of the range at once, and count them per file."""
+    if frame is None:
         return None, []
-    checked = check(pd.concat(frames, ignore_index=True), contract, key, _references(landing, contract, days))
-    per_file = pd.concat([f[["dt", "_file"]].assign(rows_in=1) for f in frames]).groupby(["dt", "_file"]).sum()
+    checked = check(frame, contract, key, _references(landing, contract, read))
+    per_file = frame[["dt", "_file"]].assign(rows_in=1).groupby(["dt", "_file"]).sum()
     per_file["rows_loaded"] = checked.loaded.groupby(["dt", "_file"]).size()
     per_file["rows_quarantined"] = checked.quarantined.groupby(["dt", "_file"]).size()
     per_file = per_file.fillna(0).astype(int).reset_index().rename(columns={"_file": "file"})
@@ -177,7 +187,9 @@ def ingest_source(warehouse: Warehouse, landing: Path, source: str, start: dt.da
     (channel, categories) allow the district's codes too; the incidents ingest records those lists."""
     days = list(pd.date_range(start, end, freq="D").date)
     codes = district_codes(landing)
-    checks = [(contract, *_read_range(landing, contract, days, key)) for contract in contracts_for(source, codes)]
+    contracts = contracts_for(source, codes)
+    read = {contract.table: _read_files(landing, contract, days) for contract in contracts}
+    checks = [(contract, *_check_range(landing, contract, read[contract.table], key, read)) for contract in contracts]
     results = []
     with warehouse.connect() as con:
         for contract, _, _ in checks:

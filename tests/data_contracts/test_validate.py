@@ -123,3 +123,32 @@ def test_register_rules_quarantine_checksums_birth_dates_unknown_grids_and_dupli
     assert len(checked.loaded) + len(checked.quarantined) == checked.rows_in == 7
     text = checked.loaded.to_csv() + checked.quarantined.to_csv()
     assert "段小明" not in text and "13812341234" not in text and _register_rows()["id_number"][0] not in text
+
+
+HEADER = "counter_id,zone_id,ts,count_in,count_out\n"
+
+
+@pytest.mark.parametrize("content, message", [
+    (HEADER + "P1,Z1,2026-01-01 10:00:00,3,2,7\n", "line 2 has 6 fields, the header 5"),
+    ("counter_id,zone_id,ts,count_in,count_in\nP1,Z1,2026-01-01 10:00:00,3,2\n", "missing: ['count_out']"),
+    (HEADER + 'P1,Z1,"2026-01-01 10:00:00,3,2\n', "unreadable or truncated file: unexpected end of data"),
+])
+def test_ragged_binary_and_doubled_files_are_refused_whole(tmp_path, content, message):
+    path = _write(tmp_path / "counts.csv", content)
+    with pytest.raises(ContractError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        read_landing_file(path, COUNTS)
+
+
+def test_landing_files_read_as_text_like_a_csv_reader_would(tmp_path):
+    """Quoted commas and line breaks stay in their field, blank lines are skipped, short rows are padded with
+    empty values, columns come in the contract's order whatever the file's, numbers stay text."""
+    path = _write(tmp_path / "counts.csv", 'zone_id,counter_id,ts,count_out,count_in\n'
+                  '"Z1, north",P1,2026-01-01 10:00:00,007,3\n\n'
+                  '"Z2\nsouth",P2,2026-01-01 11:00:00\n')
+    frame = read_landing_file(path, COUNTS)
+    assert list(frame.columns) == list(COUNTS.names)
+    assert frame.to_dict("records") == [
+        {"counter_id": "P1", "zone_id": "Z1, north", "ts": "2026-01-01 10:00:00", "count_in": "3", "count_out": "007"},
+        {"counter_id": "P2", "zone_id": "Z2\nsouth", "ts": "2026-01-01 11:00:00", "count_in": "", "count_out": ""}]
+    expected = pd.read_csv(path, dtype=str, keep_default_na=False).fillna("")[list(COUNTS.names)]
+    pd.testing.assert_frame_equal(frame, expected.astype(object))

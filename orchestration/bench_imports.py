@@ -106,13 +106,21 @@ def table(results: dict) -> str:
 LA311 = "la311_2020-01_seed_hackforla.csv"
 
 
+SYNTHETIC = {"rows": 100_000, "years": 15, "grids": 700}   # issue 15: a synthetic 15-year, 100 k-row export
+
+
 def exports(realdata: Path, work: Path) -> list[Export]:
-    """The exports measured: the real LA 311 sample (the goal's 10 k rows)."""
+    """The exports measured: the real LA 311 sample (the goal's 10 k rows) and a synthetic 15-year export of
+    100 k requests over 700 cells in the same shape (simulator/export.py), both through the la311 mapping."""
+    from simulator.export import synthetic_export
+
     la = realdata / LA311
     if not la.exists():
         raise RuntimeError(f"the real LA 311 sample is not at {la} (set --realdata or GRIDSIGHT_REALDATA)")
     rows = sum(1 for _ in open(la, encoding="utf-8")) - 1
-    return [Export("la311_2020_sample", la, "la311", rows, goal=True)]
+    synthetic = synthetic_export(work / "synthetic_15y_100k.csv", **SYNTHETIC)
+    return [Export("la311_2020_sample", la, "la311", rows, goal=True),
+            Export("synthetic_15y_100k", synthetic, "la311", SYNTHETIC["rows"])]
 
 
 def run(results_dir: Path, scale: str, realdata: Path, progress=print) -> Path:

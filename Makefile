@@ -27,13 +27,13 @@ demo: install dbt-parse
 browser:
 	@./scripts/install_browser.sh
 
-## The whole test suite
+## The whole test suite, on two workers (each session world is built once, on one of them: tests/README.md)
 test: install dbt-parse browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 ## The unit layer, under a minute: every test not marked slow (see tests/README.md)
 test-fast: install dbt-parse
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -m "not slow" -n 2 --dist loadgroup
 
 ## Python (ruff) and the dbt project's SQL (sqlfluff, DuckDB dialect, dbt templater; style in .sqlfluff)
 lint: install
@@ -47,6 +47,7 @@ validate: install dbt-parse
 bench: install dbt-parse
 	test -f "$(GRIDSIGHT_DATA_DIR)/serving/CURRENT" || $(BIN)/gridsight demo --no-serve
 	$(BIN)/gridsight bench --scale demo
+	$(BIN)/gridsight bench --imports
 
 clean:
 	rm -rf $(VENV) data dbt_project/target dbt_project/logs

@@ -208,7 +208,12 @@ SESSION_WORLDS = {"world", "la311", "la311_us"}
 
 def pytest_collection_modifyitems(items):
     """A test that needs a session-built world is slow, marked in its file or not: `-m "not slow"` never
-    builds one."""
+    builds one. Under pytest-xdist (`make test` runs two workers, `--dist loadgroup`) the tests of one world
+    run on one worker, so each world is built once, and so do a slow module's tests (its module fixtures)."""
     for item in items:
-        if SESSION_WORLDS & set(getattr(item, "fixturenames", ())):
+        worlds = SESSION_WORLDS & set(getattr(item, "fixturenames", ()))
+        if worlds:
             item.add_marker(pytest.mark.slow)
+            item.add_marker(pytest.mark.xdist_group(sorted(worlds)[0]))
+        elif item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))

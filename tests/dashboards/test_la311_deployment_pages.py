@@ -8,7 +8,7 @@ import datetime as dt
 import duckdb
 import pytest
 
-from tests.conftest import LA_DEPLOYMENT
+from tests.conftest import LA_DEPLOYMENT, day_end
 from tests.dashboards.conftest import open_app, switch_page
 
 pytestmark = pytest.mark.slow   # the real LA 311 sample through the CLI and dbt
@@ -40,8 +40,8 @@ def test_the_pages_name_the_configured_time_zone(deployment, monkeypatch, lang, 
 
 
 def backlog_on(warehouse, day: dt.date) -> int:
-    return warehouse.execute("select sum(backlog_end) from marts.mart_grid_daily where date_day = ?",
-                             [day]).fetchone()[0]
+    """The backlog at the end of `day`: each grid's latest day-end stock (the daily mart is sparse)."""
+    return day_end(warehouse, day, "backlog_end")[0]
 
 
 def test_a_date_range_changes_the_incident_figures(deployment, monkeypatch, warehouse):

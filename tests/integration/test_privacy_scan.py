@@ -40,11 +40,16 @@ def clear_values(world) -> dict[str, set[str]]:
 
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 DIGIT_RUN = re.compile(r"[0-9Xx]{8,}")
+# Machine ids (UUIDs such as dbt's invocation_id, hex digests): hex digits only, never personal data, but a
+# random one can hold a run of 11 decimal digits that reads like a mobile number
+MACHINE_ID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"
+                        r"|\b(?=[0-9a-f]*[a-f])[0-9a-f]{32,}\b")
 
 
 def _leaks(text: str, names: set[str], values: set[str] = frozenset()) -> list[str]:
     """What in `text` looks like an ID or mobile number, is a name the generator produced, or is one of
     the clear ID or phone `values` (a pattern could miss a malformed one that still identifies someone)."""
+    text = MACHINE_ID.sub(" ", text)
     found = [m.group(0) for m in ID_NUMBER.finditer(text)] + [m.group(0) for m in MOBILE.finditer(text)]
     for run in CJK_RUN.findall(text):
         found += [run[i:i + n] for n in (2, 3) for i in range(len(run) - n + 1) if run[i:i + n] in names]
@@ -155,3 +160,11 @@ def test_numbers_typed_into_free_text_reach_no_table_snapshot_or_log(world):
         text = path.read_text(encoding="utf-8", errors="replace")
         hits += [str(path) for form in PLANTED_FORMS if form in text]
     assert hits == []
+
+
+def test_the_scan_tells_machine_ids_from_numbers():
+    """A dbt invocation id that happens to hold 11 decimal digits is no phone; the same digits as text are."""
+    assert _leaks('"invocation_id": "55edb609-4ef7-4b50-a0e1-a16175468221"', set(), {"16175468221"}) == []
+    assert _leaks(f"sha256 {'ab' * 10}16175468221{'cd' * 10}", set()) == []
+    assert _leaks("回电16175468221", set()) == ["16175468221"]
+    assert _leaks("caller 16175468221", set(), {"16175468221"}) == ["16175468221", "16175468221"]

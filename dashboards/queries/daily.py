@@ -22,7 +22,9 @@ def area_days(snapshot: Snapshot, level: str, area_id: str | None, start: dt.dat
     → mart_area_daily column) summed over the areas of `level` (all of them when `area_id` is None), as the
     signed-in user sees them (or with `access`)."""
     first = dt.date.fromisoformat(snapshot.first_day) if snapshot.first_day else start
-    last = dt.date.fromisoformat(snapshot.as_of) if snapshot.as_of else end
+    # the data's last day (closures run on after the last report, the as-of day); older snapshots: as_of
+    last_day = snapshot.last_day or snapshot.as_of
+    last = dt.date.fromisoformat(last_day) if last_day else end
     start, end = max(start, first), min(end, last)
     for measure in columns.values():
         if not measure.isidentifier():

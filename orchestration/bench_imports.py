@@ -83,14 +83,14 @@ def meets_goal(figures: dict) -> bool | None:
     return figures["wall_s"] < GOAL["wall_s"] and figures["peak_rss_mib"] < GOAL["peak_rss_mib"]
 
 
-def run_all(exports: list[Export], progress=print) -> dict:
+def run_all(exports: list[Export], work: Path, progress=print) -> dict:
+    """Each export imported and published in its own data folder under `work`."""
     results = {}
-    with tempfile.TemporaryDirectory(prefix="gridsight-bench-imports-") as work:
-        for export in exports:
-            progress(f"[bench] importing and publishing {export.name} ({export.rows:,} rows) …")
-            results[export.name] = bench_import(export, Path(work))
-            progress(f"[bench] {export.name}: {results[export.name]['wall_s']} s, "
-                     f"{results[export.name]['peak_rss_mib']} MiB")
+    for export in exports:
+        progress(f"[bench] importing and publishing {export.name} ({export.rows:,} rows) …")
+        results[export.name] = bench_import(export, work)
+        progress(f"[bench] {export.name}: {results[export.name]['wall_s']} s, "
+                 f"{results[export.name]['peak_rss_mib']} MiB")
     return results
 
 
@@ -129,9 +129,9 @@ def run(results_dir: Path, scale: str, realdata: Path, progress=print) -> Path:
 
     from orchestration.bench import machine, write_results
 
-    with tempfile.TemporaryDirectory(prefix="gridsight-bench-exports-") as work:
+    with tempfile.TemporaryDirectory(prefix="gridsight-bench-imports-") as work:
         host = machine()
-        measured = run_all(exports(realdata, Path(work)), progress)
+        measured = run_all(exports(realdata, Path(work)), Path(work), progress)
     path = results_dir / f"{dt.date.today().isoformat()}-{scale}.json"
     write_results(path, {"imports": {"machine": host, "goal": GOAL, "exports": measured}})
     progress(table(measured))

@@ -220,11 +220,11 @@ def bins_over_threshold(snapshot: Snapshot, grids: list[str]) -> pd.DataFrame:
         order by fill_level desc, device_id""", (grids,))
 
 
-def grid_outlines(snapshot: Snapshot, grids: list[str]) -> pd.DataFrame:
-    """The L3 grids' outlines (grid_id, names, geometry_geojson) for the map."""
+def grid_outlines(snapshot: Snapshot) -> pd.DataFrame:
+    """The outlines (grid_id, names, geometry_geojson) of every L3 grid the user sees, for the map."""
     return query(snapshot, """
         select grid_id, name_zh, name_en, geometry_geojson from dim_grids
-        where level = 'grid' and list_contains(?::varchar[], grid_id) order by grid_id""", (grids,))
+        where level = 'grid' and geometry_geojson is not null order by grid_id""")
 
 
 def device_tiles(snapshot: Snapshot, area_id: str) -> dict | None:

@@ -97,8 +97,9 @@ if "mart_device_health" in tables:
             overall = devices.daily_online(snapshot, start, end, types, grids)
             trend = go.Figure(go.Scatter(x=overall["date_day"], y=overall["online_rate"], mode="lines+markers",
                                          name=t("online_rate")))
+            daily_ticks = {"dtick": 86_400_000} if (end - start).days < 15 else {}   # one tick a day
             chart_layout(trend, 280, yaxis=dict(tickformat=".0%", title=t("online_rate")),
-                         xaxis_tickformat="%m-%d")
+                         xaxis=dict(tickformat="%m-%d", **daily_ticks))
             st.plotly_chart(trend, config=PLOTLY_CONFIG, width="stretch", key="online_trend")
         st.subheader(t("health_by_grid"))
         st.dataframe(health_table(by_grid, "grid", lambda g: grid_label.get(g, g)), hide_index=True,
@@ -109,7 +110,7 @@ offline = devices.offline(snapshot, types, grids) if "mart_devices_offline" in t
 alarm_places = devices.open_alarm_places(snapshot, types, grids)
 bins = (devices.bins_over_threshold(snapshot, grids) if "mart_bins_over_threshold" in tables and "trash_bin" in types
         else pd.DataFrame())
-list_column, map_column = st.columns([2, 3])
+list_column, map_column = st.columns(2)
 with list_column:
     st.subheader(t("offline_title"))
     if "mart_devices_offline" in tables and offline.empty:
@@ -127,8 +128,7 @@ with list_column:
                          types=sorted(types))
 with map_column:
     st.subheader(t("device_map"))
-    outlines = devices.grid_outlines(snapshot, grids)
-    outlines = outlines[outlines["geometry_geojson"].notna()]
+    outlines = devices.grid_outlines(snapshot)
     figure = go.Figure(go.Choropleth(
         geojson={"type": "FeatureCollection", "features": [
             {"type": "Feature", "properties": {"grid_id": r.grid_id}, "geometry": clockwise(json.loads(r.geometry_geojson))}
@@ -136,9 +136,9 @@ with map_column:
         locations=outlines["grid_id"], featureidkey="properties.grid_id", z=[0] * len(outlines),
         text=outlines[name], colorscale=[[0, "#eef2f6"], [1, "#eef2f6"]], showscale=False,
         marker_line_color="#7a8794", marker_line_width=0.8, hovertemplate="%{text}<extra></extra>"))
-    layers = [(offline, "map_offline", "#c62828", "x", "device_id"),
-              (alarm_places, "map_alarm", "#ef6c00", "circle", "code"),
-              (bins, "map_bin", "#6d4c41", "square", "device_id")]
+    layers = [(bins, "map_bin", "#6d4c41", "square", "device_id"),   # drawn in this order: offline on top
+              (alarm_places, "map_alarm", "#ef6c00", "circle", "device_id"),
+              (offline, "map_offline", "#c62828", "x", "device_id")]
     for frame, label, colour, symbol, text in layers:
         if len(frame):
             figure.add_scattergeo(lon=frame["lon"], lat=frame["lat"], mode="markers", name=t(label),
@@ -170,7 +170,8 @@ if "fct_alarms" in tables:
         st.dataframe(pd.DataFrame({
             t("device_id"): still_open["device_id"], t("device_type"): still_open["device_type"].map(type_name),
             t("grid"): still_open["grid_id"].map(lambda g: grid_label.get(g, g)),
-            t("alarm_code"): still_open["code"], t("severity"): still_open["severity"],
+            t("alarm_code"): still_open["code"].map(lambda c: code_label("alarm", c)),
+            t("severity"): still_open["severity"].map(lambda c: code_label("severity", c)),
             t("raised_at"): still_open["raised_at"].map(when), t("repeats"): still_open["repeats"],
             t("acknowledged_at"): still_open["acknowledged_at"].map(when),
             t("disposition"): still_open["disposition"].map(lambda c: code_label("disposition", c)),

@@ -80,8 +80,8 @@ def device_marts(world) -> dict[str, pd.DataFrame]:
         ("W3", f"{G1}-H0003", G1, "no_activity", ts("2026-02-20 00:00"), ts("2026-02-20 10:00"), "visited_safe",
          ts("2026-02-20 13:00"), "worker", False, 3.0, False)])
     bins = _frame("device_id, grid_id, lat, lon, fill_level, read_at, threshold, collections_30d", [
-        ("B-1", G1, lat1 + 0.001, lon1, 92.0, ts("2026-03-01 09:00"), 80.0, 6),
-        ("B-2", G2, lat2 + 0.001, lon2, 85.0, ts("2026-03-01 09:30"), 80.0, 2)])
+        ("B-1", G1, lat1 + 0.002, lon1 + 0.002, 92.0, ts("2026-03-01 09:00"), 80.0, 6),
+        ("B-2", G2, lat2 + 0.002, lon2 + 0.002, 85.0, ts("2026-03-01 09:30"), 80.0, 2)])
     with (REPO / "dbt_project" / "seeds" / "device_types.csv").open(encoding="utf-8") as seed:
         types = pd.DataFrame(list(csv.DictReader(seed)))[["device_type", "name_zh", "name_en"]]
     return {"mart_device_health": health, "fct_alarms": alarms, "mart_devices_offline": offline,
@@ -162,7 +162,9 @@ def test_offline_list_map_alarms_welfare_and_bins(fleet, monkeypatch):
     assert funnel["data"][0]["x"] == [4, 2, 2, 1]   # alarms, confirmed, with a case, case resolved
     shown = metrics(app)
     assert shown["办结时长中位数(小时)"] == "24.0" and shown["未关闭告警"] == "2"
-    assert list(frame_with(app, "告警类型")["设备编号"]) == ["SD-1", "SD-9"]   # A3, A5 open; A4 suppressed
+    open_alarms = frame_with(app, "告警类型")
+    assert list(open_alarms["设备编号"]) == ["SD-1", "SD-9"]   # A3, A5 open; A4 suppressed
+    assert list(open_alarms["告警类型"]) == ["烟雾", "烟雾"] and list(open_alarms["研判"]) == ["确认", "未研判"]
     assert (shown["待核查"], shown["周期内触发"], shown["电话确认比例"], shown["关闭时长中位数(小时)"]) == (
         "1", "3", "50.0%", "1.8")   # W1 open; W2 by a call (0.5 h), W3 a visit (3 h)
     # A leader sees the welfare figures, never the households.
@@ -244,7 +246,8 @@ def test_a_grid_worker_asking_for_another_grid_gets_nothing(fleet, monkeypatch):
     assert devices.offline(snapshot, types, [G2]).empty and devices.open_alarms(snapshot, types, [G2]).empty
     assert devices.welfare_checks(snapshot, start, end, [G2], with_rooms=True).empty
     assert int(devices.welfare_summary(snapshot, start, end, [G2])["raised"]) == 0
-    assert devices.bins_over_threshold(snapshot, [G2]).empty and devices.grid_outlines(snapshot, [G2]).empty
+    assert devices.bins_over_threshold(snapshot, [G2]).empty
+    assert list(devices.grid_outlines(snapshot)["grid_id"]) == [G1]
     assert int(devices.follow_through(snapshot, start, end, types, [G1, G2])["open_alarms"]) == 1   # A3 only
     assert devices.device_tiles(snapshot, G2) == {"open_alarms": 0, "devices_offline": 0, "open_welfare_checks": 0}
     assert devices.device_tiles(snapshot, "D01") == {"open_alarms": 1, "devices_offline": 1,

@@ -490,7 +490,7 @@ LABELS: dict[str, dict[str, str]] = {
     "map_offline": {"zh": "离线设备", "en": "Offline device"},
     "map_alarm": {"zh": "未关闭告警", "en": "Open alarm"},
     "map_bin": {"zh": "满溢垃圾桶", "en": "Bin over threshold"},
-    "map_no_alarm_places": {"zh": "此快照没有设备位置表(dim_devices),告警未上图。", "en": "This snapshot has no device locations (dim_devices): alarms are not mapped."},
+    "map_no_alarm_places": {"zh": "此快照没有设备位置,告警未上图。", "en": "This snapshot has no device locations: alarms are not mapped."},
     "follow_title": {"zh": "告警转案件", "en": "Alarms to cases"},
     "follow_alarms": {"zh": "周期内告警", "en": "Alarms in the period"},
     "follow_confirmed": {"zh": "确认为真", "en": "Confirmed"},

@@ -225,22 +225,3 @@ def grid_outlines(snapshot: Snapshot) -> pd.DataFrame:
     return query(snapshot, """
         select grid_id, name_zh, name_en, geometry_geojson from dim_grids
         where level = 'grid' and geometry_geojson is not null order by grid_id""")
-
-
-def device_tiles(snapshot: Snapshot, area_id: str) -> dict | None:
-    """The cockpit's device tiles for an area (and every grid inside it): open alarms, devices offline now,
-    open welfare checks — each None when its mart is missing; None altogether when no device mart is there
-    or all of them are empty."""
-    tables = available(snapshot)
-    counts = {"open_alarms": ("fct_alarms", "is_open and not is_suppressed"),
-              "devices_offline": ("mart_devices_offline", "true"),
-              "open_welfare_checks": ("fct_welfare_checks", "is_open")}
-    parts = {key: f"""(select count(*) filter (where {where}) from {table} as t join dim_grids as g using (grid_id)
-                      where ? in (g.district_id, g.street_id, g.community_id, g.l3_grid_id))"""
-             for key, (table, where) in counts.items() if table in tables}
-    rows = [f"(select count(*) from {table})" for table in sorted(tables)]
-    if not parts or not query(snapshot, f"select {' + '.join(rows)} as n").iloc[0]["n"]:
-        return None
-    values = query(snapshot, "select " + ", ".join(f"{sql} as {key}" for key, sql in parts.items()),
-                   tuple(area_id for _ in parts)).iloc[0]
-    return {key: (int(values[key]) if key in parts else None) for key in counts}

@@ -14,7 +14,6 @@ from dashboards.components.remembered import remembered
 from dashboards.i18n import code_label, lang, name_column, t
 from dashboards.kpis import KpiValue, format_delta, format_value
 from dashboards.queries import cockpit as queries
-from dashboards.queries import devices
 
 KPIS_PER_ROW = 4
 
@@ -52,7 +51,7 @@ for column, kpi in zip(columns, kpis, strict=False):
 
 # Device tiles: alarms, offline devices and welfare checks open now, from the device marts (a city without
 # devices, or a snapshot from before them, says so instead).
-device_tiles = devices.device_tiles(snapshot, area_id)
+device_tiles = queries.device_tiles(snapshot, area_id)
 if device_tiles is None:
     st.caption(t("no_device_data"))
 else:

@@ -157,6 +157,7 @@ def test_offline_list_map_alarms_welfare_and_bins(fleet, monkeypatch):
     device_map = next(spec for spec in charts.values() if spec["data"][0]["type"] == "choropleth")
     layers = {trace["name"]: trace for trace in device_map["data"][1:]}
     assert set(layers) == {"离线设备", "满溢垃圾桶"} and layers["离线设备"]["text"] == ["SD-7", "DM-2"]
+    assert "此快照没有设备位置,告警未上图。" in [c.value for c in app.caption]
     assert "geo" in device_map["layout"] and "mapbox" not in json.dumps(device_map["layout"])   # no tiles
     funnel = next(spec for spec in charts.values() if spec["data"][0]["type"] == "funnel")
     assert funnel["data"][0]["x"] == [4, 2, 2, 1]   # alarms, confirmed, with a case, case resolved
@@ -236,7 +237,7 @@ def test_a_grid_worker_asking_for_another_grid_gets_nothing(fleet, monkeypatch):
     with pytest.raises(Exception):   # the widget offers no other grid
         app.multiselect(key="device_grids").set_value([G2]).run()
     from dashboards.data import current_snapshot
-    from dashboards.queries import devices
+    from dashboards.queries import cockpit, devices
 
     monkeypatch.setenv("GRIDSIGHT_USER", "worker_c01_g01")
     snapshot = current_snapshot()
@@ -249,8 +250,8 @@ def test_a_grid_worker_asking_for_another_grid_gets_nothing(fleet, monkeypatch):
     assert devices.bins_over_threshold(snapshot, [G2]).empty
     assert list(devices.grid_outlines(snapshot)["grid_id"]) == [G1]
     assert int(devices.follow_through(snapshot, start, end, types, [G1, G2])["open_alarms"]) == 1   # A3 only
-    assert devices.device_tiles(snapshot, G2) == {"open_alarms": 0, "devices_offline": 0, "open_welfare_checks": 0}
-    assert devices.device_tiles(snapshot, "D01") == {"open_alarms": 1, "devices_offline": 1,
+    assert cockpit.device_tiles(snapshot, G2) == {"open_alarms": 0, "devices_offline": 0, "open_welfare_checks": 0}
+    assert cockpit.device_tiles(snapshot, "D01") == {"open_alarms": 1, "devices_offline": 1,
                                                      "open_welfare_checks": 0}
 
 
@@ -277,3 +278,17 @@ def test_without_device_marts_the_pages_say_no_device_data(world, tmp_path, monk
     cockpit = open_app(monkeypatch, data_dir, script=COCKPIT)
     assert "此快照没有设备数据(未接入物联设备)。" in [c.value for c in cockpit.caption]
     assert "未关闭告警" not in metrics(cockpit)
+
+
+def test_open_alarms_are_mapped_where_the_snapshot_places_devices(world, tmp_path, monkeypatch):
+    tables, _ = device_marts(world)
+    offline = tables["mart_devices_offline"]
+    lat, lon = offline["lat"].iloc[0], offline["lon"].iloc[0]
+    places = _frame("device_id, device_type, grid_id, lat, lon", [("SD-1", "smoke_detector", G1, lat, lon),
+                                                                   ("SD-9", "smoke_detector", G2, lat, lon)])
+    app = _page(monkeypatch, with_marts(world, tmp_path, {**tables, "dim_devices": places}))
+    device_map = next(json.loads(c.proto.spec) for c in app.get("plotly_chart")
+                      if json.loads(c.proto.spec)["data"][0]["type"] == "choropleth")
+    alarms = next(trace for trace in device_map["data"] if trace.get("name") == "未关闭告警")
+    assert alarms["text"] == ["SD-1", "SD-9"]
+    assert "此快照没有设备位置,告警未上图。" not in [c.value for c in app.caption]

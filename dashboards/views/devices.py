@@ -15,7 +15,7 @@ from dashboards.components.export import audited_download
 from dashboards.components.grid_map import clockwise
 from dashboards.components.page import PLOTLY_CONFIG, chart_layout, page_snapshot
 from dashboards.components.period import period_control
-from dashboards.i18n import code_label, lang, name_column, t
+from dashboards.i18n import code_label, name_column, t
 from dashboards.queries import devices
 
 snapshot = page_snapshot("devices", "devices_title")
@@ -131,8 +131,8 @@ with map_column:
     outlines = devices.grid_outlines(snapshot)
     figure = go.Figure(go.Choropleth(
         geojson={"type": "FeatureCollection", "features": [
-            {"type": "Feature", "properties": {"grid_id": r.grid_id}, "geometry": clockwise(json.loads(r.geometry_geojson))}
-            for r in outlines.itertuples()]},
+            {"type": "Feature", "properties": {"grid_id": r.grid_id},
+             "geometry": clockwise(json.loads(r.geometry_geojson))} for r in outlines.itertuples()]},
         locations=outlines["grid_id"], featureidkey="properties.grid_id", z=[0] * len(outlines),
         text=outlines[name], colorscale=[[0, "#eef2f6"], [1, "#eef2f6"]], showscale=False,
         marker_line_color="#7a8794", marker_line_width=0.8, hovertemplate="%{text}<extra></extra>"))

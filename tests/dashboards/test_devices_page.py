@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from streamlit.errors import StreamlitAPIException
 
 from tests.conftest import REPO, write_test_users
 from tests.dashboards.conftest import drawn_downloads, frame_with, metrics, open_app
@@ -202,7 +203,7 @@ def test_a_grid_worker_sees_their_own_grid_and_the_masked_welfare_list_audited(f
     assert not any(h in json.dumps(welfare.astype(str).values.tolist()) for h in homes)
     entries = [json.loads(line) for line in (data_dir / "audit" / "audit.jsonl").read_text().splitlines()]
     listed = [e for e in entries if e["action"] == "household_list" and e.get("list") == "welfare_checks"]
-    assert listed and listed[-1]["rows"] == 2 and listed[-1]["grids"] == [G2] and listed[-1]["user_id"] == "worker_c02_g02"
+    assert listed and (listed[-1]["rows"], listed[-1]["grids"], listed[-1]["user_id"]) == (2, [G2], "worker_c02_g02")
     exported = downloads["export_welfare"]["download"]().decode("utf-8-sig")
     assert f"****{homes[0][-2:]}" in exported and homes[0] not in exported
     assert [e["table"] for e in map(json.loads, (data_dir / "audit" / "audit.jsonl").read_text().splitlines())
@@ -215,8 +216,8 @@ def test_type_filter_values_not_in_the_data_show_nothing(fleet, monkeypatch):
     app.multiselect(key="device_types").set_value([]).run()
     assert not app.exception and "所选设备类型与网格下没有设备数据。" in [i.value for i in app.info]
     assert "离线小时" not in [c for d in app.dataframe for c in d.value.columns]
-    from dashboards.queries import devices
     from dashboards.data import current_snapshot
+    from dashboards.queries import devices
 
     monkeypatch.setenv("GRIDSIGHT_USER", "leader")
     snapshot = current_snapshot()
@@ -234,7 +235,7 @@ def test_a_grid_worker_asking_for_another_grid_gets_nothing(fleet, monkeypatch):
     data_dir, _ = fleet
     app = _page(monkeypatch, data_dir, user="worker_c01_g01")
     assert app.multiselect(key="device_grids").options == ["华茂1958商圈A区"]
-    with pytest.raises(Exception):   # the widget offers no other grid
+    with pytest.raises(StreamlitAPIException):   # the widget offers no other grid
         app.multiselect(key="device_grids").set_value([G2]).run()
     from dashboards.data import current_snapshot
     from dashboards.queries import cockpit, devices

@@ -42,7 +42,8 @@ assert set(PERMISSIONS) == set(ROLES)
 # The permission each page needs (page = its file in dashboards/views/).
 PAGES = {"cockpit": "view_aggregates", "hotspots": "view_aggregates", "incidents": "view_aggregates",
          "population": "view_aggregates", "household_visits": "view_households",
-         "foot_traffic": "view_aggregates", "data_quality": "view_data_quality", "audit_log": "read_audit"}
+         "foot_traffic": "view_aggregates", "devices": "view_aggregates",
+         "data_quality": "view_data_quality", "audit_log": "read_audit"}
 
 
 class NotSignedIn(PermissionError):

@@ -1,6 +1,7 @@
 """Queries of the cockpit: the areas it offers, the KPI tiles, the scorecard, the grid map and the daily
 trend of one area (level and id) and period, all read from the KPI marts (mart_kpi_values, mart_scorecard,
-mart_grid_period, mart_area_daily). The data layer has already cut every mart to the user's areas."""
+mart_grid_period, mart_area_daily), and the device tiles (fct_alarms, mart_devices_offline,
+fct_welfare_checks). The data layer has already cut every mart to the user's areas."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pandas as pd
 
 from dashboards.data import Snapshot, query
 from dashboards.queries.daily import area_days
+from dashboards.queries.devices import available
 
 AREA_LEVELS = ("district", "street", "community", "grid")
 
@@ -74,3 +76,22 @@ def trend(snapshot: Snapshot, level: str, area_id: str, start: dt.date, end: dt.
     """New cases, backlog and overdue backlog of the area on every day of the period."""
     return area_days(snapshot, level, area_id, start, end,
                      {"new_cases": "cases_reported", "backlog": "backlog_end", "overdue": "overdue_end"})
+
+
+def device_tiles(snapshot: Snapshot, area_id: str) -> dict | None:
+    """The cockpit's device tiles for an area (and every grid inside it): open alarms, devices offline now,
+    open welfare checks — each None when its mart is missing; None altogether when no device mart is there
+    or all of them are empty."""
+    tables = available(snapshot)
+    counts = {"open_alarms": ("fct_alarms", "is_open and not is_suppressed"),
+              "devices_offline": ("mart_devices_offline", "true"),
+              "open_welfare_checks": ("fct_welfare_checks", "is_open")}
+    parts = {key: f"""(select count(*) filter (where {where}) from {table} as t join dim_grids as g using (grid_id)
+                      where ? in (g.district_id, g.street_id, g.community_id, g.l3_grid_id))"""
+             for key, (table, where) in counts.items() if table in tables}
+    rows = [f"(select count(*) from {table})" for table in sorted(tables)]
+    if not parts or not query(snapshot, f"select {' + '.join(rows)} as n").iloc[0]["n"]:
+        return None
+    values = query(snapshot, "select " + ", ".join(f"{sql} as {key}" for key, sql in parts.items()),
+                   tuple(area_id for _ in parts)).iloc[0]
+    return {key: (int(values[key]) if key in parts else None) for key in counts}

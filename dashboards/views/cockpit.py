@@ -49,6 +49,16 @@ for column, kpi in zip(columns, kpis, strict=False):
     column.metric(getattr(kpi, f"name_{lang()}"), format_value(kpi.value, kpi.unit), format_delta(kpi),
                   help=t("vs_previous"), delta_color=kpi.delta_color)
 
+# Device tiles: alarms, offline devices and welfare checks open now, from the device marts (a city without
+# devices, or a snapshot from before them, says so instead).
+device_tiles = queries.device_tiles(snapshot, area_id)
+if device_tiles is None:
+    st.caption(t("no_device_data"))
+else:
+    for column, (key, value) in zip(st.columns(KPIS_PER_ROW), device_tiles.items(), strict=False):
+        if value is not None:
+            column.metric(t(f"tile_{key}"), f"{value:,}", help=t("tiles_devices_help"))
+
 # Scorecard (CityScore): each KPI against its target for this area and period (mart_scorecard).
 scorecard = queries.scorecard(snapshot, level, area_id, days)
 if len(scorecard):

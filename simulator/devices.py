@@ -352,7 +352,7 @@ def _welfare(rng, reg, dev, slot_abs, door, water, events, hh_of_dev, types, n_s
     for e in events.itertuples():
         h = e.household
         stop = min(e.start_slot + e.slots, end_slot.get(e.Index, 10**9), n_slots - 1)
-        if e.kind == "tap":
+        if e.kind == "tap":   # use just before the tap may complete the 6 hours a little earlier
             since, width = e.start_slot, welfare.TAP_SLOTS
             expected = e.slots >= width + 1
         else:
@@ -363,7 +363,8 @@ def _welfare(rng, reg, dev, slot_abs, door, water, events, hh_of_dev, types, n_s
         expected = expected and due + 2 < n_slots and bool(online[h, min(due, n_slots - 1)])
         ev.append({"household_id": hh[h], "kind": e.kind, "start": slot_time(h, e.start_slot).floor("s"),
                    "end": slot_time(h, stop).floor("s") if stop < n_slots - 1 else pd.NaT,
-                   "check_from": slot_time(h, due - 1).floor("s") if expected else pd.NaT,
+                   "check_from": slot_time(h, e.start_slot if e.kind == "tap" else due - 1).floor("s")
+                   if expected else pd.NaT,
                    "check_until": slot_time(h, due + 2).floor("s") if expected else pd.NaT})
     w_events = pd.DataFrame(ev, columns=["household_id", "kind", "start", "end", "check_from", "check_until"])
     outcomes = checks[checks["outcome_at"] <= window_end + pd.Timedelta(minutes=59)].rename(

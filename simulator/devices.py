@@ -494,10 +494,11 @@ def _online(reg, tel, timeout, start_min, cuts, window, first):
 def link_cases(fleet: DeviceWorld, cases: pd.DataFrame) -> None:
     """The case id of each confirmed alarm's smart-sensor case (same device, reported at that time)."""
     sensor = cases[cases["device_id"] != ""]
-    key = dict(zip(zip(sensor["device_id"], pd.to_datetime(sensor["reported_at"])), sensor["case_id"]))
+    pairs = zip(sensor["device_id"], pd.to_datetime(sensor["reported_at"]), strict=True)
+    key = dict(zip(pairs, sensor["case_id"], strict=True))
     alarms = fleet.alarms
     alarms["case_id"] = [key.get((d, pd.Timestamp(t)), "") if pd.notna(t) else ""
-                         for d, t in zip(alarms["device_id"], alarms["case_reported_at"])]
+                         for d, t in zip(alarms["device_id"], alarms["case_reported_at"], strict=True)]
 
 
 def write_truth(folder: Path, fleet: DeviceWorld) -> dict:

@@ -14,10 +14,10 @@ HEARTBEAT = 60                      # minutes, both in-home types (seed device_t
 QUIET_SLOTS, TAP_SLOTS = 12, 6      # quiet_hours 12 h; water in every reading for 6 h
 QUIET_WATER = 0.01                  # m³
 # per hour of day: chance of using water in that hour, and door openings expected in that hour
-WATER_P = np.array([0.25] * 6 + [0.35, 0.4, 0.3, 0.3, 0.3, 0.35, 0.3, 0.25, 0.25, 0.25, 0.3, 0.35, 0.4, 0.35,
+WATER_P = np.array([0.25] * 6 + [0.6, 0.5, 0.3, 0.3, 0.3, 0.35, 0.3, 0.25, 0.25, 0.25, 0.3, 0.35, 0.4, 0.35,
                                  0.3, 0.3, 0.25, 0.25])     # night: the toilet
-DOOR_MEAN = np.array([0.01] * 6 + [0.4, 0.7, 0.8, 0.6, 0.4, 0.4, 0.3, 0.3, 0.4, 0.6, 0.7, 0.5, 0.4, 0.3,
-                                   0.2, 0.05, 0.02, 0.01])
+DOOR_MEAN = np.array([0.01] * 6 + [0.5, 0.8, 0.8, 0.6, 0.4, 0.4, 0.3, 0.3, 0.4, 0.6, 0.7, 0.6, 0.5, 0.4,
+                                   0.3, 0.1, 0.02, 0.01])
 FALL_P, TAP_P, AWAY_P = 0.0025, 0.002, 0.004   # per household-day
 
 
@@ -26,6 +26,11 @@ def activity(rng, n_households: int, n_slots: int, slot_hour: np.ndarray) -> tup
     hour = slot_hour[None, :]
     door = rng.poisson(DOOR_MEAN[hour].repeat(n_households, 0))
     uses = rng.random((n_households, n_slots)) < WATER_P[hour]
+    run = np.zeros(n_households, dtype=int)
+    for s in range(n_slots):   # nobody draws water five hours on end in ordinary life
+        run = np.where(uses[:, s], run + 1, 0)
+        uses[:, s] &= run < 5
+        run = np.where(uses[:, s], run, 0)
     water = np.where(uses, np.round(rng.gamma(2.0, 0.008, (n_households, n_slots)) + 0.01, 3), 0.0)
     return door, water
 
@@ -78,7 +83,7 @@ def checks(door_sent: np.ndarray, water_total: np.ndarray, online: np.ndarray) -
             hit = (c[:, k] - c[:, k - width]) == width
         hit &= online[:, k]
         start = hit & ~np.concatenate([np.zeros((n_h, 1), bool), hit[:, :-1]], axis=1)
-        for h, j in zip(*np.nonzero(start)):
+        for h, j in zip(*np.nonzero(start), strict=True):
             rows.append((int(h), reason, int(k[j] - width), int(k[j])))
     return pd.DataFrame(rows, columns=["household", "reason", "since_slot", "raised_slot"]).sort_values(
         ["household", "raised_slot"], ignore_index=True)

@@ -347,6 +347,7 @@ def _welfare(rng, reg, dev, slot_abs, door, water, events, hh_of_dev, types, n_s
                      "outcome_at": (raised + pd.Timedelta(minutes=minutes)).floor("s")})
     checks = pd.DataFrame(rows, columns=["household_id", "reason", "quiet_since", "raised_at", "event_kind",
                                          "outcome", "outcome_at"])
+    checks["outcome_at"] = pd.to_datetime(checks["outcome_at"])
     window_end = t0 + pd.Timedelta(minutes=(n_slots - 1) * 60)
     ev = []
     for e in events.itertuples():
@@ -371,6 +372,7 @@ def _welfare(rng, reg, dev, slot_abs, door, water, events, hh_of_dev, types, n_s
         columns={"outcome_at": "at"})[["household_id", "at", "outcome"]].assign(actor=lambda f: [
             f"grid:{h.rsplit('-', 1)[0]}" for h in f["household_id"]])
     outcomes = outcomes.sort_values("at", ignore_index=True)
+    outcomes["at"] = pd.to_datetime(outcomes["at"])
     outcomes["dt"] = outcomes["at"].dt.date
     outcomes["at"] = outcomes["at"].dt.strftime("%Y-%m-%d %H:%M:%S")
     door_v = door_seen[hh_of_dev[dev[is_door]], slot_abs[is_door]].astype(float)
@@ -449,9 +451,12 @@ def _alarms(rng, reg, types, start_min, silent_at, cuts, window, t0):
     frame = pd.DataFrame(msgs, columns=["dev", "minute", "event_type", "code"]).assign(value=np.nan)
     acts = pd.DataFrame(actions, columns=["device_id", "code", "at", "action", "actor"]).sort_values(
         "at", kind="stable", ignore_index=True)
+    acts["at"] = pd.to_datetime(acts["at"])
     acts["dt"] = acts["at"].dt.date
     acts["at"] = acts["at"].dt.strftime("%Y-%m-%d %H:%M:%S")
-    alarms = pd.DataFrame(truth)
+    alarms = pd.DataFrame(truth, columns=["device_id", "device_type", "grid_id", "code", "lat", "lon", "category_l2",
+                                          "raised_at", "nature", "suppressed", "acknowledged_at", "disposition",
+                                          "confirmed_at", "cleared_at", "cleared_by"])
     alarms["case_reported_at"] = pd.NaT
     alarms["case_id"] = ""
     return frame, acts, alarms

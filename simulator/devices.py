@@ -238,7 +238,8 @@ def generate(rng: np.random.Generator, grids: list[Grid], register: pd.DataFrame
                      old.assign(copy=2)], ignore_index=True)
     # a file holds its day in time order, late batches after it
     tel = tel.sort_values(["dt", "late", "sent", "dev", "copy"], kind="stable", ignore_index=True)
-    tel["ts"] = tel["ts"].dt.strftime("%Y-%m-%d %H:%M:%S")
+    tel["ts"] = np.char.replace(np.datetime_as_string(tel["ts"].to_numpy().astype("datetime64[s]"), unit="s"),
+                                "T", " ")
     counts = {"telemetry_rows": int(len(tel)), "duplicates": int(len(dup)), "late_rows": int(tel["late"].sum()),
               "skewed_devices": int((skew != 0).sum()), "silent_devices": int(silent.sum()),
               "drifting_devices": int(len(drift_dev)),
@@ -312,9 +313,11 @@ def _welfare(rng, reg, dev, slot_abs, door, water, events, hh_of_dev, types, n_s
     _, _, first = run(None)
     delays: dict[tuple[int, int], tuple[str, float]] = {}
 
+    by_household = {h: part for h, part in events.groupby("household")}
+
     def event_of(h, s, ends):
         """The welfare event a check raised at slot s belongs to (it is still going on)."""
-        for e in events[events["household"] == h].itertuples():
+        for e in by_household.get(h, events.iloc[:0]).itertuples():
             stop = min(e.start_slot + e.slots, ends.get(e.Index, 10**9))
             if e.start_slot <= s <= stop + 1:
                 return e

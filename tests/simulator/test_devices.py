@@ -93,7 +93,8 @@ def test_confirmed_alarms_open_smart_sensor_cases(world):
         assert case["device_id"] == a.device_id and case["grid_id"] == a.grid_id
         lag = pd.Timestamp(case["reported_at"]) - pd.Timestamp(a.confirmed_at)
         assert pd.Timedelta(0) < lag <= pd.Timedelta(minutes=20)
-    assert (pd.to_datetime(sensor["reported_at"], format="mixed") >= pd.Timestamp(END - dt.timedelta(days=DAYS - 1))).all()
+    window_start = pd.Timestamp(END - dt.timedelta(days=DAYS - 1))
+    assert (pd.to_datetime(sensor["reported_at"], format="mixed") >= window_start).all()
     # the duty room's judgement is in the actions file; false alarms never become cases
     actions = world["actions"]
     assert set(actions["action"]) <= {"acknowledged", "confirmed", "false_alarm", "cleared"}

@@ -26,12 +26,14 @@ class WorldConfig:
     grid_rows: int = 3
     grid_cols: int = 4
     bad_row_rate: float = 0.002   # share of extra broken rows per landing file (see simulator.faults)
+    device_days: int = 14         # days (ending on `end`) with device telemetry
 
     @classmethod
-    def small(cls, start: dt.date, end: dt.date, seed: int = 1958, bad_row_rate: float = 0.002) -> WorldConfig:
-        """One street, three communities: the world the integration tests use."""
+    def small(cls, start: dt.date, end: dt.date, seed: int = 1958, bad_row_rate: float = 0.002,
+              device_days: int = 4) -> WorldConfig:
+        """One street, three communities, four days of devices: the world the integration tests use."""
         return cls(start=start, end=end, seed=seed, streets=1, communities=3, grid_rows=2, grid_cols=4,
-                   bad_row_rate=bad_row_rate)
+                   bad_row_rate=bad_row_rate, device_days=device_days)
 
 
 def _write_atomic(path: Path, write: Callable[[Path], None]) -> None:
@@ -51,12 +53,22 @@ class Landing:
         self.bad_rows: dict[str, list[int]] = {}
         self.bad_kinds: dict[str, dict[str, int]] = {}   # file → {"column=value": rows injected}
 
-    def write(self, source: str, filename: str, frame: pd.DataFrame) -> int:
-        """One file per day of frame["dt"]; returns the rows written (good and injected)."""
+    def write(self, source: str, filename: str, frame: pd.DataFrame, flagged: str | None = None) -> int:
+        """One file per day of frame["dt"]; returns the rows written (good and injected). Rows with a
+        non-empty `flagged` column were broken by the generator on purpose (e.g. out_of_range): their row
+        numbers join the injected ones and the column is not written."""
         written = 0
         for day, part in frame.groupby("dt", sort=True):
             rel = f"{source}/dt={day:%Y-%m-%d}/{filename}"
-            part, bad, kinds = faults.inject(self.rng, part.drop(columns="dt"), filename, self.rate)
+            marks = part[flagged].to_numpy() if flagged else None
+            part = part.drop(columns=["dt"] + ([flagged] if flagged else []))
+            part, bad, kinds = faults.inject(self.rng, part, filename, self.rate)
+            if marks is not None and (marks != "").any():
+                injected = np.zeros(len(part), dtype=bool)
+                injected[np.array(bad, dtype=int) - 1] = True
+                rows = np.nonzero(~injected)[0][marks != ""] + 1       # file rows of the flagged originals
+                bad = sorted(bad + [int(r) for r in rows])
+                kinds = kinds + [f"{flagged}={m}" for m in marks[marks != ""]]
             if bad:
                 self.bad_rows[rel] = bad
                 counted = self.bad_kinds.setdefault(filename, {})
@@ -99,20 +111,24 @@ def simulate(data_dir: Path, config: WorldConfig, progress: Callable[[str], None
     register = population.generate(np.random.default_rng([config.seed, 1]), grids, config.start, config.end)
     counts["population"] = landing_files.write("population", "register.csv", register)
 
+    progress(f"devices (last {config.device_days} days) …")
+    fleet = devices.generate(np.random.default_rng([config.seed, 3]), grids, register, config.start, config.end,
+                             config.device_days)
+
     progress("incidents …")
     arrivals, dispute_rates = disputes.generate(np.random.default_rng([config.seed, 8]), grids, config.start,
                                                 config.end)
     cases, events = incidents.generate(np.random.default_rng([config.seed, 2]), grids, config.start, config.end,
-                                       disputes=arrivals)
+                                       disputes=arrivals, sensors=fleet.arrivals)
+    devices.link_cases(fleet, cases)
     counts["incident_cases"] = landing_files.write("incidents", "cases.csv",
                                                    cases.drop(columns=incidents.TRUTH_COLUMNS))
     counts["incident_events"] = landing_files.write("incidents", "events.csv", events)
 
-    progress("devices …")
-    registry, telemetry, online = devices.generate(np.random.default_rng([config.seed, 3]), grids,
-                                                   config.start, config.end)
-    counts["device_registry"] = landing_files.write("devices", "registry.csv", registry)
-    counts["device_telemetry"] = landing_files.write("devices", "telemetry.csv", telemetry)
+    counts["device_registry"] = landing_files.write("devices", "registry.csv", fleet.registry)
+    counts["device_telemetry"] = landing_files.write("devices", "telemetry.csv", fleet.telemetry, flagged="bad")
+    counts["device_alarm_actions"] = landing_files.write("devices", "alarm_actions.csv", fleet.actions)
+    counts["welfare_outcomes"] = landing_files.write("devices", "welfare_outcomes.csv", fleet.outcomes)
 
     progress("foot traffic …")
     zone_frame = pd.DataFrame([asdict(z) for z in zones]).drop(columns="base_hourly_visitors")
@@ -121,7 +137,7 @@ def simulate(data_dir: Path, config: WorldConfig, progress: Callable[[str], None
     flow = foot_traffic.generate(np.random.default_rng([config.seed, 4]), zones, config.start, config.end)
     counts["foot_traffic"] = landing_files.write("foot_traffic", "counts.csv", flow)
 
-    truth = _truth(config, register, cases, events, online, flow, counts)
+    truth = _truth(config, register, cases, events, fleet.device_days, flow, counts)
     truth["bad_rows"] = landing_files.bad_rows
     truth["bad_row_kinds"] = landing_files.bad_kinds
     truth["population"] = population.register_truth(register)
@@ -130,6 +146,7 @@ def simulate(data_dir: Path, config: WorldConfig, progress: Callable[[str], None
     population.history(register, config.start, config.end).to_csv(truth_dir / "population_by_grid_day.csv",
                                                                   index=False)
     disputes.write_truth(truth_dir, dispute_rates)
+    truth["devices"] = devices.write_truth(truth_dir / "devices", fleet)
     (truth_dir / "summary.json").write_text(json.dumps(truth, indent=2, ensure_ascii=False), encoding="utf-8")
     progress("rows written: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
     return truth
@@ -142,7 +159,7 @@ def _truth(config, register, cases, events, online, flow, counts) -> dict:
     closed = events.loc[events["event_type"] == "closed", "case_id"].unique()
     reopened_open = events.sort_values(["case_id", "seq"]).groupby("case_id")["event_type"].last()
     closed_now = set(reopened_open[reopened_open.isin(["closed", "rated"])].index) & set(closed)
-    last_day = online[online["date"] == config.end].iloc[0]
+    last_day = online[online["date_day"] == config.end]
     return {
         "config": {k: str(v) for k, v in asdict(config).items()},
         "rows": counts,
@@ -152,8 +169,8 @@ def _truth(config, register, cases, events, online, flow, counts) -> dict:
         "residents_at_end": int(len(residents)),
         "residents_by_grid": residents.groupby("grid_id").size().astype(int).to_dict(),
         "floating_at_end": int(residents["residence_type"].eq("floating").sum()),
-        "devices_active_at_end": int(last_day["devices_active"]),
-        "devices_online_at_end": int(last_day["devices_online"]),
+        "devices_active_at_end": int(len(last_day)),
+        "devices_online_at_end": int(last_day["is_online"].sum()),
         "foot_traffic_in_last_day": int(flow.loc[flow["dt"] == config.end, "count_in"].sum()),
         "foot_traffic_in_total": int(flow["count_in"].sum()),
     }

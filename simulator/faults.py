@@ -19,6 +19,8 @@ CORRUPTIONS: dict[str, list[tuple[str, str]]] = {
     "events.csv": [("event_type", "teleported"), ("satisfaction", "9"), ("at", "yesterday")],
     "registry.csv": [("lat", "95.0"), ("installed_at", "soon")],
     "telemetry.csv": [("event_type", "explode"), ("ts", "")],
+    "alarm_actions.csv": [("action", "shrugged"), ("at", "")],
+    "welfare_outcomes.csv": [("outcome", "fine probably"), ("at", "yesterday")],
     "counts.csv": [("count_in", "-3"), ("count_out", "many"), ("ts", "2026-02-30 10:00:00")],
 }
 

@@ -52,7 +52,7 @@ NO_COORDS_P = 0.04       # hotline / walk-in reports without coordinates
 LATE_EVENT_P = 0.03      # events delivered in a later day's file
 OUT_OF_ORDER_P = 0.02    # cases whose event sequence numbers contradict their timestamps
 CASE_COLUMNS = ["case_id", "reported_at", "channel", "category_l1", "category_l2", "grid_id", "lat", "lon",
-                "address", "description", "reporter_name", "reporter_phone", "priority"]
+                "address", "description", "reporter_name", "reporter_phone", "priority", "device_id"]
 EVENT_COLUMNS = ["case_id", "seq", "event_type", "at", "level", "actor", "satisfaction", "mediation_outcome"]
 # Columns of the frames that are the generator's knowledge, not part of the landing files
 TRUTH_COLUMNS = ["duplicate_of"]
@@ -67,6 +67,8 @@ class Arrival:
     category_l2: str
     lat: float | None = None
     lon: float | None = None
+    channel: str | None = None       # e.g. smart_sensor for a case opened from a confirmed device alarm
+    device_id: str | None = None
 
 
 def categories() -> pd.DataFrame:
@@ -172,14 +174,16 @@ def create_cases(rng: np.random.Generator, reports: list[Arrival], grids: list[G
     """Case headers and every workflow event that happened up to the end of `end`, for any arrivals."""
     cats = categories().set_index("category_l2", drop=False)
     by_id = {g.grid_id: g for g in grids}
-    channels, channel_p = list(CHANNELS), np.array(list(CHANNELS.values()))
+    # smart-sensor cases come only from device alarms (arrivals with channel and device_id)
+    channels = [c for c in CHANNELS if c != "smart_sensor"]
+    channel_p = np.array([CHANNELS[c] for c in channels]) / sum(CHANNELS[c] for c in channels)
     cutoff = dt.datetime.combine(end + dt.timedelta(days=1), dt.time())
     cases, events = [], []
     for n, arrival in enumerate(sorted(reports, key=lambda a: (a.reported_at, a.grid_id)), start=1):
         g, cat = by_id[arrival.grid_id], cats.loc[arrival.category_l2]
         case_id = f"C{arrival.reported_at:%Y%m%d}{n:06d}"
         bounds = g.bounds or by_id[g.grid_id.rsplit("-", 1)[0]].bounds
-        channel = channels[int(rng.choice(len(channels), p=channel_p))]
+        channel = arrival.channel or channels[int(rng.choice(len(channels), p=channel_p))]
         anonymous = channel in ("smart_sensor", "grid_patrol")
         cases.append({
             "case_id": case_id, "reported_at": arrival.reported_at, "channel": channel,
@@ -187,10 +191,11 @@ def create_cases(rng: np.random.Generator, reports: list[Arrival], grids: list[G
             "lat": round(float(rng.uniform(bounds[1], bounds[3])), 6) if arrival.lat is None else arrival.lat,
             "lon": round(float(rng.uniform(bounds[0], bounds[2])), 6) if arrival.lon is None else arrival.lon,
             "address": f"{g.name_zh}{int(rng.integers(1, 12))}栋附近",
-            "description": f"{cat.l2_name_zh}",
+            "description": f"{cat.l2_name_zh}（设备告警 {arrival.device_id}）" if arrival.device_id else cat.l2_name_zh,
             "reporter_name": "" if anonymous else identity.person_name(rng),
             "reporter_phone": "" if anonymous else identity.mobile(rng),
             "priority": "urgent" if cat.sla_resolve_hours <= 24 else "normal",
+            "device_id": arrival.device_id or "",
             "duplicate_of": None,
         })
         events.extend(e for e in _workflow(rng, case_id, arrival.reported_at, cat, g.grid_id) if e["at"] < cutoff)
@@ -258,18 +263,19 @@ def add_flaws(rng: np.random.Generator, cases: pd.DataFrame, events: pd.DataFram
 
 
 def generate(rng: np.random.Generator, grids: list[Grid], start: dt.date, end: dt.date,
-             reports: list[Arrival] | None = None, disputes: pd.DataFrame | None = None
-             ) -> tuple[pd.DataFrame, pd.DataFrame]:
+             reports: list[Arrival] | None = None, disputes: pd.DataFrame | None = None,
+             sensors: list[Arrival] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Cases reported from start to end (from `reports`, or drawn by `arrivals`) with every event that
     happened up to the end of `end`, flaws included. Dispute reports come from `disputes` when given
     (simulator.disputes: reported_at, grid_id, category_l2, lat, lon) instead of the generic rates.
+    Smart-sensor cases come only from `sensors` (arrivals from confirmed device alarms, with device_id).
     Columns in TRUTH_COLUMNS are not landing columns."""
     if reports is None:
         reports = arrivals(rng, grids, start, end, with_disputes=disputes is None)
         if disputes is not None:
             reports += [Arrival(pd.Timestamp(d.reported_at).to_pydatetime(), d.grid_id, d.category_l2, d.lat, d.lon)
                         for d in disputes.itertuples()]
-    cases, events = create_cases(rng, reports, grids, end)
+    cases, events = create_cases(rng, reports + list(sensors or []), grids, end)
     return add_flaws(rng, cases, events, grids, end)
 
 

@@ -221,7 +221,7 @@ def ingest_source(warehouse: Warehouse, landing: Path, source: str, start: dt.da
                 contract.table, len(log), sum(r["rows_in"] for r in log), sum(r["rows_loaded"] for r in log),
                 sum(r["rows_quarantined"] for r in log),
                 all(r["rows_in"] == r["rows_loaded"] + r["rows_quarantined"] + r["rows_deduplicated"] for r in log),
-                _reasons(checked), sum(r["rows_deduplicated"] for r in log)))
+                reasons=_reasons(checked), rows_deduplicated=sum(r["rows_deduplicated"] for r in log)))
         _record_landing(con, landing, source)
         if source == "incidents":
             _record_codes(con, codes)

@@ -74,6 +74,7 @@ LABELS: dict[str, dict[str, str]] = {
     "rows_in": {"zh": "接收行数", "en": "Rows in"},
     "rows_loaded": {"zh": "入库行数", "en": "Rows loaded"},
     "rows_quarantined": {"zh": "隔离行数", "en": "Rows quarantined"},
+    "rows_deduplicated": {"zh": "去重行数", "en": "Rows de-duplicated"},
     "rows": {"zh": "行数", "en": "Rows"},
     "quarantine_title": {"zh": "按校验规则统计的隔离数据", "en": "Quarantined rows by rule"},
     "quarantined_total": {"zh": "隔离行数合计", "en": "Rows quarantined in total"},

@@ -62,6 +62,12 @@ class Column:
     codes: str | None = None
     # A column added after files were first delivered: a landing file may leave it out (read as empty)
     may_be_absent: bool = False
+    # A device message time: more than FUTURE_SLACK after the end of its file's day is `future_time`, more than
+    # MAX_LATE_DAYS before its file's day `too_old` (late batches up to then are normal)
+    near_file_day: bool = False
+    # A reading checked against its device type's physical range (seed device_types: reading_min … reading_max);
+    # the type comes from the registry through this row's device_id, only for rows of this event_type
+    reading_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,9 @@ class FileContract:
     columns: tuple[Column, ...]
     # columns no two rows of one file may share (the first row is kept, later ones are duplicates)
     unique_per_file: tuple[str, ...] | None = None
+    # columns whose repeat (every one equal, within the days ingested together) is the same message sent twice:
+    # the first is loaded, the rest de-duplicated and counted (rows in = loaded + quarantined + de-duplicated)
+    deduplicate_on: tuple[str, ...] | None = None
 
     @property
     def names(self) -> list[str]:
@@ -109,6 +118,17 @@ def seed_rows(seed: str) -> list[dict[str, str]]:
     with open(SEEDS / f"{seed}.csv", encoding="utf-8") as f:
         return list(csv.DictReader(f))
 
+def reading_ranges() -> dict[str, tuple[float, float]]:
+    """Each device type's physical reading range (seed device_types: reading_min, reading_max); a type
+    without one (or a seed without those columns) has no range check."""
+    out = {}
+    for row in seed_rows("device_types"):
+        low, high = (row.get("reading_min") or "").strip(), (row.get("reading_max") or "").strip()
+        if low and high:
+            out[row["device_type"]] = (float(low), float(high))
+    return out
+
+
 COUNT = dict(min_value=0)
 MAX_SLA_HOURS = 87_600.0   # ten years: the longest SLA a category or a case may have (data_contracts.codes)
 ID_NUMBER = r"^[1-9]\d{5}(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\d{3}[\dXx]$"
@@ -116,6 +136,14 @@ MOBILE = r"^1[3-9]\d{9}$"
 LEVELS = ("district", "street", "community", "grid", "micro_grid")
 GRID_TYPES = ("administrative", "residential", "commercial", "special", "mobile")
 FLAG = dict(type="boolean")
+MAX_DEVICE_MINUTES = 10_080.0   # a week: the longest heartbeat or offline timeout a device may declare
+MAX_QUIET_HOURS = 72.0          # the longest quiet window a welfare check may wait
+FUTURE_SLACK = "1h"             # a device clock this far past the end of its file's day is wrong
+MAX_LATE_DAYS = 30              # late batches up to this many days before their file's day are normal
+# ids and codes: printable, no spaces or quotes (a code or id is never free text)
+DEVICE_ID = r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,63}$"
+HOUSEHOLD_ID = DEVICE_ID
+CODE = r"^[A-Za-z0-9_\-]{1,64}$"
 
 CONTRACTS: tuple[FileContract, ...] = (
     FileContract("grids", "grids.geojson", "grids", _cols(
@@ -158,7 +186,9 @@ CONTRACTS: tuple[FileContract, ...] = (
         # the case's own resolution due time or SLA (hours), when its source has one: wins over the category's
         Column("due_at", "timestamp", required=False, not_before="reported_at", may_be_absent=True),
         Column("sla_hours", "double", required=False, min_value=0.0, max_value=MAX_SLA_HOURS,
-               may_be_absent=True))),
+               may_be_absent=True),
+        # the sensor whose confirmed alarm the case system opened this case from (channel smart_sensor)
+        Column("device_id", required=False, may_be_absent=True, pattern=DEVICE_ID))),
     FileContract("incidents", "events.csv", "incident_events", _cols(
         "case_id", Column("seq", "integer", min_value=1),
         Column("event_type", allowed=("reported", "accepted", "dispatched", "escalated", "resolved", "verified",
@@ -167,14 +197,35 @@ CONTRACTS: tuple[FileContract, ...] = (
         "actor", Column("satisfaction", "integer", required=False, min_value=1, max_value=5),
         Column("mediation_outcome", required=False, allowed=("success", "failed")))),
     FileContract("devices", "registry.csv", "device_registry", _cols(
-        "device_id", "device_type", Column("grid_id", placed_from=("lat", "lon")),
+        "device_id", Column("device_type", allowed=seed_codes("device_types", "device_type")),
+        Column("grid_id", placed_from=("lat", "lon")),
         Column("lat", "double", required=False, **ANY_LAT),
         Column("lon", "double", required=False, **ANY_LON),
-        Column("installed_at", "date"), "vendor")),
+        Column("installed_at", "date"), "vendor",
+        # a device's own timing, overriding its type's (seed device_types)
+        Column("heartbeat_minutes", "double", required=False, min_value=1.0, max_value=MAX_DEVICE_MINUTES,
+               may_be_absent=True),
+        Column("offline_after_minutes", "double", required=False, min_value=1.0, max_value=MAX_DEVICE_MINUTES,
+               may_be_absent=True),
+        # the register's household code, on in-home devices of an elderly person living alone
+        Column("household_id", required=False, pattern=HOUSEHOLD_ID, may_be_absent=True),
+        Column("quiet_hours", "double", required=False, min_value=1.0, max_value=MAX_QUIET_HOURS,
+               may_be_absent=True))),
     FileContract("devices", "telemetry.csv", "device_telemetry", _cols(
-        "device_id", Column("ts", "timestamp"),
-        Column("event_type", allowed=("heartbeat", "alarm", "fault", "restore", "reading")),
-        Column("value", "double", required=False), Column("code", required=False))),
+        Column("device_id", reference="device"), Column("ts", "timestamp", near_file_day=True),
+        Column("event_type", allowed=("heartbeat", "alarm", "clear", "fault", "restore", "reading")),
+        Column("value", "double", required=False, reading_of="reading"),
+        Column("code", required=False, pattern=CODE)),
+        deduplicate_on=("device_id", "ts", "event_type", "code", "value")),
+    FileContract("devices", "alarm_actions.csv", "device_alarm_actions", _cols(
+        Column("device_id", reference="device"), Column("code", pattern=CODE),
+        Column("at", "timestamp", near_file_day=True),
+        Column("action", allowed=("acknowledged", "confirmed", "false_alarm", "cleared")), "actor"),
+        deduplicate_on=("device_id", "code", "at", "action", "actor")),
+    FileContract("devices", "welfare_outcomes.csv", "device_welfare_outcomes", _cols(
+        Column("household_id", pattern=HOUSEHOLD_ID), Column("at", "timestamp", near_file_day=True),
+        Column("outcome", allowed=("safe_after_call", "away", "visited_safe", "help_needed")), "actor"),
+        deduplicate_on=("household_id", "at", "outcome", "actor")),
     FileContract("foot_traffic", "zones.csv", "foot_traffic_zones", _cols(
         "zone_id", "district_code", "district_name_zh", "district_name_en", "name_zh", "name_en", "grid_id",
         Column("safe_capacity", "integer", min_value=1))),

@@ -14,7 +14,14 @@ import pandas as pd
 
 from data_contracts import privacy
 from data_contracts.geometry import coordinates, geojson_problem
-from data_contracts.specs import MAX_AGE_YEARS, FileContract, contracts_for
+from data_contracts.specs import (
+    FUTURE_SLACK,
+    MAX_AGE_YEARS,
+    MAX_LATE_DAYS,
+    FileContract,
+    contracts_for,
+    reading_ranges,
+)
 
 TRUE, FALSE = {"true", "1", "yes", "y", "t"}, {"false", "0", "no", "n", "f"}
 
@@ -28,6 +35,13 @@ class Checked:
     loaded: pd.DataFrame       # typed rows, personal columns replaced
     quarantined: pd.DataFrame  # rule, column, original values (personal data pseudonymized) as JSON
     rows_in: int
+    # lineage (dt, _file) of the rows dropped as a repeat of the same message: rows in = loaded + quarantined
+    # + de-duplicated
+    deduplicated: pd.DataFrame | None = None
+
+    @property
+    def rows_deduplicated(self) -> int:
+        return 0 if self.deduplicated is None else len(self.deduplicated)
 
 
 def read_landing_file(path: Path, contract: FileContract) -> pd.DataFrame:
@@ -178,6 +192,21 @@ def _record_rules(frame: pd.DataFrame, typed: pd.DataFrame, contract: FileContra
             bad, rule = (frame[c.name].str.strip() == "") & located, "outside_grids"
         elif c.not_before:
             bad, rule = present & (typed[c.name] < typed[c.not_before]).fillna(False), "impossible_order"
+        elif c.near_file_day and "dt" in frame:
+            day = pd.to_datetime(frame["dt"])
+            future = typed[c.name] > day + pd.Timedelta(days=1) + pd.Timedelta(FUTURE_SLACK)
+            old = typed[c.name] < day - pd.Timedelta(days=MAX_LATE_DAYS)
+            for bad_rows, name in ((future, "future_time"), (old, "too_old")):
+                out.append(pd.DataFrame({"position": frame.index[(present & bad_rows).fillna(False).astype(bool)],
+                                         "rule": name, "column_name": c.name, "order": order, "precedence": 0}))
+        elif c.reading_of and references is not None and "device_types" in references:
+            device_type = frame["device_id"].map(references["device_types"])
+            ranges = reading_ranges()
+            low = device_type.map(lambda t: ranges.get(t, (-np.inf, np.inf))[0]).astype(float)
+            high = device_type.map(lambda t: ranges.get(t, (-np.inf, np.inf))[1]).astype(float)
+            value = pd.to_numeric(typed[c.name], errors="coerce")
+            outside = (value < low) | (value > high)
+            bad, rule = present & (frame["event_type"] == c.reading_of) & outside.fillna(False), "out_of_range"
         elif c.reference and references is not None:
             bad, rule = present & ~typed[c.name].isin(references.get(c.reference, set())), f"unknown_{c.reference}"
         if bad is not None:
@@ -241,9 +270,20 @@ def check(frame: pd.DataFrame, contract: FileContract, key: bytes,
                                               default=str) for row in original.to_dict("records")]
     else:
         quarantined = quarantined.assign(rule=None, column_name=None, original=None)
-    loaded = pd.concat([frame.loc[~bad, lineage], _protect(typed[~bad], contract, key)], axis=1)
+    repeat = _repeats(typed, contract, bad)
+    keep = ~bad & ~repeat
+    loaded = pd.concat([frame.loc[keep, lineage], _protect(typed[keep], contract, key)], axis=1)
     return Checked(loaded=loaded.reset_index(drop=True), quarantined=quarantined.reset_index(drop=True),
-                   rows_in=len(frame))
+                   rows_in=len(frame), deduplicated=frame.loc[repeat, lineage].reset_index(drop=True))
+
+
+def _repeats(typed: pd.DataFrame, contract: FileContract, bad: np.ndarray) -> np.ndarray:
+    """Valid rows that repeat an earlier valid row on every de-duplication column (the same message twice)."""
+    repeat = np.zeros(len(typed), dtype=bool)
+    keys = list(contract.deduplicate_on or ())
+    if keys:
+        repeat[~bad] = typed.loc[~bad, keys].duplicated(keep="first").to_numpy()
+    return repeat
 
 
 def known_grid_ids(landing: Path) -> set[str]:
@@ -257,3 +297,18 @@ def known_grid_ids(landing: Path) -> set[str]:
         except ContractError:
             continue   # a broken grids file is reported by the grids ingest itself
     return ids - {""}
+
+
+def known_devices(landing: Path) -> dict[str, str]:
+    """Every device id any delivered registry file names, with its device type (the latest file's): the
+    reference telemetry and duty-room actions must name, and the type a reading's range comes from."""
+    registry = next(c for c in contracts_for("devices") if c.table == "device_registry")
+    types: dict[str, str] = {}
+    for path in sorted((Path(landing) / registry.source).glob(f"dt=*/{registry.filename}")):
+        try:
+            rows = read_landing_file(path, registry)
+        except ContractError:
+            continue   # a broken registry file is reported by the devices ingest itself
+        types.update(zip(rows["device_id"], rows["device_type"]))
+    types.pop("", None)
+    return types

@@ -19,7 +19,7 @@ import pandas as pd
 
 from data_contracts.codes import CodeError, CodeLists
 from data_contracts.specs import SOURCES, FileContract, contracts_for
-from data_contracts.validate import ContractError, check, known_grid_ids, read_landing_rows
+from data_contracts.validate import ContractError, check, known_devices, known_grid_ids, read_landing_rows
 
 if TYPE_CHECKING:
     from orchestration.defs.resources import Warehouse
@@ -34,6 +34,7 @@ create table if not exists meta.ingest_log (
     source varchar, table_name varchar, dt date, file varchar,
     rows_in bigint, rows_loaded bigint, rows_quarantined bigint, ingested_at timestamp,
     primary key (table_name, dt));
+alter table meta.ingest_log add column if not exists rows_deduplicated bigint default 0;
 """
 
 
@@ -45,11 +46,13 @@ class TableLoad:
     rows_loaded: int
     rows_quarantined: int
     per_file_reconciled: bool = True
+    rows_deduplicated: int = 0   # repeats of the same message (rows in = loaded + quarantined + de-duplicated)
     reasons: tuple[tuple[str, int], ...] = ()   # ("rule:column", rows quarantined), most rows first
 
     @property
     def reconciled(self) -> bool:
-        return self.per_file_reconciled and self.rows_in == self.rows_loaded + self.rows_quarantined
+        return self.per_file_reconciled and (
+            self.rows_in == self.rows_loaded + self.rows_quarantined + self.rows_deduplicated)
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection, contract: FileContract) -> None:
@@ -78,6 +81,10 @@ def _references(landing: Path, contract: FileContract, read: dict[str, pd.DataFr
     references = {}
     if "grid" in {c.reference for c in contract.columns if c.reference}:
         references["grid"] = known_grid_ids(landing)
+    if "device" in {c.reference for c in contract.columns if c.reference}:
+        devices = known_devices(landing)
+        references["device"] = set(devices)
+        references["device_types"] = devices
     if any(c.case_start for c in contract.columns):
         events = next((c for c in contracts_for(contract.source) if any(col.case_start_event for col in c.columns)),
                       None)
@@ -114,6 +121,8 @@ def _check_range(landing: Path, contract: FileContract, frame: pd.DataFrame | No
     per_file = frame[["dt", "_file"]].assign(rows_in=1).groupby(["dt", "_file"]).sum()
     per_file["rows_loaded"] = checked.loaded.groupby(["dt", "_file"]).size()
     per_file["rows_quarantined"] = checked.quarantined.groupby(["dt", "_file"]).size()
+    per_file["rows_deduplicated"] = (checked.deduplicated.groupby(["dt", "_file"]).size()
+                                     if checked.rows_deduplicated else 0)
     per_file = per_file.fillna(0).astype(int).reset_index().rename(columns={"_file": "file"})
     log = per_file.assign(source=contract.source, table_name=contract.table).to_dict("records")
     return checked, log
@@ -211,8 +220,8 @@ def ingest_source(warehouse: Warehouse, landing: Path, source: str, start: dt.da
             results.append(TableLoad(
                 contract.table, len(log), sum(r["rows_in"] for r in log), sum(r["rows_loaded"] for r in log),
                 sum(r["rows_quarantined"] for r in log),
-                all(r["rows_in"] == r["rows_loaded"] + r["rows_quarantined"] for r in log),
-                _reasons(checked)))
+                all(r["rows_in"] == r["rows_loaded"] + r["rows_quarantined"] + r["rows_deduplicated"] for r in log),
+                reasons=_reasons(checked), rows_deduplicated=sum(r["rows_deduplicated"] for r in log)))
         _record_landing(con, landing, source)
         if source == "incidents":
             _record_codes(con, codes)

@@ -65,14 +65,15 @@ def reconciliation(snapshot: Snapshot, start: dt.date, end: dt.date, table: str 
     """Every partition (table × landing day) of the period, latest first."""
     return query(snapshot, """
         select table_name, landed_on, cast(rows_in as bigint) as rows_in, cast(rows_loaded as bigint) as rows_loaded,
-               cast(rows_quarantined as bigint) as rows_quarantined, coalesce(is_reconciled, false) as is_reconciled
+               cast(rows_quarantined as bigint) as rows_quarantined,
+               cast(rows_deduplicated as bigint) as rows_deduplicated, coalesce(is_reconciled, false) as is_reconciled
         from mart_data_quality_daily
         where landed_on between ? and ? and (cast(? as varchar) is null or table_name = ?)
         order by landed_on desc, table_name""", (start, end, table, table))
 
 
 def unreconciled(snapshot: Snapshot, start: dt.date, end: dt.date, table: str | None) -> int:
-    """How many partitions of the period do not reconcile (rows in ≠ loaded + quarantined)."""
+    """How many partitions of the period do not reconcile (rows in ≠ loaded + quarantined + de-duplicated)."""
     return int(query(snapshot, """
         select count(*) as partitions from mart_data_quality_daily
         where landed_on between ? and ? and (cast(? as varchar) is null or table_name = ?)

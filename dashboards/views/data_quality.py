@@ -72,4 +72,5 @@ st.metric(t("unreconciled"), f"{quality.unreconciled(snapshot, start, end, table
           help=t("unreconciled_help"))
 partitions["is_reconciled"] = partitions["is_reconciled"].map({True: "✓", False: "✗"})
 table(partitions, {"table_name": "table", "landed_on": "landed_on", "rows_in": "rows_in", "rows_loaded": "rows_loaded",
-                   "rows_quarantined": "rows_quarantined", "is_reconciled": "reconciled"})
+                   "rows_quarantined": "rows_quarantined", "rows_deduplicated": "rows_deduplicated",
+                   "is_reconciled": "reconciled"})

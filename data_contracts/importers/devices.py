@@ -29,8 +29,13 @@ from data_contracts.importers.source_mapping import (
 from data_contracts.specs import contracts_for, seed_codes
 from gridsight import settings
 
-REGISTRY, TELEMETRY = (c.names for c in contracts_for("devices"))
-TARGET = contract_target("devices", derived=("installed_at", "grid_id", "ts", "event_type"))
+_CONTRACTS = {c.table: c for c in contracts_for("devices")}
+# a registry's optional columns (a device's own timing, its household) are written only when a mapping gives them
+REGISTRY = [c.name for c in _CONTRACTS["device_registry"].columns if not c.may_be_absent]
+REGISTRY_OPTIONAL = [c.name for c in _CONTRACTS["device_registry"].columns if c.may_be_absent]
+TELEMETRY = _CONTRACTS["device_telemetry"].names
+TARGET = contract_target("devices", derived=("installed_at", "grid_id", "ts", "event_type"),
+                         tables=("device_registry", "device_telemetry"))
 # device types are the seed's codes (dbt_project/seeds/device_types.csv)
 TARGET.coded["device_type"] = seed_codes("device_types", "device_type")
 
@@ -104,6 +109,7 @@ def parts(frame: pd.DataFrame, mapping: SourceMapping, placer=None) -> tuple[lis
             out.append((f"devices/dt={day:%Y-%m-%d}/telemetry.csv",
                         lambda p, part=part: landing_text(part, TELEMETRY).to_csv(p, index=False), len(part)))
     out.append((f"devices/dt={first_day:%Y-%m-%d}/registry.csv",
-                lambda p: landing_text(registry, REGISTRY).to_csv(p, index=False), len(registry)))
+                lambda p: landing_text(registry, REGISTRY + [c for c in REGISTRY_OPTIONAL if c in registry])
+                .to_csv(p, index=False), len(registry)))
     last_day = max(known) if len(known) else first_day
     return out, facts, [str(first_day), str(last_day)]

@@ -57,10 +57,11 @@ class Target:
 
 def contract_target(source: str, *, exclude: tuple[str, ...] = (), fields: tuple[str, ...] = (),
                     optional: tuple[str, ...] = (), extra_keys: tuple[str, ...] = (),
-                    derived: tuple[str, ...] = ()) -> Target:
+                    derived: tuple[str, ...] = (), tables: tuple[str, ...] | None = None) -> Target:
     """A Target from the source's file contracts: every contract column (less `exclude`) is a field,
     required as the contract says (less `optional`), timestamps, dates, booleans and allowed codes from it."""
-    columns = [c for contract in contracts_for(source) for c in contract.columns if c.name not in exclude]
+    contracts = [c for c in contracts_for(source) if tables is None or c.table in tables]   # the files it writes
+    columns = [c for contract in contracts for c in contract.columns if c.name not in exclude]
     unique = list(dict.fromkeys(c.name for c in columns)) + [f for f in fields if f not in {c.name for c in columns}]
     by_name = {c.name: c for c in columns}
     return Target(

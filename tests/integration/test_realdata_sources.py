@@ -41,6 +41,8 @@ def test_edinburgh_bins_reach_the_device_marts(tmp_path):
                              "where device_type = 'trash_bin' order by date_day").fetchall()
         readings = con.execute("select count(*) from staging.stg_devices__telemetry_events "
                                "where event_type = 'reading'").fetchone()[0]
+        over = con.execute("select device_id, fill_level, threshold, collections_30d "
+                           "from marts.mart_bins_over_threshold order by device_id").fetchall()
     assert daily[:3] == (334, pd.Timestamp("2016-06-03").date(), pd.Timestamp("2016-08-09").date())
     # a bin counts from the day it is first seen: the fleet grows to all 334 bins
     source = pd.read_csv(EDINBURGH, dtype=str)
@@ -48,7 +50,25 @@ def test_edinburgh_bins_reach_the_device_marts(tmp_path):
     assert health[0][1] == int((first_seen == "2016-06-03").sum()) and health[-1][1] == 334
     assert daily[3] == sum(active for _, active in health)
     assert readings == 10_000
+    assert over == _bins_over_threshold(source)
     assert (tmp_path / "serving" / "CURRENT").exists()
+
+
+def _bins_over_threshold(source: pd.DataFrame, threshold: float = 80.0, drop: float = 30.0) -> list[tuple]:
+    """Straight from the export: each bin's latest fill level (before its last collection), kept when at or over
+    the bin threshold, with its falls of `drop` points or more between two readings in the 30 days before."""
+    fill = source.columns[10]   # "Fill level before collection (%) …"
+    bins = source.assign(ts=pd.to_datetime(source["Date & Time of bin collection (Europe/London)"]),
+                         fill=pd.to_numeric(source[fill])).sort_values(["Site", "ts"])
+    out = []
+    for site, readings in bins.groupby("Site"):
+        latest = readings.iloc[-1]
+        if latest["fill"] < threshold:
+            continue
+        falls = (readings["fill"].shift() - readings["fill"]) >= drop
+        recent = readings["ts"] > latest["ts"] - pd.Timedelta(days=30)
+        out.append((site, float(latest["fill"]), threshold, int((falls & recent).sum())))
+    return sorted(out)
 
 
 def _one_area_district(landing, day: str) -> None:

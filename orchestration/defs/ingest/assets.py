@@ -31,9 +31,10 @@ def build_ingest_asset(source: str) -> dg.AssetsDefinition:
         context.log.info(f"ingest {source}: {start} … {end}")
         for load in ingest_source(warehouse, paths.landing, source, start, end, gridsight.pseudonym_key()):
             context.log.info(f"ingest {source}: {load.table} {load.rows_loaded:,} loaded, "
-                             f"{load.rows_quarantined:,} quarantined from {load.files} files")
+                             f"{load.rows_quarantined:,} quarantined, {load.rows_deduplicated:,} de-duplicated "
+                             f"from {load.files} files")
             counts = {"files": load.files, "rows_in": load.rows_in, "rows_loaded": load.rows_loaded,
-                      "rows_quarantined": load.rows_quarantined}
+                      "rows_quarantined": load.rows_quarantined, "rows_deduplicated": load.rows_deduplicated}
             yield dg.MaterializeResult(asset_key=raw_key(load.table), metadata=counts)
             yield dg.MaterializeResult(asset_key=quarantine_key(load.table), metadata=counts)
             yield from ingest_check_results(source, load, counts)

@@ -21,7 +21,7 @@ def raw_key(table: str) -> dg.AssetKey:
 def ingest_check_specs(contract: FileContract) -> list[dg.AssetCheckSpec]:
     return [
         dg.AssetCheckSpec("rows_reconcile", asset=raw_key(contract.table), blocking=True,
-                          description="Rows in = rows loaded + rows quarantined, per landing file."),
+                          description="Rows in = rows loaded + rows quarantined + rows de-duplicated, per landing file."),
         dg.AssetCheckSpec("quarantine_share", asset=raw_key(contract.table), blocking=True,
                           description=f"At most {max_quarantine_share(contract.source):.0%} of the rows of the run "
                                       f"are quarantined ({QUARANTINE_SHARE_ENV} sets it per source); more means a "
@@ -39,7 +39,7 @@ def ingest_check_results(source: str, load: TableLoad, counts: dict) -> Iterator
         asset_key=raw_key(load.table), check_name="rows_reconcile", passed=reconciled, metadata=counts,
         description=None if reconciled else (
             f"{source}: rows_reconcile failed on {table} — {load.rows_in:,} rows in, {load.rows_loaded:,} loaded "
-            f"+ {load.rows_quarantined:,} quarantined"))
+            f"+ {load.rows_quarantined:,} quarantined + {load.rows_deduplicated:,} de-duplicated"))
     share = load.rows_quarantined / load.rows_in if load.rows_in else 0.0
     limit = max_quarantine_share(source)
     passed = share <= limit

@@ -3,7 +3,8 @@
 -- A case is resolved while its latest workflow state is resolved, verified or closed; a reopened case
 -- counts as resolved again only after its next resolution, and its time to resolve runs to that one.
 -- The resolution SLA is the case's own when its source gives one (sla_hours, else due_at), else its
--- category's (product or district code list, stg_codes__categories).
+-- category's (product or district code list, stg_codes__categories). A case the case system opened from a
+-- sensor alarm links to it (alarm_id, int_alarm_cases).
 with cases as (
     select * from {{ ref('stg_incidents__cases') }}
 ),
@@ -18,6 +19,10 @@ duplicates as (
 
 categories as (
     select * from {{ ref('stg_codes__categories') }}
+),
+
+alarm_links as (
+    select * from {{ ref('int_alarm_cases') }}
 ),
 
 period as (
@@ -46,8 +51,10 @@ flags as (
             steps.current_state in ('resolved', 'verified', 'closed') and steps.last_resolved_at is not null, false
         ) as is_resolved_now,
         coalesce(steps.current_state = 'closed', false) as is_closed_now,
-        period.as_of_at
+        period.as_of_at,
+        alarm_links.alarm_id
     from cases
+    left join alarm_links using (case_id)
     left join steps using (case_id)
     left join duplicates using (case_id)
     left join categories using (category_l1, category_l2)
@@ -68,6 +75,8 @@ select
     lon,
     lat is not null and lon is not null as has_coordinates,
     priority,
+    device_id,
+    alarm_id,
     is_dispute,
     is_preventable,
     sla_resolve_hours,

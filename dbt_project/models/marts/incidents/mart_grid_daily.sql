@@ -43,7 +43,7 @@ devices as (
         grid_id,
         date_day,
         count(*) as device_days_active,
-        count(*) filter (where is_online) as device_days_online,
+        sum(online_share) as device_days_online,
         sum(alarms) as device_alarms
     from {{ ref('fct_device_daily') }}
     group by all

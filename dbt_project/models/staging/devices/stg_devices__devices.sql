@@ -11,7 +11,11 @@ renamed as (
         lat,
         lon,
         installed_at as installed_on,
-        vendor
+        vendor,
+        heartbeat_minutes,
+        offline_after_minutes,
+        household_id,
+        quiet_hours
     from source
 )
 

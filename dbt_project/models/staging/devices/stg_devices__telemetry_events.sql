@@ -1,6 +1,6 @@
 with source as (
     select * from {{ source('devices', 'device_telemetry') }}
-    {{ latest_delivery('device_id, ts, event_type') }}
+    {{ latest_delivery('device_id, ts, event_type, code, value') }}
 ),
 
 renamed as (

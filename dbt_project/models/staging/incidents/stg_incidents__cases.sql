@@ -18,7 +18,8 @@ renamed as (
         reporter_phone_key as reporter_key,
         priority,
         due_at,
-        sla_hours
+        sla_hours,
+        device_id
     from source
 )
 

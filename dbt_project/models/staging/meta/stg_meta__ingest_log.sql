@@ -11,6 +11,7 @@ renamed as (
         rows_in,
         rows_loaded,
         rows_quarantined,
+        coalesce(rows_deduplicated, 0) as rows_deduplicated,
         ingested_at
     from source
 )

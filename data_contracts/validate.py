@@ -202,8 +202,8 @@ def _record_rules(frame: pd.DataFrame, typed: pd.DataFrame, contract: FileContra
         elif c.reading_of and references is not None and "device_types" in references:
             device_type = frame["device_id"].map(references["device_types"])
             ranges = reading_ranges()
-            low = device_type.map(lambda t: ranges.get(t, (-np.inf, np.inf))[0]).astype(float)
-            high = device_type.map(lambda t: ranges.get(t, (-np.inf, np.inf))[1]).astype(float)
+            low = device_type.map({t: r[0] for t, r in ranges.items()}).astype(float).fillna(-np.inf)
+            high = device_type.map({t: r[1] for t, r in ranges.items()}).astype(float).fillna(np.inf)
             value = pd.to_numeric(typed[c.name], errors="coerce")
             outside = (value < low) | (value > high)
             bad, rule = present & (frame["event_type"] == c.reading_of) & outside.fillna(False), "out_of_range"
@@ -240,6 +240,9 @@ def check(frame: pd.DataFrame, contract: FileContract, key: bytes,
     from data_contracts.suites import failing_rows
 
     frame = frame.reset_index(drop=True)
+    for c in contract.columns:   # a column added later, absent as in files delivered before it (read_landing_rows)
+        if c.may_be_absent and c.name not in frame:
+            frame[c.name] = ""
     lineage = [c for c in frame.columns if c not in contract.names]
     typed = pd.DataFrame(index=frame.index)
     failures = []
@@ -309,6 +312,6 @@ def known_devices(landing: Path) -> dict[str, str]:
             rows = read_landing_file(path, registry)
         except ContractError:
             continue   # a broken registry file is reported by the devices ingest itself
-        types.update(zip(rows["device_id"], rows["device_type"]))
+        types.update(zip(rows["device_id"], rows["device_type"], strict=True))
     types.pop("", None)
     return types

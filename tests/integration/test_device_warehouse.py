@@ -22,7 +22,8 @@ GRIDS = {"type": "FeatureCollection", "features": [{"type": "Feature", "geometry
     "valid_from": "2020-01-01", "valid_to": ""}} for grid, parent, level in (
         ("D1", "", "district"), ("S1", "D1", "street"), ("C1", "S1", "community"), ("G1", "C1", "grid"))]}
 
-REGISTRY = """device_id,device_type,grid_id,lat,lon,installed_at,vendor,heartbeat_minutes,offline_after_minutes,household_id,quiet_hours
+REGISTRY = ("device_id,device_type,grid_id,lat,lon,installed_at,vendor,"
+            "heartbeat_minutes,offline_after_minutes,household_id,quiet_hours\n") + """\
 SMOKE1,smoke_detector,G1,22.5,114.1,2025-01-01,v,,,,
 SMOKE2,smoke_detector,G1,22.5,114.1,2025-01-01,v,,,,
 GAS1,gas_detector,G1,22.5,114.1,2025-01-01,v,,,,
@@ -97,10 +98,10 @@ def build(data_dir: Path, start: dt.date, end: dt.date) -> list:
     """Ingest every source of start..end (empty sources make empty raw tables), the calendar, then dbt build."""
     os.environ["GRIDSIGHT_DATA_DIR"] = str(data_dir)
     from data_contracts.specs import SOURCES
+    from models_ml.calendar import deployment_calendar
     from orchestration.defs.calendar.assets import COLUMNS
     from orchestration.defs.resources import Warehouse
     from orchestration.ingest import ingest_source
-    from models_ml.calendar import deployment_calendar
 
     warehouse = Warehouse(path=str(data_dir / "warehouse.duckdb"))
     loads = [load for source in SOURCES

@@ -21,7 +21,8 @@ def raw_key(table: str) -> dg.AssetKey:
 def ingest_check_specs(contract: FileContract) -> list[dg.AssetCheckSpec]:
     return [
         dg.AssetCheckSpec("rows_reconcile", asset=raw_key(contract.table), blocking=True,
-                          description="Rows in = rows loaded + rows quarantined + rows de-duplicated, per landing file."),
+                          description="Rows in = rows loaded + rows quarantined + rows de-duplicated, "
+                                      "per landing file."),
         dg.AssetCheckSpec("quarantine_share", asset=raw_key(contract.table), blocking=True,
                           description=f"At most {max_quarantine_share(contract.source):.0%} of the rows of the run "
                                       f"are quarantined ({QUARANTINE_SHARE_ENV} sets it per source); more means a "

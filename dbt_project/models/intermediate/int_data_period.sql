@@ -6,13 +6,13 @@ with bounds as (
     select
         least(
             (select min(cast(reported_at as date)) from {{ ref('stg_incidents__cases') }}),
-            (select min(event_date) from {{ ref('stg_devices__telemetry_events') }}),
+            (select first_day from {{ ref('int_device_period') }}),
             (select min(cast(hour_start as date)) from {{ ref('stg_foot_traffic__counts') }})
         ) as first_day,
         greatest(
             (select max(cast(reported_at as date)) from {{ ref('stg_incidents__cases') }}),
             (select max(cast(event_at as date)) from {{ ref('stg_incidents__events') }}),
-            (select max(event_date) from {{ ref('stg_devices__telemetry_events') }}),
+            (select last_day from {{ ref('int_device_period') }}),
             (select max(cast(hour_start as date)) from {{ ref('stg_foot_traffic__counts') }})
         ) as last_day,
         (select max(cast(reported_at as date)) from {{ ref('stg_incidents__cases') }}) as last_report_day

@@ -16,7 +16,8 @@ households as (
         household_id,
         min(grid_id) as grid_id,
         max(quiet_hours) as quiet_hours,
-        greatest(cast(min(installed_on) as timestamp), any_value(period.starts_at)) as watched_from
+        -- watched once every device of the home is in: a door magnet alone is quiet every night
+        greatest(cast(max(installed_on) as timestamp), any_value(period.starts_at)) as watched_from
     from home_devices
     cross join period
     group by household_id

@@ -8,6 +8,7 @@ renamed as (
         device_id,
         ts as event_at,
         cast(ts as date) as event_date,
+        dt as delivered_on,
         event_type,
         value,
         code

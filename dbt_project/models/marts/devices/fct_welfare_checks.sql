@@ -25,7 +25,8 @@ households as (
 
 readings as (
     select home.household_id, home.device_type, events.event_at, events.value,
-        events.value - lag(events.value) over (partition by events.device_id order by events.event_at) as rise
+        events.value - lag(events.value) over (partition by events.device_id order by events.event_at) as rise,
+        lag(events.event_at) over (partition by events.device_id order by events.event_at) as previous_at
     from {{ ref('stg_devices__telemetry_events') }} as events
     join home_devices as home using (device_id)
     where events.event_type in ('reading', 'heartbeat') and events.value is not null
@@ -47,6 +48,7 @@ quiet as (
         lead(activity.event_at) over (partition by activity.household_id order by activity.event_at) as next_activity
     from activity
     join households using (household_id)
+    where activity.event_at >= households.watched_from
 ),
 
 no_activity as (
@@ -63,8 +65,8 @@ water as (
     where device_type = 'water_meter'
 ),
 
-running as (
-    select *, min(event_at) over (partition by household_id, run) as quiet_since
+running as (   -- water runs from the reading before the first rise of the run
+    select *, min(previous_at) over (partition by household_id, run) as quiet_since
     from water
     where rise > 0
 ),
@@ -72,7 +74,8 @@ running as (
 continuous_water as (
     select household_id, 'continuous_water' as reason, quiet_since, min(event_at) as raised_at
     from running
-    where event_at >= quiet_since + to_hours({{ var('welfare_continuous_water_hours') }})
+    -- 6 hours of readings, less five minutes for the meter's send jitter
+    where event_at >= quiet_since + to_hours({{ var('welfare_continuous_water_hours') }}) - interval 5 minute
     group by household_id, run, quiet_since
 ),
 

@@ -56,10 +56,10 @@ def landing_rows():
     # BIN1 fill levels: 40 85 10 (a collection) 90 (over 80)
     day1 += [f"BIN1,{d1} {h:02d}:00:00,reading,{v}," for h, v in ((1, 40), (2, 85), (3, 10), (20, 90))]
     day1 += [f"BIN1,{d1} {h:02d}:30:00,heartbeat,," for h in range(24)]
-    # H1 is active until 06:00 day 1 then quiet: no_activity check raised at 18:00 day 1, closed 19:00
+    # H1 is active until 06:00 day 1 (water used 00:00-04:00) then quiet: no_activity raised 18:00 day 1, closed 19:00
     day1 += [f"DOOR1,{d1} {h:02d}:00:00,heartbeat,{1 if h <= 6 else 0}," for h in range(24)]
-    day1 += [f"WATER1,{d1} {h:02d}:00:00,heartbeat,{100 + (0.05 * h if h <= 6 else 0.3)}," for h in range(24)]
-    # H2's door magnet goes silent after 03:00 day 1 (offline from 04:30): no welfare check for H2
+    day1 += [f"WATER1,{d1} {h:02d}:00:00,heartbeat,{100 + 0.05 * min(h, 4):.2f}," for h in range(24)]
+    # H2's door magnet goes silent after 03:00 day 1 (offline from 06:00): no welfare check for H2
     day1 += [f"DOOR2,{d1} {h:02d}:00:00,heartbeat,0," for h in range(4)]
     # bad rows
     day1 += ["GHOST,2026-03-09 10:00:00,heartbeat,,",                 # unknown_device
@@ -71,7 +71,8 @@ def landing_rows():
     day2 += [f"GAS1,{d2} {h:02d}:00:00,heartbeat,," for h in range(24)]
     day2 += [f"BIN1,{d2} {h:02d}:30:00,heartbeat,," for h in range(24)]
     day2 += [f"DOOR1,{d2} {h:02d}:00:00,heartbeat,1," for h in range(24)]
-    day2 += [f"WATER1,{d2} {h:02d}:00:00,heartbeat,{100.6 + 0.1 * h}," for h in range(24)]  # runs all day 2
+    # runs from the last reading of day 1 (23:00) all day 2: a continuous_water check at 05:00 day 2
+    day2 += [f"WATER1,{d2} {h:02d}:00:00,heartbeat,{100.6 + 0.1 * h:.1f}," for h in range(24)]
     # a late batch on day 2 of day 1's SMOKE2 heartbeats (normal, loaded)
     day2 += [f"SMOKE2,{d1} {h:02d}:00:00,heartbeat,," for h in range(24)]
     day2 += [f"SMOKE2,{d2} 00:00:00,fault,,battery_low"]
@@ -161,10 +162,10 @@ def test_offline_intervals_and_online_shares(devices):
     assert shares[f"SMOKE1 {DAY1}"] == pytest.approx(21 / 24)
     assert shares[f"SMOKE1 {DAY2}"] == 1.0
     assert shares[f"SMOKE2 {DAY2}"] == pytest.approx(3 / 24)     # heard at 00:00, silent from 03:00
-    assert shares[f"DOOR2 {DAY1}"] == pytest.approx(4.5 / 24)   # last heard 03:00, door magnets time out at 90 min
+    assert shares[f"DOOR2 {DAY1}"] == pytest.approx(6 / 24)   # last heard 03:00, door magnets time out at 180 min
     offline = con.execute("select device_id, offline_since, hours_offline, fault_code "
                           "from marts.mart_devices_offline order by device_id").fetchall()
-    assert offline == [("DOOR2", at(4.5), 43.5, None), ("SMOKE2", at(3, DAY2), 21.0, "battery_low")]
+    assert offline == [("DOOR2", at(6), 42.0, None), ("SMOKE2", at(3, DAY2), 21.0, "battery_low")]
     grid = con.execute("select sum(device_days_online), sum(device_days_active) from marts.mart_grid_daily"
                        ).fetchone()
     assert grid[1] == 14 and grid[0] == pytest.approx(sum(shares.values()))
@@ -194,7 +195,7 @@ def test_welfare_checks_and_bins(devices):
     assert checks == [
         ("H1", "no_activity", dt.datetime(2026, 3, 9, 6), dt.datetime(2026, 3, 9, 18), "safe_after_call", True,
          1.0, False),
-        ("H1", "continuous_water", dt.datetime(2026, 3, 10, 0), dt.datetime(2026, 3, 10, 6), None, None, None,
+        ("H1", "continuous_water", dt.datetime(2026, 3, 9, 23), dt.datetime(2026, 3, 10, 5), None, None, None,
          True)]
     bins = con.execute("select device_id, fill_level, threshold, collections_30d "
                        "from marts.mart_bins_over_threshold").fetchall()

@@ -18,14 +18,16 @@ The three largest raising factors are a grid's reasons.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from sklearn.ensemble import HistGradientBoostingRegressor
-from sklearn.linear_model import PoissonRegressor
 from threadpoolctl import threadpool_limits
 
 from models_ml.hotspot_features import FEATURES, M_PER_DEG_LAT, STATIC_FEATURES
+
+if TYPE_CHECKING:   # scikit-learn is imported where a model is fitted: a run that fits none stays lighter
+    from sklearn.ensemble import HistGradientBoostingRegressor
 
 BASELINES = ["last_week", "mean_4w", "mean_12w", "kde"]
 MODEL = "model"
@@ -54,6 +56,8 @@ def fit(train: pd.DataFrame, features: list[str] | None = None, seed: int = 0) -
     if rows.empty or rows["target"].sum() == 0:
         raise ValueError("no training weeks with disputes: the model needs history with at least one dispute")
     features = features or features_used(rows)
+    from sklearn.ensemble import HistGradientBoostingRegressor
+
     # Shallow trees (depth 2): an almost additive model of log-rates. Deeper trees overfit the sparse
     # weekly counts (about one dispute per grid every two months in the demo world).
     # Leaves of 100 grid-weeks; a young installation with few weeks gets smaller ones rather than none.
@@ -93,6 +97,8 @@ def _fit_long_run(model, rows: pd.DataFrame, statics: list[str]) -> None:
         model.prior_center_ = np.nanmedian(x, axis=0)
         model.prior_scale_ = np.nanstd(x, axis=0) + 1e-9
         x = np.where(np.isnan(x), model.prior_center_, x)
+        from sklearn.linear_model import PoissonRegressor
+
         model.prior_ = PoissonRegressor(alpha=1e-4, max_iter=1000).fit(
             (x - model.prior_center_) / model.prior_scale_, rows["target"].to_numpy(float))
     # Shape by moments on each grid's latest row: the spread of its disputes around its prior beyond

@@ -74,7 +74,8 @@ class UserDay:
 def holiday_code(name: str, china: bool = False) -> str:
     """A holiday's name as a code: 'Christmas Day (observed)' → 'christmas_day' (China's: HOLIDAY_NAMES' codes)."""
     name = re.sub(r"\s*\((observed|estimated)\)", "", name, flags=re.IGNORECASE).strip()
-    return (china and CHINA_HOLIDAY_NAMES.get(name)) or re.sub(r"[^0-9a-z]+", "_", name.lower()).strip("_") or "other"
+    code = re.sub(r"['’]", "", name.lower())   # New Year's Day → new_years_day
+    return (china and CHINA_HOLIDAY_NAMES.get(name)) or re.sub(r"[^0-9a-z]+", "_", code).strip("_") or "other"
 
 
 def read_holiday_file(path: Path) -> dict[dt.date, UserDay]:

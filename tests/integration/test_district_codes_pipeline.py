@@ -1,39 +1,69 @@
 """The real LA 311 sample with the city's own request types as district categories (their SLAs and zh/en labels)
-and a due-date and an SLA column of its own, through `gridsight import csv --materialize` into the LA
-neighbourhoods (conftest `la_district`, shared with integration/test_realdata_boundaries.py): the codes reach
+and a due-date and an SLA column of its own, through `gridsight import csv --materialize`: the codes reach
 dim_categories and dim_channels, the cases carry them, a case's own due date or SLA wins over its category's in
 the SLA, on-time and overdue logic, and the incidents page names the district's categories."""
 
+import csv
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 
 import duckdb
 import pytest
-import shapely
+import yaml
 
-from tests.conftest import DUE_ROW, LA311, LA_NEIGHBOURHOODS, SLA_ROW
+from data_contracts.importers.mapping import MAPPINGS
+from tests.conftest import LA311, PSEUDONYM_KEY, REPO
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not LA311.exists(), reason=f"real sample not found at {LA311}")]
 
-
-def _inside_a_neighbourhood(rows) -> list[bool]:
-    """Whether each row's point lies in one of the LA neighbourhoods (shapely on the boundary file itself): the
-    rows the district's import places; the rest are quarantined, without coordinates or outside every grid."""
-    feats = json.loads(LA_NEIGHBOURHOODS.read_text())["features"]
-    city = shapely.union_all([shapely.make_valid(shapely.geometry.shape(f["geometry"])) for f in feats])
-    has_point = [bool(r["latitude"].strip() and r["longitude"].strip()) for r in rows]
-    xs = [float(r["longitude"]) if p else 0.0 for r, p in zip(rows, has_point, strict=True)]
-    ys = [float(r["latitude"]) if p else 0.0 for r, p in zip(rows, has_point, strict=True)]
-    return [bool(p and inside) for p, inside in zip(has_point, shapely.intersects_xy(city, xs, ys), strict=True)]
+CODES = {
+    "categories": {
+        "sanitation/bulky_items": {"l1_name_en": "Sanitation", "l1_name_zh": "环卫", "l2_name_en": "Bulky item pickup",
+                                   "l2_name_zh": "大件预约清运", "sla_accept_hours": 24, "sla_resolve_hours": 120},
+        "sanitation/e_waste": {"l2_name_en": "Electronic waste", "l2_name_zh": "电子垃圾",
+                               "sla_resolve_hours": 96},   # the level's names come from bulky_items
+        "sanitation/appliances": {"l2_name_en": "Metal and appliances", "sla_resolve_hours": 96},   # no zh label
+    },
+    "channels": {"council_office": {"name_en": "Council office", "name_zh": "议员办公室"}},
+}
+# rows (1-based, in file order) that get a due date / SLA column of their own
+DUE_ROW, SLA_ROW = 1, 2
 
 
 @pytest.fixture(scope="module")
-def district(la_district):
-    """The LA district (conftest `la_district`): its data folder, and the export's rows with `placed` set."""
-    rows = [dict(r) for r in la_district.rows]
-    for row, placed in zip(rows, _inside_a_neighbourhood(rows), strict=True):
-        row["placed"] = placed
-    return la_district.data_dir, rows
+def district(tmp_path_factory):
+    work = tmp_path_factory.mktemp("la311-district")
+    spec = yaml.safe_load((MAPPINGS / "la311.yaml").read_text(encoding="utf-8"))
+    spec["codes"] = CODES
+    spec["categories"].update({"Bulky Items": "sanitation/bulky_items", "Electronic Waste": "sanitation/e_waste",
+                               "Metal/Household Appliances": "sanitation/appliances"})
+    spec["channels"]["Council's Office"] = "council_office"
+    spec["columns"].update({"due_at": "due", "sla_hours": "sla"})
+    mapping = work / "la_district.yaml"
+    mapping.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    with open(LA311, encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    for i, row in enumerate(rows, start=1):
+        row["due"], row["sla"] = "", ""
+        if i == DUE_ROW:   # due one hour after its report: a late close is not on time
+            created = dt.datetime.strptime(row["createddate"], "%m/%d/%y %H:%M")
+            row["due"] = (created + dt.timedelta(hours=1)).strftime("%m/%d/%y %H:%M")
+        if i == SLA_ROW:
+            row["sla"] = "10000"
+    export = work / "la311_with_due.csv"
+    with open(export, "w", encoding="utf-8", newline="") as f:
+        out = csv.DictWriter(f, fieldnames=list(rows[0]))
+        out.writeheader()
+        out.writerows(rows)
+    data = work / "data"
+    env = {**os.environ, "GRIDSIGHT_DATA_DIR": str(data), "GRIDSIGHT_PSEUDONYM_KEY": PSEUDONYM_KEY}
+    done = subprocess.run([sys.executable, "-m", "orchestration.cli", "import", "csv", "--mapping", str(mapping),
+                           str(export), "--materialize"], env=env, cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return data, rows
 
 
 @pytest.fixture
@@ -61,15 +91,13 @@ def test_district_codes_reach_the_dimensions_with_their_labels_and_slas(district
 
 def test_cases_carry_the_district_categories_and_their_sla(district, warehouse):
     _, rows = district
-    placed = [r for r in rows if r["placed"]]
-    assert len(placed) == 9_977   # the import's own count (integration/test_realdata_boundaries.py)
+    placed = [r for r in rows if r["latitude"].strip() and r["longitude"].strip()]
     expected = sum(r["requesttype"] == "Bulky Items" for r in placed)
     bulky, with_sla = warehouse.execute("""
         select count(*), count(*) filter (where sla_resolve_hours = 120 and sla_source = 'category')
         from marts.fct_incidents where category_l2 = 'bulky_items' and sla_source <> 'case_sla_hours'
             and sla_source <> 'case_due_at'""").fetchone()
-    own = sum(r["requesttype"] == "Bulky Items" and r["placed"] and i in (DUE_ROW, SLA_ROW)
-              for i, r in enumerate(rows, start=1))
+    own = sum(r["requesttype"] == "Bulky Items" and i in (DUE_ROW, SLA_ROW) for i, r in enumerate(rows, start=1))
     assert bulky + own == expected and with_sla == bulky
     assert warehouse.execute("select count(*) from marts.fct_incidents where category_l2 = 'other' and "
                              "category_l1 = 'other'").fetchone()[0] == sum(r["requesttype"] == "Other" for r in placed)

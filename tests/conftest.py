@@ -227,25 +227,18 @@ def _gridsight(data_dir: Path, *args: str) -> str:
     return done.stdout
 
 
-@pytest.fixture(scope="session")
-def la_district(tmp_path_factory) -> LADistrict:
-    """`gridsight import grids` on the LA neighbourhoods, then `gridsight import csv --materialize` of the sample
-    with its due and SLA columns through la311_neighbourhoods plus `LA_CODES` (the product's default region): one
-    world for integration/test_realdata_boundaries.py and integration/test_district_codes_pipeline.py."""
+def write_la_codes_export(work: Path, base: str, codes: dict) -> tuple[Path, Path, list[dict]]:
+    """The LA 311 sample as a district with its own codes: the shipped mapping `base` plus `codes`, the request
+    types as district categories and a due-date and an SLA column (rows DUE_ROW, SLA_ROW); the mapping, the
+    export and its rows."""
     import csv
 
     import yaml
 
     from data_contracts.importers.mapping import MAPPINGS
-    from orchestration.dbt_project import prepare_manifest
 
-    for path in (LA_NEIGHBOURHOODS, LA311):
-        if not path.exists():
-            pytest.skip(f"real sample not found at {path}")
-    prepare_manifest()
-    work = tmp_path_factory.mktemp("gridsight-la-district")
-    spec = yaml.safe_load((MAPPINGS / "la311_neighbourhoods.yaml").read_text(encoding="utf-8"))
-    spec["codes"] = LA_CODES
+    spec = yaml.safe_load((MAPPINGS / f"{base}.yaml").read_text(encoding="utf-8"))
+    spec["codes"] = codes
     spec["categories"].update({"Bulky Items": "sanitation/bulky_items", "Electronic Waste": "sanitation/e_waste",
                                "Metal/Household Appliances": "sanitation/appliances"})
     spec["channels"]["Council's Office"] = "council_office"
@@ -266,6 +259,24 @@ def la_district(tmp_path_factory) -> LADistrict:
         out = csv.DictWriter(f, fieldnames=list(rows[0]))
         out.writeheader()
         out.writerows(rows)
+    return mapping, export, rows
+
+
+@pytest.fixture(scope="session")
+def la_district(tmp_path_factory) -> LADistrict:
+    """`gridsight import grids` on the LA neighbourhoods, then `gridsight import csv --materialize` of the sample
+    with its due and SLA columns through la311_neighbourhoods plus `LA_CODES` (the product's default region): one
+    world for integration/test_realdata_boundaries.py and integration/test_district_codes_pipeline.py."""
+
+
+    from orchestration.dbt_project import prepare_manifest
+
+    for path in (LA_NEIGHBOURHOODS, LA311):
+        if not path.exists():
+            pytest.skip(f"real sample not found at {path}")
+    prepare_manifest()
+    work = tmp_path_factory.mktemp("gridsight-la-district")
+    mapping, export, rows = write_la_codes_export(work, "la311_neighbourhoods", LA_CODES)
     data_dir = work / "data"
     grids = _gridsight(data_dir, "import", "grids", str(LA_NEIGHBOURHOODS), "--mapping", "la_neighbourhoods",
                        "--valid-from", "2020-01-01")
@@ -278,13 +289,11 @@ def la_district(tmp_path_factory) -> LADistrict:
 SESSION_WORLDS = {"world": "world", "la311": "la311_us", "la311_us": "la311_us", "la_district": "la_district"}
 
 
-@pytest.hookimpl(tryfirst=True)   # meant to run before xdist's worker hook, which reads the groups (see below)
+@pytest.hookimpl(tryfirst=True)   # before xdist's worker hook, which appends each test's group to its id
 def pytest_collection_modifyitems(items):
     """A test that needs a session-built world is slow, marked in its file or not: `-m "not slow"` never
     builds one. Under pytest-xdist (`make test` runs two workers, `--dist loadgroup`) the tests of one world
-    run on one worker, so each world is built once, and so do a slow module's tests (its module fixtures).
-    NOTE: the runs of 2026-12-01 show each world built on BOTH workers (the groups do not take effect), with and
-    without `tryfirst`; why is still open (tests/README.md)."""
+    run on one worker, so each world is built once, and so do a slow module's tests (its module fixtures)."""
     for item in items:
         worlds = sorted(SESSION_WORLDS.keys() & set(getattr(item, "fixturenames", ())))
         if worlds:

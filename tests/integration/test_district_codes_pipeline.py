@@ -3,7 +3,6 @@ and a due-date and an SLA column of its own, through `gridsight import csv --mat
 dim_categories and dim_channels, the cases carry them, a case's own due date or SLA wins over its category's in
 the SLA, on-time and overdue logic, and the incidents page names the district's categories."""
 
-import csv
 import datetime as dt
 import json
 import os
@@ -12,10 +11,8 @@ import sys
 
 import duckdb
 import pytest
-import yaml
 
-from data_contracts.importers.mapping import MAPPINGS
-from tests.conftest import LA311, PSEUDONYM_KEY, REPO
+from tests.conftest import DUE_ROW, LA311, PSEUDONYM_KEY, REPO, SLA_ROW, write_la_codes_export
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not LA311.exists(), reason=f"real sample not found at {LA311}")]
 
@@ -29,35 +26,12 @@ CODES = {
     },
     "channels": {"council_office": {"name_en": "Council office", "name_zh": "议员办公室"}},
 }
-# rows (1-based, in file order) that get a due date / SLA column of their own
-DUE_ROW, SLA_ROW = 1, 2
 
 
 @pytest.fixture(scope="module")
 def district(tmp_path_factory):
     work = tmp_path_factory.mktemp("la311-district")
-    spec = yaml.safe_load((MAPPINGS / "la311.yaml").read_text(encoding="utf-8"))
-    spec["codes"] = CODES
-    spec["categories"].update({"Bulky Items": "sanitation/bulky_items", "Electronic Waste": "sanitation/e_waste",
-                               "Metal/Household Appliances": "sanitation/appliances"})
-    spec["channels"]["Council's Office"] = "council_office"
-    spec["columns"].update({"due_at": "due", "sla_hours": "sla"})
-    mapping = work / "la_district.yaml"
-    mapping.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
-    with open(LA311, encoding="utf-8-sig") as f:
-        rows = list(csv.DictReader(f))
-    for i, row in enumerate(rows, start=1):
-        row["due"], row["sla"] = "", ""
-        if i == DUE_ROW:   # due one hour after its report: a late close is not on time
-            created = dt.datetime.strptime(row["createddate"], "%m/%d/%y %H:%M")
-            row["due"] = (created + dt.timedelta(hours=1)).strftime("%m/%d/%y %H:%M")
-        if i == SLA_ROW:
-            row["sla"] = "10000"
-    export = work / "la311_with_due.csv"
-    with open(export, "w", encoding="utf-8", newline="") as f:
-        out = csv.DictWriter(f, fieldnames=list(rows[0]))
-        out.writeheader()
-        out.writerows(rows)
+    mapping, export, rows = write_la_codes_export(work, "la311", CODES)
     data = work / "data"
     env = {**os.environ, "GRIDSIGHT_DATA_DIR": str(data), "GRIDSIGHT_PSEUDONYM_KEY": PSEUDONYM_KEY}
     done = subprocess.run([sys.executable, "-m", "orchestration.cli", "import", "csv", "--mapping", str(mapping),

@@ -85,8 +85,12 @@ def device_marts(world) -> dict[str, pd.DataFrame]:
         ("B-2", G2, lat2 + 0.002, lon2 + 0.002, 85.0, ts("2026-03-01 09:30"), 80.0, 2)])
     with (REPO / "dbt_project" / "seeds" / "device_types.csv").open(encoding="utf-8") as seed:
         types = pd.DataFrame(list(csv.DictReader(seed)))[["device_type", "name_zh", "name_en"]]
+    # The alarmed devices, without a place: a registry that does not say where each device stands.
+    devices = _frame("device_id, device_type, grid_id", [(a.device_id, a.device_type, a.grid_id)
+                                                         for a in alarms.drop_duplicates("device_id").itertuples()])
     return {"mart_device_health": health, "fct_alarms": alarms, "mart_devices_offline": offline,
-            "fct_welfare_checks": welfare, "mart_bins_over_threshold": bins, "dim_device_types": types}, homes
+            "fct_welfare_checks": welfare, "mart_bins_over_threshold": bins, "dim_device_types": types,
+            "dim_devices": devices}, homes
 
 
 def _snapshot_dir(data_dir: Path) -> Path:
@@ -94,14 +98,19 @@ def _snapshot_dir(data_dir: Path) -> Path:
     return serving / (serving / "CURRENT").read_text(encoding="utf-8").strip()
 
 
-def with_marts(world, tmp_path: Path, tables: dict[str, pd.DataFrame], access: str = "by_grid") -> Path:
+def with_marts(world, tmp_path: Path, tables: dict[str, pd.DataFrame], access: str = "by_grid",
+               drop: tuple[str, ...] = ()) -> Path:
     """A data folder whose snapshot is the world's with `tables` added (or replacing the world's) as marts,
-    declared in the manifest as published does: `access` (dim_device_types: district, a seed's names)."""
+    declared in the manifest as published does: `access` (dim_device_types: district, a seed's names); the
+    marts `drop` taken out."""
     source = _snapshot_dir(world.data_dir)
     target = tmp_path / "serving" / source.name
     shutil.copytree(source, target)
     (tmp_path / "serving" / "CURRENT").write_text(source.name, encoding="utf-8")
     manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    for name in drop:
+        (target / f"marts__{name}.parquet").unlink()
+        del manifest["tables"][f"marts__{name}"], manifest["access"][f"marts__{name}"]
     with duckdb.connect() as con:
         for name, frame in tables.items():
             con.register("frame", frame)
@@ -272,8 +281,8 @@ def test_without_device_marts_the_pages_say_no_device_data(world, tmp_path, monk
     if empty:   # a real city's snapshot: the marts published, no device in them
         tables, _ = device_marts(world)
         data_dir = with_marts(world, tmp_path, {n: f.iloc[0:0] for n, f in tables.items() if n != "dim_device_types"})
-    else:   # the world as published now, or a snapshot from before the device marts
-        data_dir = with_marts(world, tmp_path, {})
+    else:   # a snapshot from before the device marts
+        data_dir = with_marts(world, tmp_path, {}, drop=tuple(device_marts(world)[0]))
     page = _page(monkeypatch, data_dir)
     assert [i.value for i in page.info] == ["此快照没有设备数据(未接入物联设备)。"] and not page.dataframe
     cockpit = open_app(monkeypatch, data_dir, script=COCKPIT)

@@ -37,8 +37,8 @@ def test_edinburgh_bins_reach_the_device_marts(tmp_path):
     with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:
         daily = con.execute("select count(distinct device_id), min(date_day), max(date_day), count(*) "
                             "from marts.fct_device_daily").fetchone()
-        health = con.execute("select date_day, devices_active from marts.mart_device_health "
-                             "where device_type = 'trash_bin' order by date_day").fetchall()
+        health = con.execute("select date_day, sum(devices_active) from marts.mart_device_health "   # over areas
+                             "where device_type = 'trash_bin' group by date_day order by date_day").fetchall()
         readings = con.execute("select count(*) from staging.stg_devices__telemetry_events "
                                "where event_type = 'reading'").fetchone()[0]
         over = con.execute("select device_id, fill_level, threshold, collections_30d "

@@ -39,8 +39,9 @@ def requested() -> list[str]:
 
 @pytest.fixture
 def page(server, requested):
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=30_000)   # a page can take seconds to render on a busy machine (5 s by default)
     with sync_playwright() as p:
         browser = launch(p)
         page = browser.new_page(viewport={"width": 1600, "height": 1400})

@@ -185,6 +185,8 @@ def _pseudonym_key(monkeypatch):
 
 def test_old_snapshots_are_pruned_only_when_no_reader_can_be_on_them(world, tmp_path, monkeypatch):
     data = _copy_world(world, tmp_path, monkeypatch)
+    for published in (data / "serving").iterdir():   # the world's two, as if just published (a long run ages them)
+        os.utime(published)
     tables = ["marts.dim_kpis"]
     for _ in range(5):
         publish_snapshot(Warehouse(path=str(data / "warehouse.duckdb")), data / "serving", tables)

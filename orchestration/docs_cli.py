@@ -19,7 +19,7 @@ def build_docs(paths: Paths) -> Path:
     script from a CDN, which an offline site cannot reach."""
     if not paths.warehouse.exists():
         raise SystemExit(f"[docs] no warehouse at {paths.warehouse}: run `gridsight materialize` first")
-    from orchestration.dbt_project import DBT_EXECUTABLE   # dagster-dbt: a few seconds, only for `docs`
+    from orchestration.dbt_project import DBT_EXECUTABLE  # dagster-dbt: a few seconds, only for `docs`
 
     folder = paths.root / "docs"
     subprocess.run([DBT_EXECUTABLE, "--no-send-anonymous-usage-stats", "docs", "generate", "--quiet",

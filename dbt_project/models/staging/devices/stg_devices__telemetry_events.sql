@@ -1,6 +1,8 @@
 with source as (
+    -- Every column is in the key, so a repeat is the same message: it is kept once, as first delivered (the
+    -- day it arrived; a file delivered again on a later day moves no message and so no device period).
     select * from {{ source('devices', 'device_telemetry') }}
-    {{ latest_delivery('device_id, ts, event_type, code, value') }}
+    qualify row_number() over (partition by device_id, ts, event_type, code, value order by dt, _row) = 1
 ),
 
 renamed as (

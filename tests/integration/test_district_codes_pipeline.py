@@ -12,26 +12,15 @@ import sys
 import duckdb
 import pytest
 
-from tests.conftest import DUE_ROW, LA311, PSEUDONYM_KEY, REPO, SLA_ROW, write_la_codes_export
+from tests.conftest import DUE_ROW, LA311, LA_CODES, PSEUDONYM_KEY, REPO, SLA_ROW, write_la_codes_export
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not LA311.exists(), reason=f"real sample not found at {LA311}")]
-
-CODES = {
-    "categories": {
-        "sanitation/bulky_items": {"l1_name_en": "Sanitation", "l1_name_zh": "环卫", "l2_name_en": "Bulky item pickup",
-                                   "l2_name_zh": "大件预约清运", "sla_accept_hours": 24, "sla_resolve_hours": 120},
-        "sanitation/e_waste": {"l2_name_en": "Electronic waste", "l2_name_zh": "电子垃圾",
-                               "sla_resolve_hours": 96},   # the level's names come from bulky_items
-        "sanitation/appliances": {"l2_name_en": "Metal and appliances", "sla_resolve_hours": 96},   # no zh label
-    },
-    "channels": {"council_office": {"name_en": "Council office", "name_zh": "议员办公室"}},
-}
 
 
 @pytest.fixture(scope="module")
 def district(tmp_path_factory):
     work = tmp_path_factory.mktemp("la311-district")
-    mapping, export, rows = write_la_codes_export(work, "la311", CODES)
+    mapping, export, rows = write_la_codes_export(work, "la311", LA_CODES)
     data = work / "data"
     env = {**os.environ, "GRIDSIGHT_DATA_DIR": str(data), "GRIDSIGHT_PSEUDONYM_KEY": PSEUDONYM_KEY}
     done = subprocess.run([sys.executable, "-m", "orchestration.cli", "import", "csv", "--mapping", str(mapping),

@@ -1,0 +1,327 @@
+"""The ingest of large landing files in DuckDB: the same contract, rules, quarantine reasons and row accounting
+as data_contracts.validate.check, with the row-wise work done by SQL over the files (ingest.py decides when).
+
+How it stays the same as the pandas check:
+- SQL only *admits*. A row goes straight to raw.<table> when SQL can prove it passes every rule: each value
+  is in a plain form both parsers read alike (an ISO timestamp ``YYYY-MM-DD HH:MM:SS[.ffffff]``, a decimal
+  with at most 15 digits, a string that starts with a printable ASCII character or holds one that is not
+  whitespace), every required value is there, allowed values and patterns match (RE2 full match, stricter
+  than Python's `re.search` of an anchored pattern), the device is known, the time is near its file's day
+  and a reading lies within its type's range.
+- Every other row — broken, or merely unusual (a time in another format, a value with an exponent) — is
+  checked by `check` itself, the row-wise pandas path with its Great Expectations suite, which gives the
+  quarantine reason or loads it.
+- Great Expectations also validates what SQL admitted: the suite runs on every distinct value the loaded
+  rows hold in each column it has a value rule for (allowed set, pattern, range) and on a null and a present
+  value for its not-null rules. Its verdicts are per value, so this is the verdict it gives row by row; a
+  value it rejects (SQL and the suite disagree) makes the whole source fall back to the pandas path.
+- Repeats of the same message are found over everything loaded for the days, first by (day, row) kept, and
+  counted per file: rows in = loaded + quarantined + de-duplicated.
+
+A file DuckDB cannot read as the csv module does (a header other than the contract's, a short or long row,
+a stray quote, not UTF-8) raises Fallback before anything is kept; ingest then runs the pandas path, which
+reads it with the csv module and reports it as that path does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from data_contracts.specs import FUTURE_SLACK, MAX_LATE_DAYS, FileContract, reading_ranges
+from data_contracts.suites import failing_rows
+from data_contracts.validate import check
+
+TYPES = {"string", "double", "timestamp"}
+# what Python's str.strip() removes (str.isspace), as an RE2 class: a value of only these is absent
+_SPACES = "".join(f"\\x{{{ord(ch):x}}}" for ch in map(chr, range(sys.maxunicode + 1)) if ch.isspace())
+TIMESTAMP = r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]) ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?"
+DECIMAL = r"-?[0-9]{1,15}(\.[0-9]{1,15})?"
+
+
+class Fallback(Exception):
+    """The files or values are not for the SQL path; check the source row-wise instead."""
+
+
+def supports(contract: FileContract) -> bool:
+    """Whether every rule of the contract has a SQL form here (no personal data, no cross-row rules but the
+    device ones, no per-file unique keys)."""
+    if contract.unique_per_file:
+        return False
+    return all(c.type in TYPES and not (c.pii or c.free_text or c.id_checksum or c.birth_date or c.case_start
+                                        or c.case_start_event or c.polygon or c.placed_from or c.not_before)
+               for c in contract.columns)
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _text(value: str) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _header(path: Path) -> list[str]:
+    import csv
+
+    try:
+        with open(path, encoding="utf-8", newline="") as f:
+            header = next(csv.reader(f, strict=True), None)
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise Fallback(str(exc)) from exc
+    if header is None:
+        raise Fallback(f"{path}: no header")
+    return header
+
+
+def _scan(files: list[tuple[int, Path]], contract: FileContract) -> str:
+    """Every file as rows of strings (NULL for an empty field) with its file number and row number."""
+    parts = []
+    for number, path in files:
+        header = _header(path)
+        absent = [c.name for c in contract.columns if c.may_be_absent and c.name not in header]
+        if len(set(header)) != len(header) or sorted(header + absent) != sorted(contract.names):
+            raise Fallback(f"{path}: columns differ from the contract")
+        columns = "{" + ", ".join(f"{_text(c)}: 'VARCHAR'" for c in header) + "}"
+        select = ", ".join(f"null::varchar as {_q(c.name)}" if c.name in absent else _q(c.name)
+                           for c in contract.columns)
+        parts.append(f"select {number} as _file_no, ordinality as _row, {select} from read_csv({_text(path)}, "
+                     f"header = true, auto_detect = false, columns = {columns}, delim = ',', quote = '\"', "
+                     f"escape = '\"', strict_mode = true, null_padding = false, encoding = 'utf-8') with ordinality")
+    return "\nunion all\n".join(parts)
+
+
+def _present(col: str) -> str:
+    """Surely not absent (the pandas path: strip() != '')."""
+    return (f"({col} is not null and (ord({col}[1]) between 33 and 126 "
+            f"or regexp_matches({col}, '[^{_SPACES}]')))")
+
+
+def _blank(col: str) -> str:
+    """Surely absent: nothing at all."""
+    return f"({col} is null or {col} = '')"
+
+
+def _typed(c) -> str:
+    col = f"s.{_q(c.name)}"
+    if c.type == "string":
+        return f"nullif({col}, '')"
+    if c.type == "double":
+        return f"try_cast(nullif({col}, '') as double)"
+    return f"try_cast(nullif({col}, '') as timestamp)"
+
+
+def _admits(contract: FileContract, references: dict | None, slack_s: float) -> str:
+    """SQL that is true only for a row every rule of `check` passes (the record rules as `_record_rules`
+    applies them: the first that fits a column)."""
+    terms = []
+    for c in contract.columns:
+        col, typed = f"s.{_q(c.name)}", _typed(c)
+        if c.type == "string":
+            form = _present(col)
+        elif c.type == "double":
+            form = f"regexp_full_match({col}, '{DECIMAL}') and {typed} is not null"
+        else:
+            form = f"regexp_full_match({col}, '{TIMESTAMP}') and {typed} is not null"
+        rules = []
+        if c.allowed is not None:
+            rules.append(f"{col} in ({', '.join(map(_text, c.allowed)) or 'null'})")
+        if c.pattern:
+            rules.append(f"regexp_full_match({col}, {_text(c.pattern.removeprefix('^').removesuffix('$'))})")
+        if c.min_value is not None:
+            rules.append(f"{typed} >= {float(c.min_value)!r}")
+        if c.max_value is not None:
+            rules.append(f"{typed} <= {float(c.max_value)!r}")
+        if c.near_file_day:
+            rules.append(f"{typed} <= f.dt + interval 1 day + interval {slack_s!r} second "
+                         f"and {typed} >= f.dt - interval {int(MAX_LATE_DAYS)} day")
+        elif _reading_checked(c, references):
+            rules.append(f"(s.event_type is distinct from {_text(c.reading_of)} or r.low is null "
+                         f"or {typed} between r.low and r.high)")
+        elif c.reference and references is not None:
+            rules.append(f"k_{c.reference}.id is not null")
+        present = f"({form}{''.join(' and ' + r for r in rules)})"
+        terms.append(present if c.required else f"({_blank(col)} or {present})")
+    return " and ".join(terms) or "true"
+
+
+def _reading_checked(c, references: dict | None) -> bool:
+    return bool(c.reading_of) and references is not None and "device_types" in references
+
+
+def _joins(contract: FileContract, references: dict | None) -> str:
+    out = []
+    for c in contract.columns:
+        if c.near_file_day:
+            continue
+        if _reading_checked(c, references):
+            out.append("left join _reading_range r on r.device_id = s.device_id")
+        elif c.reference and references is not None:
+            out.append(f"left join _ref_{c.reference} k_{c.reference} on k_{c.reference}.id = s.{_q(c.name)}")
+    return "\n".join(out)
+
+
+def _register_references(con: duckdb.DuckDBPyConnection, contract: FileContract, references: dict | None) -> None:
+    for c in contract.columns:
+        if c.reference and references is not None and not c.near_file_day and not _reading_checked(c, references):
+            ids = pd.DataFrame({"id": sorted(references.get(c.reference, set()))}, dtype=object)
+            con.register(f"_ref_{c.reference}_frame", ids)
+            con.execute(f"create or replace temp table _ref_{c.reference} as "
+                        f"select id::varchar as id from _ref_{c.reference}_frame")
+            con.unregister(f"_ref_{c.reference}_frame")
+        if _reading_checked(c, references) and not c.near_file_day:
+            ranges = reading_ranges()
+            rows = [(d, *ranges[t]) for d, t in references["device_types"].items() if t in ranges]
+            frame = pd.DataFrame(rows, columns=["device_id", "low", "high"])
+            con.register("_reading_range_frame", frame)
+            con.execute("create or replace temp table _reading_range as select device_id::varchar as device_id, "
+                        "low::double as low, high::double as high from _reading_range_frame")
+            con.unregister("_reading_range_frame")
+
+
+def _guard(con: duckdb.DuckDBPyConnection, contract: FileContract, start: dt.date, end: dt.date) -> None:
+    """The Great Expectations suite over every distinct value SQL admitted (see the module's docstring)."""
+    values: dict[str, list] = {}
+    for c in contract.columns:
+        by_value = c.allowed is not None or c.pattern or c.min_value is not None or c.max_value is not None
+        if by_value:
+            values[c.name] = [v for (v,) in con.execute(
+                f"select distinct {_q(c.name)} from raw.{contract.table} where dt between ? and ?",
+                [start, end]).fetchall()]
+        elif c.required:
+            sample = con.execute(f"select {_q(c.name)} from raw.{contract.table} where dt between ? and ? limit 1",
+                                 [start, end]).fetchall()
+            values[c.name] = [v for (v,) in sample]
+    longest = max((len(v) for v in values.values()), default=0)
+    if longest == 0:
+        return
+    frame = pd.DataFrame(index=range(longest))
+    for c in contract.columns:
+        column = values.get(c.name) or [None]
+        padded = column + [column[0]] * (longest - len(column))
+        if c.type == "timestamp":
+            frame[c.name] = pd.to_datetime(pd.Series(padded, dtype=object))
+        elif c.type == "double":
+            frame[c.name] = pd.to_numeric(pd.Series(padded, dtype=object))
+        else:
+            frame[c.name] = pd.Series(padded, dtype=object)
+    rejected = failing_rows(frame, contract)
+    rejected = rejected[rejected["column_name"].isin(values.keys())]
+    if len(rejected):
+        first = rejected.iloc[0]
+        raise Fallback(f"the suite rejects a value SQL admitted: {first['rule']} on {first['column_name']}")
+
+
+def _repeats(con: duckdb.DuckDBPyConnection, contract: FileContract, start: dt.date, end: dt.date) -> None:
+    """_repeat(rid, dt, _file): every loaded row of the days that repeats an earlier one on all de-duplication
+    columns (earlier: by day, then row). Candidates by a hash of the columns, then compared exactly."""
+    keys = list(contract.deduplicate_on or ())
+    if not keys:
+        con.execute("create or replace temp table _repeat (rid bigint, dt date, _file varchar)")
+        return
+    kinds = {c.name: c.type for c in contract.columns}
+    # -0.0 and 0.0 are one value to pandas' duplicated
+    exprs = [f"{_q(k)} + 0.0" if kinds.get(k) == "double" else _q(k) for k in keys]
+    table = f"raw.{contract.table}"
+    con.execute(f"""
+        create or replace temp table _repeat as
+        with hashed as (
+            select hash({', '.join(exprs)}) as h from {table} where dt between $1 and $2 group by h
+            having count(*) > 1
+        ),
+        candidates as (
+            select rowid as rid, dt, _file, _row, {', '.join(f'{e} as k{i}' for i, e in enumerate(exprs))}
+            from {table}
+            where dt between $1 and $2 and hash({', '.join(exprs)}) in (select h from hashed)
+        )
+        select rid, dt, _file from (
+            select rid, dt, _file, row_number() over (
+                partition by {', '.join(f'k{i}' for i in range(len(exprs)))} order by dt, _row) as n
+            from candidates)
+        where n > 1""", [start, end])
+
+
+def load(con: duckdb.DuckDBPyConnection, landing: Path, contract: FileContract, days: list[dt.date], key: bytes,
+         references: dict | None, start: dt.date, end: dt.date):
+    """Check and write the contract's landing files of `days` into raw/quarantine (the caller's transaction,
+    the days already emptied). Returns (checked rows outside SQL as `Checked`, per-file log rows); raises
+    Fallback when the files are not for this path (nothing it wrote may be kept: roll back)."""
+    files = []
+    for day in days:
+        path = landing / contract.source / f"dt={day:%Y-%m-%d}" / contract.filename
+        if path.exists():
+            files.append((len(files), day, path))
+    if not files:
+        return None, []
+    con.execute("set enable_progress_bar = false")
+    listing = pd.DataFrame({"_file_no": [n for n, _, _ in files], "dt": [d for _, d, _ in files],
+                            "file": [str(p.relative_to(landing)) for _, _, p in files]})
+    con.register("_files_frame", listing)
+    con.execute("create or replace temp table _files as select _file_no::integer as _file_no, dt::date as dt, "
+                "file::varchar as file from _files_frame")
+    con.unregister("_files_frame")
+    _register_references(con, contract, references)
+    slack_s = pd.Timedelta(FUTURE_SLACK).total_seconds()
+    scan = _scan([(n, p) for n, _, p in files], contract)
+    admits = _admits(contract, references, slack_s)
+    source = f"({scan}) s join _files f using (_file_no)\n{_joins(contract, references)}"
+    names = contract.names
+    table = f"raw.{contract.table}"
+    try:
+        # 1. what SQL admits, typed, straight into raw (the days were emptied: their rows are this load's)
+        con.execute(f"insert into {table} (dt, _file, _row, {', '.join(map(_q, names))}, _ingested_at) "
+                    f"select f.dt, f.file, s._row, {', '.join(_typed(c) for c in contract.columns)}, "
+                    "current_localtimestamp() "
+                    f"from {source} where coalesce({admits}, false)")
+        # 2. the rest, as the strings read, for the row-wise check
+        strings = ", ".join(f"coalesce(s.{_q(n)}, '') as {_q(n)}" for n in names)
+        rest = con.execute(f"select f.dt, f.file as _file, s._row, {strings} "
+                           f"from {source} where not coalesce({admits}, false) order by s._file_no, s._row").df()
+    except duckdb.Error as exc:   # unreadable as the csv module reads it: the pandas path says why
+        raise Fallback(str(exc).splitlines()[0]) from exc
+    _guard(con, contract, start, end)
+    admitted = con.execute(f"select dt, _file, count(*) from {table} where dt between ? and ? group by all",
+                           [start, end]).df()
+    admitted.columns = ["dt", "file", "admitted"]
+    checked = None
+    if len(rest):
+        rest = rest[["dt", "_file", "_row", *names]].astype({n: object for n in names})
+        rest["dt"] = pd.to_datetime(rest["dt"]).dt.date
+        rest["_row"] = rest["_row"].astype(np.int64)
+        checked = check(rest, contract, key, references, deduplicate=False)
+        if len(checked.loaded):
+            batch = checked.loaded  # noqa: F841 (read by DuckDB by name)
+            con.execute(f"insert into {table} by name select *, current_localtimestamp() as _ingested_at from batch")
+    # 3. repeats of the same message among everything loaded for the days, then the row accounting
+    _repeats(con, contract, start, end)
+    repeats = con.execute("select dt, _file as file, count(*) as rows_deduplicated from _repeat group by all").df()
+    con.execute(f"delete from {table} where rowid in (select rid from _repeat)")
+    loaded = con.execute(f"select dt, _file as file, count(*) as rows_loaded from {table} "
+                         "where dt between ? and ? group by all", [start, end]).df()
+    per_file = listing[["dt", "file"]].copy()
+    per_file["dt"] = pd.to_datetime(per_file["dt"]).dt.date
+    for part in (admitted, loaded, repeats):
+        if len(part):
+            part["dt"] = pd.to_datetime(part["dt"]).dt.date
+    per_file = (per_file.merge(admitted, how="left", on=["dt", "file"])
+                .merge(loaded, how="left", on=["dt", "file"]).merge(repeats, how="left", on=["dt", "file"]))
+    quarantined = (checked.quarantined.groupby(["dt", "_file"]).size().rename("rows_quarantined").reset_index()
+                   .rename(columns={"_file": "file"}) if checked is not None and len(checked.quarantined)
+                   else pd.DataFrame(columns=["dt", "file", "rows_quarantined"]))
+    per_file = per_file.merge(quarantined, how="left", on=["dt", "file"])
+    rest_in = (rest.groupby(["dt", "_file"]).size().rename("rest").reset_index().rename(columns={"_file": "file"})
+               if len(rest) else pd.DataFrame(columns=["dt", "file", "rest"]))
+    per_file = per_file.merge(rest_in, how="left", on=["dt", "file"])
+    per_file = per_file.fillna(0)
+    for column in ("admitted", "rest", "rows_loaded", "rows_quarantined", "rows_deduplicated"):
+        per_file[column] = per_file[column].astype(int)
+    per_file["rows_in"] = per_file["admitted"] + per_file["rest"]
+    per_file = per_file[per_file["rows_in"] > 0]
+    log = (per_file[["dt", "file", "rows_in", "rows_loaded", "rows_quarantined", "rows_deduplicated"]]
+           .assign(source=contract.source, table_name=contract.table).to_dict("records"))
+    return checked, log

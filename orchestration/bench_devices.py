@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import os
 import shutil
 import subprocess
@@ -280,7 +281,10 @@ def run(results_dir: Path, scale: str, data_dir: Path, factors: list[int], progr
         base = base_source(data_dir, Path(folder), progress)
         measured = run_all(base, factors, Path(folder), progress)
     path = results_dir / f"{dt.date.today().isoformat()}-{scale}.json"
-    write_results(path, {"devices": {"machine": host, "goal": GOAL, "factors": measured}})
+    earlier = json.loads(path.read_text(encoding="utf-8")).get("devices", {}) if path.exists() else {}
+    factors = {**earlier.get("factors", {}), **measured}   # a run of some factors keeps the day's others
+    factors = dict(sorted(factors.items(), key=lambda kv: int(kv[0].removesuffix("x"))))
+    write_results(path, {"devices": {"machine": host, "goal": GOAL, "factors": factors}})
     progress(table(measured))
     progress(f"[bench] wrote {path}")
     return path

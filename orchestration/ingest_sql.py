@@ -26,7 +26,9 @@ reads it with the csv module and reports it as that path does.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -42,6 +44,17 @@ TYPES = {"string", "double", "timestamp"}
 _SPACES = "".join(f"\\x{{{ord(ch):x}}}" for ch in map(chr, range(sys.maxunicode + 1)) if ch.isspace())
 TIMESTAMP = r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]) ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?"
 DECIMAL = r"-?[0-9]{1,15}(\.[0-9]{1,15})?"
+
+
+LOG = logging.getLogger(__name__)
+
+
+def _timed(con: duckdb.DuckDBPyConnection, what: str, query: str, params=None):
+    """Run a statement that reads no Python frame, logging how long it took (the phases of a load)."""
+    began = time.perf_counter()
+    result = con.execute(query, params) if params is not None else con.execute(query)
+    LOG.debug("%s: %.2f s", what, time.perf_counter() - began)
+    return result
 
 
 class Fallback(Exception):
@@ -79,10 +92,10 @@ def _header(path: Path) -> list[str]:
     return header
 
 
-def _scan(files: list[tuple[int, Path]], contract: FileContract) -> str:
-    """Every file as rows of strings (NULL for an empty field) with its file number and row number."""
+def _scan(files: list[tuple[int, dt.date, str, Path]], contract: FileContract) -> str:
+    """Every file as rows of strings (NULL for an empty field) with its file number, day, name and row number."""
     parts = []
-    for number, path in files:
+    for number, day, name, path in files:
         header = _header(path)
         absent = [c.name for c in contract.columns if c.may_be_absent and c.name not in header]
         if len(set(header)) != len(header) or sorted(header + absent) != sorted(contract.names):
@@ -90,21 +103,29 @@ def _scan(files: list[tuple[int, Path]], contract: FileContract) -> str:
         columns = "{" + ", ".join(f"{_text(c)}: 'VARCHAR'" for c in header) + "}"
         select = ", ".join(f"null::varchar as {_q(c.name)}" if c.name in absent else _q(c.name)
                            for c in contract.columns)
-        parts.append(f"select {number} as _file_no, ordinality as _row, {select} from read_csv({_text(path)}, "
+        parts.append(f"select {number} as _file_no, date '{day:%Y-%m-%d}' as dt, {_text(name)} as _file, "
+                     f"ordinality as _row, {select} from read_csv({_text(path)}, "
                      f"header = true, auto_detect = false, columns = {columns}, delim = ',', quote = '\"', "
                      f"escape = '\"', strict_mode = true, null_padding = false, encoding = 'utf-8') with ordinality")
     return "\nunion all\n".join(parts)
 
 
+def _b(expr: str) -> str:
+    """A leaf of the admitting condition, never NULL: the condition and its negation split the rows."""
+    return f"coalesce({expr}, false)"
+
+
 def _present(col: str) -> str:
-    """Surely not absent (the pandas path: strip() != '')."""
-    return (f"({col} is not null and (ord({col}[1]) between 33 and 126 "
-            f"or regexp_matches({col}, '[^{_SPACES}]')))")
+    """Surely not absent (the pandas path: strip() != ''): it starts with printable ASCII, or holds a character
+    that is not whitespace."""
+    ascii_start = _b(f"{col} >= '!' and {col} < chr(127)")
+    not_space = _b(f"regexp_matches({col}, '[^{_SPACES}]')")
+    return f"({ascii_start} or {not_space})"
 
 
 def _blank(col: str) -> str:
     """Surely absent: nothing at all."""
-    return f"({col} is null or {col} = '')"
+    return _b(f"{col} is null or {col} = ''")
 
 
 def _typed(c) -> str:
@@ -116,36 +137,40 @@ def _typed(c) -> str:
     return f"try_cast(nullif({col}, '') as timestamp)"
 
 
+def _t(i: int) -> str:
+    return f"s._t{i}"
+
+
 def _admits(contract: FileContract, references: dict | None, slack_s: float) -> str:
     """SQL that is true only for a row every rule of `check` passes (the record rules as `_record_rules`
-    applies them: the first that fits a column)."""
+    applies them: the first that fits a column), false for every other row (never NULL)."""
     terms = []
-    for c in contract.columns:
-        col, typed = f"s.{_q(c.name)}", _typed(c)
+    for i, c in enumerate(contract.columns):
+        col, typed = f"s.{_q(c.name)}", _t(i)
         if c.type == "string":
-            form = _present(col)
-        elif c.type == "double":
-            form = f"regexp_full_match({col}, '{DECIMAL}') and {typed} is not null"
-        else:
-            form = f"regexp_full_match({col}, '{TIMESTAMP}') and {typed} is not null"
+            form = [_present(col)]
+        elif c.type == "double":   # a plain number both parsers read alike: no '_' (DuckDB's digit separator)
+            form = [_b(f"isfinite({typed})"), _b(f"length({col}) <= 16 and not contains({col}, '_')")]
+        else:   # exactly YYYY-MM-DD HH:MM:SS, a valid time (formatting it again gives the same text)
+            form = [_b(f"strftime({typed}, '%Y-%m-%d %H:%M:%S') = {col}")]
         rules = []
         if c.allowed is not None:
-            rules.append(f"{col} in ({', '.join(map(_text, c.allowed)) or 'null'})")
+            rules.append(_b(f"{col} in ({', '.join(map(_text, c.allowed)) or 'null'})"))
         if c.pattern:
-            rules.append(f"regexp_full_match({col}, {_text(c.pattern.removeprefix('^').removesuffix('$'))})")
+            rules.append(_b(f"regexp_full_match({col}, {_text(c.pattern.removeprefix('^').removesuffix('$'))})"))
         if c.min_value is not None:
-            rules.append(f"{typed} >= {float(c.min_value)!r}")
+            rules.append(_b(f"{typed} >= {float(c.min_value)!r}"))
         if c.max_value is not None:
-            rules.append(f"{typed} <= {float(c.max_value)!r}")
+            rules.append(_b(f"{typed} <= {float(c.max_value)!r}"))
         if c.near_file_day:
-            rules.append(f"{typed} <= f.dt + interval 1 day + interval {slack_s!r} second "
-                         f"and {typed} >= f.dt - interval {int(MAX_LATE_DAYS)} day")
+            rules.append(_b(f"{typed} <= s.dt + interval 1 day + interval {slack_s!r} second "
+                            f"and {typed} >= s.dt - interval {int(MAX_LATE_DAYS)} day"))
         elif _reading_checked(c, references):
-            rules.append(f"(s.event_type is distinct from {_text(c.reading_of)} or r.low is null "
-                         f"or {typed} between r.low and r.high)")
+            rules.append(_b(f"s.event_type is distinct from {_text(c.reading_of)} or r.low is null "
+                            f"or {typed} between r.low and r.high"))
         elif c.reference and references is not None:
-            rules.append(f"k_{c.reference}.id is not null")
-        present = f"({form}{''.join(' and ' + r for r in rules)})"
+            rules.append(_b(f"k_{c.reference}.known"))
+        present = f"({' and '.join(form + rules)})"
         terms.append(present if c.required else f"({_blank(col)} or {present})")
     return " and ".join(terms) or "true"
 
@@ -154,34 +179,39 @@ def _reading_checked(c, references: dict | None) -> bool:
     return bool(c.reading_of) and references is not None and "device_types" in references
 
 
-def _joins(contract: FileContract, references: dict | None) -> str:
+def _lookups(contract: FileContract, references: dict | None) -> list[tuple[str, str, str]]:
+    """(table, alias, column joined on) of the reference tables a contract's rules read."""
     out = []
     for c in contract.columns:
         if c.near_file_day:
             continue
         if _reading_checked(c, references):
-            out.append("left join _reading_range r on r.device_id = s.device_id")
+            out.append(("_reading_range", "r", "device_id"))
         elif c.reference and references is not None:
-            out.append(f"left join _ref_{c.reference} k_{c.reference} on k_{c.reference}.id = s.{_q(c.name)}")
-    return "\n".join(out)
+            out.append((f"_ref_{c.reference}", f"k_{c.reference}", c.name))
+    return out
+
+
+def _joins(contract: FileContract, references: dict | None) -> str:
+    return "\n".join(f"left join {table} {alias} on {alias}.id = s.{_q(column)}"
+                     for table, alias, column in _lookups(contract, references))
 
 
 def _register_references(con: duckdb.DuckDBPyConnection, contract: FileContract, references: dict | None) -> None:
-    for c in contract.columns:
-        if c.reference and references is not None and not c.near_file_day and not _reading_checked(c, references):
-            ids = pd.DataFrame({"id": sorted(references.get(c.reference, set()))}, dtype=object)
-            con.register(f"_ref_{c.reference}_frame", ids)
-            con.execute(f"create or replace temp table _ref_{c.reference} as "
-                        f"select id::varchar as id from _ref_{c.reference}_frame")
-            con.unregister(f"_ref_{c.reference}_frame")
-        if _reading_checked(c, references) and not c.near_file_day:
+    for table, _, _ in _lookups(contract, references):
+        if table == "_reading_range":
             ranges = reading_ranges()
             rows = [(d, *ranges[t]) for d, t in references["device_types"].items() if t in ranges]
-            frame = pd.DataFrame(rows, columns=["device_id", "low", "high"])
-            con.register("_reading_range_frame", frame)
-            con.execute("create or replace temp table _reading_range as select device_id::varchar as device_id, "
-                        "low::double as low, high::double as high from _reading_range_frame")
-            con.unregister("_reading_range_frame")
+            frame = pd.DataFrame(rows, columns=["id", "low", "high"])
+            con.register("_lookup_frame", frame)
+            con.execute("create or replace temp table _reading_range as select id::varchar as id, "
+                        "low::double as low, high::double as high from _lookup_frame")
+        else:
+            ids = pd.DataFrame({"id": sorted(references.get(table.removeprefix("_ref_"), set()))}, dtype=object)
+            con.register("_lookup_frame", ids)
+            con.execute(f"create or replace temp table {table} as select id::varchar as id, true as known "
+                        "from _lookup_frame")
+        con.unregister("_lookup_frame")
 
 
 def _guard(con: duckdb.DuckDBPyConnection, contract: FileContract, start: dt.date, end: dt.date) -> None:
@@ -228,7 +258,7 @@ def _repeats(con: duckdb.DuckDBPyConnection, contract: FileContract, start: dt.d
     # -0.0 and 0.0 are one value to pandas' duplicated
     exprs = [f"{_q(k)} + 0.0" if kinds.get(k) == "double" else _q(k) for k in keys]
     table = f"raw.{contract.table}"
-    con.execute(f"""
+    _timed(con, "repeats", f"""
         create or replace temp table _repeat as
         with hashed as (
             select hash({', '.join(exprs)}) as h from {table} where dt between $1 and $2 group by h
@@ -255,53 +285,62 @@ def load(con: duckdb.DuckDBPyConnection, landing: Path, contract: FileContract, 
     for day in days:
         path = landing / contract.source / f"dt={day:%Y-%m-%d}" / contract.filename
         if path.exists():
-            files.append((len(files), day, path))
+            files.append((len(files), day, str(path.relative_to(landing)), path))
     if not files:
         return None, []
     con.execute("set enable_progress_bar = false")
-    listing = pd.DataFrame({"_file_no": [n for n, _, _ in files], "dt": [d for _, d, _ in files],
-                            "file": [str(p.relative_to(landing)) for _, _, p in files]})
-    con.register("_files_frame", listing)
-    con.execute("create or replace temp table _files as select _file_no::integer as _file_no, dt::date as dt, "
-                "file::varchar as file from _files_frame")
-    con.unregister("_files_frame")
+    # the files are the large side of every lookup join: keep them on the probe side (DuckDB cannot estimate
+    # a CSV scan's rows and would otherwise hash the files)
+    con.execute("set disabled_optimizers = 'build_side_probe_side'")
+    try:
+        return _load(con, landing, contract, files, key, references, start, end)
+    finally:
+        con.execute("reset disabled_optimizers")
+
+
+def _load(con, landing, contract, files, key, references, start, end):
+    listing = pd.DataFrame({"dt": [d for _, d, _, _ in files], "file": [n for _, _, n, _ in files]})
     _register_references(con, contract, references)
     slack_s = pd.Timedelta(FUTURE_SLACK).total_seconds()
-    scan = _scan([(n, p) for n, _, p in files], contract)
+    typed = ", ".join(f"{_typed(c)} as _t{i}" for i, c in enumerate(contract.columns))
+    source = f"(select s.*, {typed} from ({_scan(files, contract)}) s) s\n{_joins(contract, references)}"
     admits = _admits(contract, references, slack_s)
-    source = f"({scan}) s join _files f using (_file_no)\n{_joins(contract, references)}"
     names = contract.names
     table = f"raw.{contract.table}"
     try:
         # 1. what SQL admits, typed, straight into raw (the days were emptied: their rows are this load's)
-        con.execute(f"insert into {table} (dt, _file, _row, {', '.join(map(_q, names))}, _ingested_at) "
-                    f"select f.dt, f.file, s._row, {', '.join(_typed(c) for c in contract.columns)}, "
-                    "current_localtimestamp() "
-                    f"from {source} where coalesce({admits}, false)")
+        columns = ", ".join(map(_q, names))
+        _timed(con, "admitted rows", f"insert into {table} (dt, _file, _row, {columns}, _ingested_at) "
+                    f"select s.dt, s._file, s._row, {', '.join(_t(i) for i in range(len(names)))}, "
+                    f"current_localtimestamp() from {source} where {admits}")
         # 2. the rest, as the strings read, for the row-wise check
         strings = ", ".join(f"coalesce(s.{_q(n)}, '') as {_q(n)}" for n in names)
-        rest = con.execute(f"select f.dt, f.file as _file, s._row, {strings} "
-                           f"from {source} where not coalesce({admits}, false) order by s._file_no, s._row").df()
+        rest = _timed(con, "the other rows", f"select s.dt, s._file, s._row, {strings} from {source} "
+                      f"where not ({admits}) order by s._file_no, s._row").df()
     except duckdb.Error as exc:   # unreadable as the csv module reads it: the pandas path says why
         raise Fallback(str(exc).splitlines()[0]) from exc
+    began = time.perf_counter()
     _guard(con, contract, start, end)
-    admitted = con.execute(f"select dt, _file, count(*) from {table} where dt between ? and ? group by all",
-                           [start, end]).df()
+    LOG.debug("suite on the admitted values: %.2f s", time.perf_counter() - began)
+    admitted = _timed(con, "admitted per file", f"select dt, _file, count(*) from {table} "
+                      "where dt between ? and ? group by all", [start, end]).df()
     admitted.columns = ["dt", "file", "admitted"]
     checked = None
     if len(rest):
         rest = rest[["dt", "_file", "_row", *names]].astype({n: object for n in names})
         rest["dt"] = pd.to_datetime(rest["dt"]).dt.date
         rest["_row"] = rest["_row"].astype(np.int64)
+        began = time.perf_counter()
         checked = check(rest, contract, key, references, deduplicate=False)
+        LOG.debug("row-wise check of %d rows: %.2f s", len(rest), time.perf_counter() - began)
         if len(checked.loaded):
             batch = checked.loaded  # noqa: F841 (read by DuckDB by name)
             con.execute(f"insert into {table} by name select *, current_localtimestamp() as _ingested_at from batch")
     # 3. repeats of the same message among everything loaded for the days, then the row accounting
     _repeats(con, contract, start, end)
     repeats = con.execute("select dt, _file as file, count(*) as rows_deduplicated from _repeat group by all").df()
-    con.execute(f"delete from {table} where rowid in (select rid from _repeat)")
-    loaded = con.execute(f"select dt, _file as file, count(*) as rows_loaded from {table} "
+    _timed(con, "repeats deleted", f"delete from {table} where rowid in (select rid from _repeat)")
+    loaded = _timed(con, "loaded per file", f"select dt, _file as file, count(*) as rows_loaded from {table} "
                          "where dt between ? and ? group by all", [start, end]).df()
     per_file = listing[["dt", "file"]].copy()
     per_file["dt"] = pd.to_datetime(per_file["dt"]).dt.date

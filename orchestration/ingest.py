@@ -8,6 +8,7 @@ A file that breaks its contract as a whole raises ContractError and nothing of t
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,8 @@ import pandas as pd
 from data_contracts.codes import CodeError, CodeLists
 from data_contracts.specs import SOURCES, FileContract, contracts_for
 from data_contracts.validate import ContractError, check, known_devices, known_grid_ids, read_landing_rows
+
+LOG = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from orchestration.defs.resources import Warehouse
@@ -203,8 +206,8 @@ def ingest_source(warehouse: Warehouse, landing: Path, source: str, start: dt.da
     if sql:
         try:
             return _ingest(warehouse, landing, source, start, end, key, sql=True)
-        except ingest_sql.Fallback:
-            pass
+        except ingest_sql.Fallback as why:
+            LOG.info("ingest %s: checked row by row (%s)", source, why)
     return _ingest(warehouse, landing, source, start, end, key, sql=False)
 
 

@@ -268,10 +268,6 @@ def bench_factor(base: Path, factor: int, work: Path, progress=print) -> dict:
             "marts_ratio": round(marts["seconds"] / floor["seconds"], 2)}
 
 
-def run_all(base: Path, factors: list[int], work: Path, progress=print) -> dict:
-    return {f"{factor}x": bench_factor(base, factor, work, progress) for factor in factors}
-
-
 def table(results: dict) -> str:
     lines = [f"{'factor':>6} {'rows':>12} {'floor s':>8} {'ingest s':>9} {'ratio':>6} {'rows/s':>10} "
              f"{'marts s':>8} {'marts×':>7} {'floor MiB':>9} {'ingest MiB':>10} {'marts MiB':>9}"]
@@ -289,18 +285,21 @@ def table(results: dict) -> str:
 
 def run(results_dir: Path, scale: str, data_dir: Path, factors: list[int], progress=print,
         work: Path | None = None) -> Path:
-    """Measure every factor and merge the figures into the day's results file (its other sections stay)."""
+    """Measure every factor and merge the figures into the day's results file (its other sections stay), after
+    each factor: a long run that is stopped keeps the factors it finished."""
     from orchestration.bench import machine, write_results
 
+    path = results_dir / f"{dt.date.today().isoformat()}-{scale}.json"
+    measured = {}
     with tempfile.TemporaryDirectory(prefix="gridsight-bench-devices-", dir=work) as folder:
         host = machine()
         base = base_source(data_dir, Path(folder), progress)
-        measured = run_all(base, factors, Path(folder), progress)
-    path = results_dir / f"{dt.date.today().isoformat()}-{scale}.json"
-    earlier = json.loads(path.read_text(encoding="utf-8")).get("devices", {}) if path.exists() else {}
-    factors = {**earlier.get("factors", {}), **measured}   # a run of some factors keeps the day's others
-    factors = dict(sorted(factors.items(), key=lambda kv: int(kv[0].removesuffix("x"))))
-    write_results(path, {"devices": {"machine": host, "goal": GOAL, "factors": factors}})
+        for factor in factors:
+            measured[f"{factor}x"] = bench_factor(base, factor, Path(folder), progress)
+            earlier = json.loads(path.read_text(encoding="utf-8")).get("devices", {}) if path.exists() else {}
+            kept = {**earlier.get("factors", {}), **measured}   # a run of some factors keeps the day's others
+            kept = dict(sorted(kept.items(), key=lambda kv: int(kv[0].removesuffix("x"))))
+            write_results(path, {"devices": {"machine": host, "goal": GOAL, "factors": kept}})
     progress(table(measured))
     progress(f"[bench] wrote {path}")
     return path

@@ -24,6 +24,8 @@ from data_contracts.specs import (
 )
 
 TRUE, FALSE = {"true", "1", "yes", "y", "t"}, {"false", "0", "no", "n", "f"}
+# A time ending in a UTC offset (Z, +08:00, -0500): landing times are the district's wall time
+UTC_OFFSET = r"\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})\s*$"
 
 
 class ContractError(ValueError):
@@ -115,7 +117,9 @@ def _cast(values: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
                           index=values.index, dtype=object)
         return typed, present & typed.isna()
     if kind in ("timestamp", "date"):
-        typed = pd.to_datetime(values.where(present), errors="coerce", format="ISO8601")
+        # landing times are the district's wall time: a time with a UTC offset is refused, never mixed in
+        offset = values.str.contains(UTC_OFFSET, regex=True, na=False) if kind == "timestamp" else False
+        typed = pd.to_datetime(values.where(present & ~offset), errors="coerce", format="ISO8601")
         bad = present & typed.isna()
         return (typed.dt.date if kind == "date" else typed), bad
     raise ValueError(f"unknown column type {kind}")
@@ -206,7 +210,8 @@ def _record_rules(frame: pd.DataFrame, typed: pd.DataFrame, contract: FileContra
             high = device_type.map({t: r[1] for t, r in ranges.items()}).astype(float).fillna(np.inf)
             value = pd.to_numeric(typed[c.name], errors="coerce")
             outside = (value < low) | (value > high)
-            bad, rule = present & (frame["event_type"] == c.reading_of) & outside.fillna(False), "out_of_range"
+            valued = frame["event_type"].isin((c.reading_of, "heartbeat"))   # door and water values come with both
+            bad, rule = present & valued & outside.fillna(False), "out_of_range"
         elif c.reference and references is not None:
             bad, rule = present & ~typed[c.name].isin(references.get(c.reference, set())), f"unknown_{c.reference}"
         if bad is not None:

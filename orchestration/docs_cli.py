@@ -10,7 +10,6 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from gridsight.settings import DBT_PROJECT_DIR, Paths
-from orchestration.dbt_project import DBT_EXECUTABLE
 
 DEFAULT_PORT = 8580
 
@@ -20,6 +19,8 @@ def build_docs(paths: Paths) -> Path:
     script from a CDN, which an offline site cannot reach."""
     if not paths.warehouse.exists():
         raise SystemExit(f"[docs] no warehouse at {paths.warehouse}: run `gridsight materialize` first")
+    from orchestration.dbt_project import DBT_EXECUTABLE  # dagster-dbt: a few seconds, only for `docs`
+
     folder = paths.root / "docs"
     subprocess.run([DBT_EXECUTABLE, "--no-send-anonymous-usage-stats", "docs", "generate", "--quiet",
                     "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),

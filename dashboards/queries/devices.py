@@ -24,8 +24,8 @@ COLUMNS = {
     "fct_alarms": ("alarm_id", "device_id", "device_type", "grid_id", "code", "severity", "raised_at", "repeats",
                    "acknowledged_at", "disposition", "cleared_at", "is_open", "is_suppressed", "case_id",
                    "case_resolved_at", "minutes_to_acknowledge", "hours_to_resolve"),
-    "fct_welfare_checks": ("check_id", "household_id", "grid_id", "reason", "quiet_since", "raised_at", "outcome",
-                           "outcome_at", "settled_by_call", "hours_to_close", "is_open"),
+    "fct_welfare_checks": ("check_id", "grid_id", "reason", "quiet_since", "raised_at", "outcome", "outcome_at",
+                           "settled_by_call", "hours_to_close", "is_open"),
     "mart_bins_over_threshold": ("device_id", "grid_id", "lat", "lon", "fill_level", "read_at", "threshold",
                                  "collections_30d"),
 }
@@ -197,17 +197,20 @@ def welfare_summary(snapshot: Snapshot, start: dt.date, end: dt.date, grids: lis
 
 def welfare_checks(snapshot: Snapshot, start: dt.date, end: dt.date, grids: list[str],
                    with_rooms: bool) -> pd.DataFrame:
-    """The checks open now and those raised in the period, open first then the newest: the household id
-    masked (its last two characters), and with `with_rooms` (a role that may view households) its building,
-    unit and room from the visit list."""
-    rooms = ("left join mart_household_visits as v using (household_id)" if with_rooms
-             else "left join (select null::varchar as household_id, null::varchar as building, "
-                  "null::varchar as unit, null::varchar as room) as v using (household_id)")
+    """The checks open now and those raised in the period, open first then the newest, with their household
+    (fct_welfare_check_households, published only to roles that may view households; empty for others): its id
+    masked (the last two characters), and with `with_rooms` its building, unit and room from the visit list."""
+    if not has_table(snapshot, "fct_welfare_check_households"):
+        return pd.DataFrame(columns=["check_id", "grid_id", "household_mask", "building", "unit", "room", "reason",
+                                     "quiet_since", "raised_at", "is_open", "outcome", "outcome_at", "hours_to_close"])
+    rooms = ("left join mart_household_visits as v on v.household_id = h.household_id" if with_rooms
+             else "left join (select null::varchar as building, null::varchar as unit, null::varchar as room) as v "
+                  "on true")
     return query(snapshot, f"""
-        select w.check_id, w.grid_id, '****' || right(w.household_id, 2) as household_mask,
+        select w.check_id, w.grid_id, '****' || right(h.household_id, 2) as household_mask,
                v.building, v.unit, v.room, w.reason, w.quiet_since, w.raised_at, w.is_open, w.outcome,
                w.outcome_at, w.hours_to_close
-        from fct_welfare_checks as w {rooms}
+        from fct_welfare_checks as w join fct_welfare_check_households as h using (check_id) {rooms}
         where list_contains(?::varchar[], w.grid_id) and (w.is_open or cast(w.raised_at as date) between ? and ?)
         order by w.is_open desc, w.raised_at desc, w.check_id""", (grids, start, end))
 

@@ -1,6 +1,6 @@
 """The cockpit in a real headless Chromium, served by `streamlit run` on the demo world's snapshot.
 
-Proves what unit tests of the page script cannot: the page renders its title and eight KPIs, the offline
+Proves what unit tests of the page script cannot: the page renders its title, its KPIs and device tiles, the offline
 grid map really draws one (non-inverted) polygon per L3 grid of the snapshot, nothing is fetched from
 outside localhost, and the language toggle switches the page to English. Screenshots land in
 <data_dir>/screenshots/ for a human look.
@@ -18,9 +18,10 @@ from tests.conftest import REPO
 pytestmark = pytest.mark.slow   # a streamlit server and headless Chromium on the session world
 
 
-# One metric per KPI of the catalogue, plus the scorecard's overall score
+# One metric per KPI of the catalogue, the scorecard's overall score, and the three device tiles (open alarms,
+# devices offline now, open welfare checks: the world has devices)
 COCKPIT_METRICS = len((REPO / "dbt_project" / "seeds" / "kpi_definitions.csv").read_text(
-    encoding="utf-8").strip().splitlines()) - 1 + 1
+    encoding="utf-8").strip().splitlines()) - 1 + 1 + 3
 
 
 def wait_for_page(page, title: str) -> dict:

@@ -72,14 +72,16 @@ def device_marts(world) -> dict[str, pd.DataFrame]:
     offline = _frame("device_id, device_type, grid_id, lat, lon, offline_since, hours_offline, fault_code", [
         ("SD-7", "smoke_detector", G1, lat1, lon1, ts("2026-02-27 06:00"), 66.0, None),
         ("DM-2", "door_magnet", G2, lat2, lon2, ts("2026-03-01 12:00"), 12.0, "battery_low")])
-    welfare = _frame("check_id, household_id, grid_id, reason, quiet_since, raised_at, outcome, outcome_at, "
+    welfare = _frame("check_id, grid_id, reason, quiet_since, raised_at, outcome, outcome_at, "
                      "outcome_by, settled_by_call, hours_to_close, is_open", [
-        ("W1", homes[0], G2, "no_activity", ts("2026-02-28 20:00"), ts("2026-03-01 08:00"), None, None, None, None,
+        ("W1", G2, "no_activity", ts("2026-02-28 20:00"), ts("2026-03-01 08:00"), None, None, None, None,
          None, True),
-        ("W2", homes[1], G2, "continuous_water", ts("2026-02-27 01:00"), ts("2026-02-27 07:00"), "safe_after_call",
+        ("W2", G2, "continuous_water", ts("2026-02-27 01:00"), ts("2026-02-27 07:00"), "safe_after_call",
          ts("2026-02-27 07:30"), "duty", True, 0.5, False),
-        ("W3", f"{G1}-H0003", G1, "no_activity", ts("2026-02-20 00:00"), ts("2026-02-20 10:00"), "visited_safe",
+        ("W3", G1, "no_activity", ts("2026-02-20 00:00"), ts("2026-02-20 10:00"), "visited_safe",
          ts("2026-02-20 13:00"), "worker", False, 3.0, False)])
+    households = _frame("check_id, household_id, grid_id", [("W1", homes[0], G2), ("W2", homes[1], G2),
+                                                             ("W3", f"{G1}-H0003", G1)])
     bins = _frame("device_id, grid_id, lat, lon, fill_level, read_at, threshold, collections_30d", [
         ("B-1", G1, lat1 + 0.002, lon1 + 0.002, 92.0, ts("2026-03-01 09:00"), 80.0, 6),
         ("B-2", G2, lat2 + 0.002, lon2 + 0.002, 85.0, ts("2026-03-01 09:30"), 80.0, 2)])
@@ -89,7 +91,8 @@ def device_marts(world) -> dict[str, pd.DataFrame]:
     devices = _frame("device_id, device_type, grid_id", [(a.device_id, a.device_type, a.grid_id)
                                                          for a in alarms.drop_duplicates("device_id").itertuples()])
     return {"mart_device_health": health, "fct_alarms": alarms, "mart_devices_offline": offline,
-            "fct_welfare_checks": welfare, "mart_bins_over_threshold": bins, "dim_device_types": types,
+            "fct_welfare_checks": welfare, "fct_welfare_check_households": households,
+            "mart_bins_over_threshold": bins, "dim_device_types": types,
             "dim_devices": devices}, homes
 
 
@@ -101,8 +104,8 @@ def _snapshot_dir(data_dir: Path) -> Path:
 def with_marts(world, tmp_path: Path, tables: dict[str, pd.DataFrame], access: str = "by_grid",
                drop: tuple[str, ...] = ()) -> Path:
     """A data folder whose snapshot is the world's with `tables` added (or replacing the world's) as marts,
-    declared in the manifest as published does: `access` (dim_device_types: district, a seed's names); the
-    marts `drop` taken out."""
+    declared in the manifest as published does: `access` (dim_device_types: district, a seed's names; the
+    welfare checks' households: households); the marts `drop` taken out."""
     source = _snapshot_dir(world.data_dir)
     target = tmp_path / "serving" / source.name
     shutil.copytree(source, target)
@@ -117,7 +120,8 @@ def with_marts(world, tmp_path: Path, tables: dict[str, pd.DataFrame], access: s
             con.execute(f"copy frame to '{target / f'marts__{name}.parquet'}' (format parquet)")
             con.unregister("frame")
             manifest["tables"][f"marts__{name}"] = len(frame)
-            manifest["access"][f"marts__{name}"] = "district" if name == "dim_device_types" else access
+            manifest["access"][f"marts__{name}"] = {"dim_device_types": "district",
+                                                    "fct_welfare_check_households": "households"}.get(name, access)
     (target / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     write_test_users(tmp_path)
     return tmp_path

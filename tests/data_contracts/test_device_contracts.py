@@ -38,14 +38,26 @@ def test_telemetry_rules_quarantine_with_their_reason_and_repeats_are_counted():
         ["BIN1", "2026-02-10 08:00:00", "heartbeat", "", ""],             # 28 days late: loaded
         ["BIN1", "2026-03-10 09:00:00", "reading", "140", ""],            # fill 140 %: out_of_range
         ["DOOR1", "2026-03-10 09:00:00", "reading", "-1", ""],            # negative openings: out_of_range
+        ["DOOR1", "2026-03-10 09:10:00", "heartbeat", "-3", ""],          # the same, sent with a heartbeat
         ["DOOR1", "2026-03-10 09:00:00", "alarm", "-1", "tilt"],          # not a reading: no range
         ["DOOR1", "2026-03-10 09:30:00", "clear", "", "tilt"],            # clear: loaded
     ]
     checked = check(_frame(TELEMETRY, rows), TELEMETRY, b"k", REFS)
     assert _reasons(checked) == ["unknown_device:device_id", "future_time:ts", "too_old:ts",
-                                 "out_of_range:value", "out_of_range:value"]
+                                 "out_of_range:value", "out_of_range:value", "out_of_range:value"]
     assert checked.rows_deduplicated == 1 and len(checked.loaded) == 5
     assert checked.rows_in == len(checked.loaded) + len(checked.quarantined) + checked.rows_deduplicated
+
+
+def test_times_with_a_utc_offset_are_refused_even_mixed_with_wall_times():
+    rows = [["BIN1", "2026-03-10 08:00:00", "heartbeat", "", ""],         # the district's wall time: loaded
+            ["BIN1", "2026-03-10T08:05:00+08:00", "heartbeat", "", ""],   # an offset: invalid
+            ["BIN1", "2026-03-10 00:10:00Z", "heartbeat", "", ""],        # UTC: invalid
+            ["BIN1", "2026-03-10T08:15:00.5-0500", "heartbeat", "", ""]]  # another offset: invalid
+    checked = check(_frame(TELEMETRY, rows), TELEMETRY, b"k", REFS)
+    assert _reasons(checked) == ["invalid_timestamp:ts"] * 3 and len(checked.loaded) == 1
+    only_offsets = check(_frame(TELEMETRY, rows[1:]), TELEMETRY, b"k", REFS)
+    assert len(only_offsets.quarantined) == 3 and only_offsets.loaded.empty
 
 
 def test_hostile_values_in_every_new_column_are_quarantined_never_a_crash():

@@ -190,13 +190,18 @@ def test_alarms_acknowledgement_disposition_clear_and_flapping(devices):
 
 def test_welfare_checks_and_bins(devices):
     con, *_ = devices
-    checks = con.execute("select household_id, reason, quiet_since, raised_at, outcome, settled_by_call, "
-                         "hours_to_close, is_open from marts.fct_welfare_checks order by raised_at").fetchall()
+    checks = con.execute("select h.household_id, reason, quiet_since, raised_at, outcome, settled_by_call, "
+                         "hours_to_close, is_open from marts.fct_welfare_checks "
+                         "join marts.fct_welfare_check_households as h using (check_id, grid_id) "
+                         "order by raised_at").fetchall()
     assert checks == [
         ("H1", "no_activity", dt.datetime(2026, 3, 9, 6), dt.datetime(2026, 3, 9, 18), "safe_after_call", True,
          1.0, False),
         ("H1", "continuous_water", dt.datetime(2026, 3, 9, 23), dt.datetime(2026, 3, 10, 5), None, None, None,
          True)]
+    # the by-grid checks never name the household
+    assert "household_id" not in {c for (c,) in con.execute(
+        "select column_name from information_schema.columns where table_name = 'fct_welfare_checks'").fetchall()}
     bins = con.execute("select device_id, fill_level, threshold, collections_30d "
                        "from marts.mart_bins_over_threshold").fetchall()
     assert bins == [("BIN1", 90.0, 80.0, 1)]

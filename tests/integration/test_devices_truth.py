@@ -66,7 +66,8 @@ def test_every_confirmed_alarm_with_a_case_is_linked_both_ways(world, marts):
 def test_every_true_welfare_event_raises_a_check_within_its_window(world, marts):
     events = _truth(world, "welfare_events.csv")
     due = events[events["check_from"] != ""]
-    checks = marts.execute("select household_id, reason, raised_at, outcome from marts.fct_welfare_checks").df()
+    checks = marts.execute("select h.household_id, reason, raised_at, outcome from marts.fct_welfare_checks "
+                           "join marts.fct_welfare_check_households as h using (check_id)").df()
     missed = []
     for e in due.itertuples():
         own = checks[(checks["household_id"] == e.household_id)

@@ -101,7 +101,9 @@ def test_file_delivered_twice_is_counted_once_and_unknown_folders_are_reported(w
                          ("foot_traffic", "counts.csv"), ("population", "register.csv")):
         target = data / "landing" / source / f"dt={again}" / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(data / "landing" / source / f"dt={LATE_DAY}" / name, target)
+        day = LATE_DAY if source != "devices" else max(p.parent.name[3:] for p in   # telemetry: the last days only
+                                                       (data / "landing" / "devices").glob(f"dt=*/{name}"))
+        shutil.copy(data / "landing" / source / f"dt={day}" / name, target)
     (data / "landing" / "parking").mkdir()
     (data / "landing" / "incidents" / f"dt={again}" / "cases_v2.csv").write_text("case_id\n")
     assert materialize_range(again, again, progress=_quiet).success

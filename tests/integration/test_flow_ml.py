@@ -169,8 +169,10 @@ def test_a_real_data_backtest_reaches_the_page_through_its_mart(world, tmp_path,
 
 
 def test_a_backtest_after_a_failed_run_does_not_publish(world, tmp_path, monkeypatch, capsys):
-    """A delivery with an event in 2099 builds marts as of 2099 and the run fails (the hotspot backtest has
-    no history over the gap): `flow-backtest --melbourne` writes its report and table but CURRENT stays."""
+    """A delivery with an event four years on (2030) builds marts as of 2030 and the run fails (the hotspot
+    backtest's two-year training windows hold no week with a dispute): `flow-backtest --melbourne` writes its
+    report and table but CURRENT stays. (2030, not 2099: the daily marts span the data period, and 73 years
+    of days made this one run cost minutes.)"""
     import shutil
 
     from orchestration import cli
@@ -189,7 +191,7 @@ def test_a_backtest_after_a_failed_run_does_not_publish(world, tmp_path, monkeyp
     events = data / "landing" / "incidents" / f"dt={day}" / "events.csv"
     events.parent.mkdir(parents=True)
     events.write_text("case_id,seq,event_type,at,level,actor,satisfaction,mediation_outcome\n"
-                      f"{case},9,closed,2099-01-01 08:00:00,grid,grid:x,,\n")
+                      f"{case},9,closed,2030-01-01 08:00:00,grid,grid:x,,\n")
     assert not materialize_range(day, day, progress=lambda _m: None, raise_on_error=False).success
     with pytest.raises(SystemExit) as refused:
         cli.main(["flow-backtest", "--melbourne", str(melbourne), "--origins", "1"])

@@ -35,7 +35,7 @@ def test_every_mart_declares_a_known_scope_and_only_marts_are_published(declared
     assert set(declared.values()) <= set(SCOPES)
     households = {name.split(".")[1] for name, scope in declared.items() if scope == "households"}
     # the person- and household-level tables, shown only to roles that may view households
-    assert households == {"fct_residents", "mart_household_visits"}
+    assert households == {"fct_residents", "mart_household_visits", "fct_welfare_check_households"}
 
 
 def test_an_unknown_scope_is_refused():

@@ -73,18 +73,21 @@ alarms as (
     group by device_id, code, alarm_number
 ),
 
-judged as (
+judged as (   -- the duty room's actions from the alarm until the next one, also after the device cleared it
     select
         alarms.device_id, alarms.code, alarms.alarm_number,
         min(actions.action_at) as acknowledged_at,
         arg_min(actions.actor, actions.action_at) as acknowledged_by,
         arg_max(actions.action, actions.action_at)
             filter (where actions.action in ('confirmed', 'false_alarm')) as judgement
-    from alarms
+    from (
+        select *, lead(raised_at) over (partition by device_id, code order by raised_at) as next_raised_at
+        from alarms
+    ) as alarms
     join {{ ref('stg_devices__alarm_actions') }} as actions
         on actions.device_id = alarms.device_id and actions.code = alarms.code
         and actions.action_at >= alarms.raised_at
-        and (alarms.cleared_at is null or actions.action_at <= alarms.cleared_at)
+        and (alarms.next_raised_at is null or actions.action_at < alarms.next_raised_at)
         and actions.action in ('acknowledged', 'confirmed', 'false_alarm')
     group by all
 )

@@ -1,4 +1,5 @@
--- Each device with its timing and severity: the device's own values win over its type's (seed device_types).
+-- Each device with its timing and severity: the device's own values win over its type's (seed device_types; an
+-- unknown type is quarantined at ingest). A device that declares only its heartbeat times out after three of them.
 select
     dev.device_id,
     dev.device_type,
@@ -7,11 +8,10 @@ select
     dev.lon,
     dev.installed_on,
     dev.household_id,
-    coalesce(dev.heartbeat_minutes, types.heartbeat_minutes, 60) as heartbeat_minutes,
-    coalesce(dev.offline_after_minutes, types.offline_after_minutes,
-             3 * coalesce(dev.heartbeat_minutes, types.heartbeat_minutes, 60)) as offline_after_minutes,
+    coalesce(dev.offline_after_minutes, 3 * dev.heartbeat_minutes, types.offline_after_minutes)
+        as offline_after_minutes,
     coalesce(dev.quiet_hours, {{ var('welfare_quiet_hours') }}) as quiet_hours,
-    coalesce(types.severity, 'minor') as severity,
+    types.severity,
     types.alarm_threshold,
     coalesce(types.in_home, false) as in_home
 from {{ ref('stg_devices__devices') }} as dev

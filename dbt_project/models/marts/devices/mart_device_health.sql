@@ -7,7 +7,7 @@ with daily as (
         date_day,
         count(*) as devices_active,
         count(*) filter (where is_online) as devices_online,
-        sum(online_share) as device_days_online,
+        cast(sum(cast(online_share as decimal(18, 6))) as double) as device_days_online,   -- exact: any order
         cast(sum(faults) as bigint) as faults
     from {{ ref('fct_device_daily') }}
     group by all

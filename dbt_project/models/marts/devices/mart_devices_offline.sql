@@ -22,8 +22,8 @@ select
     settings.device_id,
     settings.device_type,
     settings.grid_id,
-    settings.lat,
-    settings.lon,
+    case when not settings.in_home then settings.lat end as lat,   -- an in-home device's place is the home
+    case when not settings.in_home then settings.lon end as lon,
     coalesce(silent.offline_since, faults.fault_since) as offline_since,
     datediff('second', coalesce(silent.offline_since, faults.fault_since), period.ends_at) / 3600.0 as hours_offline,
     faults.fault_code

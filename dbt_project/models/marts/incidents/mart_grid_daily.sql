@@ -43,7 +43,7 @@ devices as (
         grid_id,
         date_day,
         count(*) as device_days_active,
-        sum(online_share) as device_days_online,
+        cast(sum(cast(online_share as decimal(18, 6))) as double) as device_days_online,   -- exact: any order
         sum(alarms) as device_alarms
     from {{ ref('fct_device_daily') }}
     group by all

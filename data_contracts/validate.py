@@ -210,7 +210,7 @@ def _record_rules(frame: pd.DataFrame, typed: pd.DataFrame, contract: FileContra
             high = device_type.map({t: r[1] for t, r in ranges.items()}).astype(float).fillna(np.inf)
             value = pd.to_numeric(typed[c.name], errors="coerce")
             outside = (value < low) | (value > high)
-            valued = frame["event_type"].isin((c.reading_of, "heartbeat"))   # door and water values come with both
+            valued = frame["event_type"].isin(c.reading_of)
             bad, rule = present & valued & outside.fillna(False), "out_of_range"
         elif c.reference and references is not None:
             bad, rule = present & ~typed[c.name].isin(references.get(c.reference, set())), f"unknown_{c.reference}"

@@ -6,8 +6,11 @@ How it stays the same as the pandas check:
   is in a plain form both parsers read alike (an ISO timestamp ``YYYY-MM-DD HH:MM:SS[.ffffff]``, a decimal
   with at most 15 digits, a string that starts with a printable ASCII character or holds one that is not
   whitespace), every required value is there, allowed values and patterns match (RE2 full match, stricter
-  than Python's `re.search` of an anchored pattern), the device is known, the time is near its file's day
-  and a reading lies within its type's range.
+  than Python's `re.search` of an anchored pattern), no time carries a UTC offset (validate.UTC_OFFSET), the
+  device is known, the time is near its file's day and a value of a range-checked event type (the contract's
+  `reading_of`: readings and heartbeats) lies within its device type's range (specs.reading_ranges).
+- Every threshold and pattern is read from where the row-wise check reads it (the contract, specs, validate);
+  none is written twice.
 - Every other row — broken, or merely unusual (a time in another format, a value with an exponent) — is
   checked by `check` itself, the row-wise pandas path with its Great Expectations suite, which gives the
   quarantine reason or loads it.
@@ -37,7 +40,7 @@ import pandas as pd
 
 from data_contracts.specs import FUTURE_SLACK, MAX_LATE_DAYS, FileContract, reading_ranges
 from data_contracts.suites import failing_rows
-from data_contracts.validate import check
+from data_contracts.validate import UTC_OFFSET, check
 
 TYPES = {"string", "double", "timestamp"}
 # what Python's str.strip() removes (str.isspace), as an RE2 class: a value of only these is absent
@@ -151,8 +154,10 @@ def _admits(contract: FileContract, references: dict | None, slack_s: float) -> 
             form = [_present(col)]
         elif c.type == "double":   # a plain number both parsers read alike: no '_' (DuckDB's digit separator)
             form = [_b(f"isfinite({typed})"), _b(f"length({col}) <= 16 and not contains({col}, '_')")]
-        else:   # exactly YYYY-MM-DD HH:MM:SS, a valid time (formatting it again gives the same text)
-            form = [_b(f"strftime({typed}, '%Y-%m-%d %H:%M:%S') = {col}")]
+        else:   # exactly YYYY-MM-DD HH:MM:SS, a valid time (formatting it again gives the same text), and never
+            # a time with a UTC offset (the row-wise check's own pattern, read where it is defined)
+            form = [_b(f"strftime({typed}, '%Y-%m-%d %H:%M:%S') = {col}"),
+                    _b(f"not regexp_matches({col}, {_text(UTC_OFFSET)})")]
         rules = []
         if c.allowed is not None:
             rules.append(_b(f"{col} in ({', '.join(map(_text, c.allowed)) or 'null'})"))
@@ -166,7 +171,8 @@ def _admits(contract: FileContract, references: dict | None, slack_s: float) -> 
             rules.append(_b(f"{typed} <= s.dt + interval 1 day + interval {slack_s!r} second "
                             f"and {typed} >= s.dt - interval {int(MAX_LATE_DAYS)} day"))
         elif _reading_checked(c, references):
-            rules.append(_b(f"s.event_type is distinct from {_text(c.reading_of)} or r.low is null "
+            valued = ", ".join(map(_text, c.reading_of))
+            rules.append(_b(f"s.event_type is null or s.event_type not in ({valued}) or r.low is null "
                             f"or {typed} between r.low and r.high"))
         elif c.reference and references is not None:
             rules.append(_b(f"k_{c.reference}.known"))

@@ -43,11 +43,13 @@ lint: install
 validate: install dbt-parse
 	$(BIN)/dagster definitions validate -m orchestration.definitions
 
-## The benchmark (bench/README.md): each page's render time on the published snapshot, built first if absent
+## The benchmark (bench/README.md): each page's render time on the published snapshot, built first if absent;
+## imports; device telemetry ingest and marts at 1×, 10×, 100×
 bench: install dbt-parse
 	test -f "$(GRIDSIGHT_DATA_DIR)/serving/CURRENT" || $(BIN)/gridsight demo --no-serve
 	$(BIN)/gridsight bench --scale demo
 	$(BIN)/gridsight bench --imports
+	$(BIN)/gridsight bench --devices
 
 clean:
 	rm -rf $(VENV) data dbt_project/target dbt_project/logs

@@ -65,9 +65,9 @@ class Column:
     # A device message time: more than FUTURE_SLACK after the end of its file's day is `future_time`, more than
     # MAX_LATE_DAYS before its file's day `too_old` (late batches up to then are normal)
     near_file_day: bool = False
-    # A reading checked against its device type's physical range (seed device_types: reading_min … reading_max);
-    # the type comes from the registry through this row's device_id, only for rows of this event_type
-    reading_of: str | None = None
+    # A value checked against its device type's physical range (seed device_types: reading_min … reading_max);
+    # the type comes from the registry through this row's device_id, only for rows of these event types
+    reading_of: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -214,7 +214,8 @@ CONTRACTS: tuple[FileContract, ...] = (
     FileContract("devices", "telemetry.csv", "device_telemetry", _cols(
         Column("device_id", reference="device"), Column("ts", "timestamp", near_file_day=True),
         Column("event_type", allowed=("heartbeat", "alarm", "clear", "fault", "restore", "reading")),
-        Column("value", "double", required=False, reading_of="reading"),
+        # door and water values come with readings and heartbeats alike: both are range-checked
+        Column("value", "double", required=False, reading_of=("reading", "heartbeat")),
         Column("code", required=False, pattern=CODE)),
         deduplicate_on=("device_id", "ts", "event_type", "code", "value")),
     FileContract("devices", "alarm_actions.csv", "device_alarm_actions", _cols(

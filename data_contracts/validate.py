@@ -210,7 +210,7 @@ def _record_rules(frame: pd.DataFrame, typed: pd.DataFrame, contract: FileContra
             high = device_type.map({t: r[1] for t, r in ranges.items()}).astype(float).fillna(np.inf)
             value = pd.to_numeric(typed[c.name], errors="coerce")
             outside = (value < low) | (value > high)
-            valued = frame["event_type"].isin((c.reading_of, "heartbeat"))   # door and water values come with both
+            valued = frame["event_type"].isin(c.reading_of)
             bad, rule = present & valued & outside.fillna(False), "out_of_range"
         elif c.reference and references is not None:
             bad, rule = present & ~typed[c.name].isin(references.get(c.reference, set())), f"unknown_{c.reference}"
@@ -233,14 +233,15 @@ def _duplicates(frame: pd.DataFrame, typed: pd.DataFrame, contract: FileContract
 
 
 def check(frame: pd.DataFrame, contract: FileContract, key: bytes,
-          references: dict[str, set[str]] | None = None) -> Checked:
+          references: dict[str, set[str]] | None = None, deduplicate: bool = True) -> Checked:
     """Validate string rows against the contract: types are parsed here, then the Great Expectations
     suite checks the rest, then the rules across fields (ID checksum, birth dates, `references` such as
     the known grid ids) and duplicates within a file. A row's first broken rule (in column order) is its
     reason.
 
     Columns of `frame` that the contract does not name (lineage such as dt, _file, _row) pass through
-    to both outputs unchanged.
+    to both outputs unchanged. With `deduplicate=False` repeats of a message are loaded (the caller finds
+    them among more rows: orchestration.ingest_sql).
     """
     from data_contracts.suites import failing_rows
 
@@ -278,7 +279,7 @@ def check(frame: pd.DataFrame, contract: FileContract, key: bytes,
                                               default=str) for row in original.to_dict("records")]
     else:
         quarantined = quarantined.assign(rule=None, column_name=None, original=None)
-    repeat = _repeats(typed, contract, bad)
+    repeat = _repeats(typed, contract, bad) if deduplicate else np.zeros(len(frame), dtype=bool)
     keep = ~bad & ~repeat
     loaded = pd.concat([frame.loc[keep, lineage], _protect(typed[keep], contract, key)], axis=1)
     return Checked(loaded=loaded.reset_index(drop=True), quarantined=quarantined.reset_index(drop=True),

@@ -304,6 +304,14 @@ def cmd_hotspot_backtest(args) -> None:
 def cmd_bench(args) -> None:
     from orchestration import bench
 
+    if args.devices:
+        from orchestration import bench_devices
+
+        try:
+            bench_devices.run(bench.RESULTS, args.scale, Paths.from_env().root, args.factor)
+        except RuntimeError as failed:   # a step failed: its last log lines say why
+            raise SystemExit(f"[bench] {failed}") from None
+        return
     if args.imports:
         from orchestration import bench_imports
 
@@ -409,6 +417,10 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--pages", nargs="+", metavar="PAGE", help="only these pages (URL paths, e.g. cockpit audit_log)")
     p.add_argument("--imports", action="store_true", help="instead: import and publish real and synthetic exports, "
                    "each in a fresh data folder (wall time, peak memory)")
+    p.add_argument("--devices", action="store_true", help="instead: device telemetry ingest and device marts at "
+                   "--factor times the demo fleet, against DuckDB's read_csv of the same files")
+    p.add_argument("--factor", type=int, nargs="+", default=[1, 10, 100], metavar="N",
+                   help="--devices: the fleet sizes measured, in copies of the demo fleet (default 1 10 100)")
     p.add_argument("--realdata", default=os.environ.get("GRIDSIGHT_REALDATA", str(REPO.parent / "shared" / "realdata")),
                    help="folder of the real public samples (default: $GRIDSIGHT_REALDATA or ../shared/realdata)")
     p.add_argument("--data-dir", default=argparse.SUPPRESS, help="data folder (default: $GRIDSIGHT_DATA_DIR or ./data)")

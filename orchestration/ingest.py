@@ -8,6 +8,7 @@ A file that breaks its contract as a whole raises ContractError and nothing of t
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,8 @@ import pandas as pd
 from data_contracts.codes import CodeError, CodeLists
 from data_contracts.specs import SOURCES, FileContract, contracts_for
 from data_contracts.validate import ContractError, check, known_devices, known_grid_ids, read_landing_rows
+
+LOG = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from orchestration.defs.resources import Warehouse
@@ -187,43 +190,76 @@ def _record_codes(con: duckdb.DuckDBPyConnection, codes: CodeLists) -> None:
             con.execute(f"insert into {table} by name select * from rows")
 
 
-def ingest_source(warehouse: Warehouse, landing: Path, source: str, start: dt.date, end: dt.date, key: bytes
-                  ) -> list[TableLoad]:
+def ingest_source(warehouse: Warehouse, landing: Path, source: str, start: dt.date, end: dt.date, key: bytes,
+                  sql: bool = True) -> list[TableLoad]:
     """Load every landing file of `source` dated start..end (inclusive) into the warehouse.
 
-    All files are read and checked before anything is written; the write is one transaction, and the
+    All files are read and checked before anything is kept; the write is one transaction, and the
     connection is closed before this returns (dbt's subprocess opens the same file next). Coded columns
-    (channel, categories) allow the district's codes too; the incidents ingest records those lists."""
+    (channel, categories) allow the district's codes too; the incidents ingest records those lists.
+
+    Contracts whose rules all have a SQL form (the device files: orchestration/ingest_sql.py) are checked by
+    DuckDB over the files, with the same rules, reasons and row accounting; when their files or values are
+    not for that path (or with `sql=False`) every contract is checked row-wise by data_contracts.validate."""
+    from orchestration import ingest_sql
+
+    if sql:
+        try:
+            return _ingest(warehouse, landing, source, start, end, key, sql=True)
+        except ingest_sql.Fallback as why:
+            LOG.info("ingest %s: checked row by row (%s)", source, why)
+    return _ingest(warehouse, landing, source, start, end, key, sql=False)
+
+
+def _ingest(warehouse: Warehouse, landing: Path, source: str, start: dt.date, end: dt.date, key: bytes,
+            sql: bool) -> list[TableLoad]:
+    from orchestration import ingest_sql
+
     days = list(pd.date_range(start, end, freq="D").date)
     codes = district_codes(landing)
     contracts = contracts_for(source, codes)
-    read = {contract.table: _read_files(landing, contract, days) for contract in contracts}
-    checks = [(contract, *_check_range(landing, contract, read[contract.table], key, read)) for contract in contracts]
+    in_sql = {contract.table for contract in contracts if sql and ingest_sql.supports(contract)}
+    read = {contract.table: None if contract.table in in_sql else _read_files(landing, contract, days)
+            for contract in contracts}
+    checks = [(contract, None, None) if contract.table in in_sql
+              else (contract, *_check_range(landing, contract, read[contract.table], key, read))
+              for contract in contracts]
     results = []
     with warehouse.connect() as con:
         for contract, _, _ in checks:
             ensure_tables(con, contract)
         con.execute("begin transaction")
-        for contract, checked, log in checks:
-            for schema, rows in (("raw", "loaded"), ("quarantine", "quarantined")):
-                con.execute(f"delete from {schema}.{contract.table} where dt between ? and ?", [start, end])
-                batch = getattr(checked, rows) if checked else None  # noqa: F841 (read by DuckDB by name)
-                if batch is not None and len(batch):
-                    con.execute(f"insert into {schema}.{contract.table} by name "
-                                "select *, current_localtimestamp() as _ingested_at from batch")
-            con.execute("delete from meta.ingest_log where table_name = ? and dt between ? and ?",
-                        [contract.table, start, end])
-            if log:
-                log_frame = pd.DataFrame(log)  # noqa: F841
-                con.execute("insert into meta.ingest_log by name "
-                            "select *, current_localtimestamp() as ingested_at from log_frame")
-            results.append(TableLoad(
-                contract.table, len(log), sum(r["rows_in"] for r in log), sum(r["rows_loaded"] for r in log),
-                sum(r["rows_quarantined"] for r in log),
-                all(r["rows_in"] == r["rows_loaded"] + r["rows_quarantined"] + r["rows_deduplicated"] for r in log),
-                reasons=_reasons(checked), rows_deduplicated=sum(r["rows_deduplicated"] for r in log)))
-        _record_landing(con, landing, source)
-        if source == "incidents":
-            _record_codes(con, codes)
-        con.execute("commit")
+        try:
+            for contract, checked, log in checks:
+                for schema in ("raw", "quarantine"):
+                    con.execute(f"delete from {schema}.{contract.table} where dt between ? and ?", [start, end])
+                writes = (("raw", "loaded"), ("quarantine", "quarantined"))
+                if contract.table in in_sql:   # raw is written by the SQL check itself
+                    checked, log = ingest_sql.load(con, landing, contract, days, key,
+                                                   _references(landing, contract, read), start, end)
+                    writes = (("quarantine", "quarantined"),)
+                for schema, rows in writes:
+                    batch = getattr(checked, rows) if checked else None  # noqa: F841 (read by DuckDB by name)
+                    if batch is not None and len(batch):
+                        con.execute(f"insert into {schema}.{contract.table} by name "
+                                    "select *, current_localtimestamp() as _ingested_at from batch")
+                con.execute("delete from meta.ingest_log where table_name = ? and dt between ? and ?",
+                            [contract.table, start, end])
+                if log:
+                    log_frame = pd.DataFrame(log)  # noqa: F841
+                    con.execute("insert into meta.ingest_log by name "
+                                "select *, current_localtimestamp() as ingested_at from log_frame")
+                results.append(TableLoad(
+                    contract.table, len(log), sum(r["rows_in"] for r in log), sum(r["rows_loaded"] for r in log),
+                    sum(r["rows_quarantined"] for r in log),
+                    all(r["rows_in"] == r["rows_loaded"] + r["rows_quarantined"] + r["rows_deduplicated"]
+                        for r in log),
+                    reasons=_reasons(checked), rows_deduplicated=sum(r["rows_deduplicated"] for r in log)))
+            _record_landing(con, landing, source)
+            if source == "incidents":
+                _record_codes(con, codes)
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
     return results

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -258,7 +259,9 @@ def _ingest(warehouse: Warehouse, landing: Path, source: str, start: dt.date, en
             _record_landing(con, landing, source)
             if source == "incidents":
                 _record_codes(con, codes)
+            began = time.perf_counter()
             con.execute("commit")
+            LOG.debug("ingest %s: commit %.2f s", source, time.perf_counter() - began)
         except BaseException:
             con.execute("rollback")
             raise

@@ -9,8 +9,8 @@ How it stays the same as the pandas check:
   than Python's `re.search` of an anchored pattern), no time carries a UTC offset (validate.UTC_OFFSET), the
   device is known, the time is near its file's day and a value of a range-checked event type (the contract's
   `reading_of`: readings and heartbeats) lies within its device type's range (specs.reading_ranges).
-  The files are read twice: once for the few rows SQL does not admit (every rule evaluated), once to write
-  all others to raw (an anti-join on file and row number; no rule evaluated again).
+  The files are read once, into a temporary table: every row typed, whether SQL admits it (every rule
+  evaluated once) and, for the few it does not, the strings read.
 - Every threshold and pattern is read from where the row-wise check reads it (the contract, specs, validate);
   none is written twice.
 - Every other row — broken, or merely unusual (a time in another format, a value with an exponent) — is
@@ -20,8 +20,10 @@ How it stays the same as the pandas check:
   rows hold in each column it has a value rule for (allowed set, pattern, range) and on a null and a present
   value for its not-null rules. Its verdicts are per value, so this is the verdict it gives row by row; a
   value it rejects (SQL and the suite disagree) makes the whole source fall back to the pandas path.
-- Repeats of the same message are found over everything loaded for the days, first by (day, row) kept, and
-  counted per file: rows in = loaded + quarantined + de-duplicated.
+- Repeats of the same message are found among every row to load (admitted, or loaded by `check`), first by
+  (day, row) kept, and counted per file: rows in = loaded + quarantined + de-duplicated. They are found
+  before raw is written, so raw is written once and nothing in it deleted (DuckDB rewrites at commit the
+  rows a transaction appended and then deleted: at 10× that commit took 7 s of a 30 s ingest).
 
 A file DuckDB cannot read as the csv module does (a header other than the contract's, a short or long row,
 a stray quote, not UTF-8) raises Fallback before anything is kept; ingest then runs the pandas path, which
@@ -255,33 +257,31 @@ def _guard(con: duckdb.DuckDBPyConnection, contract: FileContract, start: dt.dat
         raise Fallback(f"the suite rejects a value SQL admitted: {first['rule']} on {first['column_name']}")
 
 
-def _repeats(con: duckdb.DuckDBPyConnection, contract: FileContract, start: dt.date, end: dt.date) -> None:
-    """_repeat(rid, dt, _file): every loaded row of the days that repeats an earlier one on all de-duplication
-    columns (earlier: by day, then row). Candidates by a hash of the columns, then compared exactly."""
+def _repeats(con: duckdb.DuckDBPyConnection, contract: FileContract, rows: str) -> None:
+    """_repeat(dt, _file, _row): every row of `rows` (the rows to load: one file per day, so day and row name a row)
+    that repeats an earlier one on all de-duplication columns (earlier: by day, then row). Candidates by a hash
+    of the columns, then compared exactly."""
     keys = list(contract.deduplicate_on or ())
     if not keys:
-        con.execute("create or replace temp table _repeat (rid bigint, dt date, _file varchar)")
+        con.execute("create or replace temp table _repeat (dt date, _file varchar, _row bigint)")
         return
     kinds = {c.name: c.type for c in contract.columns}
     # -0.0 and 0.0 are one value to pandas' duplicated
     exprs = [f"{_q(k)} + 0.0" if kinds.get(k) == "double" else _q(k) for k in keys]
-    table = f"raw.{contract.table}"
     _timed(con, "repeats", f"""
         create or replace temp table _repeat as
         with hashed as (
-            select hash({', '.join(exprs)}) as h from {table} where dt between $1 and $2 group by h
-            having count(*) > 1
+            select hash({', '.join(exprs)}) as h from {rows} group by h having count(*) > 1
         ),
         candidates as (
-            select rowid as rid, dt, _file, _row, {', '.join(f'{e} as k{i}' for i, e in enumerate(exprs))}
-            from {table}
-            where dt between $1 and $2 and hash({', '.join(exprs)}) in (select h from hashed)
+            select dt, _file, _row, {', '.join(f'{e} as k{i}' for i, e in enumerate(exprs))}
+            from {rows} where hash({', '.join(exprs)}) in (select h from hashed)
         )
-        select rid, dt, _file from (
-            select rid, dt, _file, row_number() over (
+        select dt, _file, _row from (
+            select dt, _file, _row, row_number() over (
                 partition by {', '.join(f'k{i}' for i in range(len(exprs)))} order by dt, _row) as n
             from candidates)
-        where n > 1""", [start, end])
+        where n > 1""")
 
 
 def load(con: duckdb.DuckDBPyConnection, landing: Path, contract: FileContract, days: list[dt.date], key: bytes,
@@ -320,25 +320,23 @@ def _load(con, landing, contract, files, key, references, start, end):
     names = contract.names
     table = f"raw.{contract.table}"
     try:
-        # 1. the rows SQL does not admit (every rule evaluated once), kept as the strings read
-        strings = ", ".join(f"coalesce(s.{_q(n)}, '') as {_q(n)}" for n in names)
-        _timed(con, "the other rows", f"create or replace temp table _rest as select s._file_no, s.dt, s._file, "
-                    f"s._row, {strings} from {scan}\n{_joins(contract, references)} where not ({admits})")
-        rest = con.execute("select * exclude (_file_no) from _rest order by _file_no, _row").df()
-        # 2. every other row, typed, straight into raw (the days were emptied: their rows are this load's)
-        columns = ", ".join(map(_q, names))
-        _timed(con, "admitted rows", f"insert into {table} (dt, _file, _row, {columns}, _ingested_at) "
-                    f"select s.dt, s._file, s._row, {', '.join(_t(i) for i in range(len(names)))}, "
-                    f"current_localtimestamp() from {scan} anti join _rest using (_file_no, _row)")
+        # 1. the files read once into a temporary table: every row typed, whether SQL admits it (every rule
+        # evaluated once), and for the rows it does not, the strings read
+        typed_out = ", ".join(f"{_t(i)} as {_q(n)}" for i, n in enumerate(names))
+        strings = ", ".join(f"case when not _admitted then coalesce(s.{_q(n)}, '') end as {_q('_s_' + n)}"
+                            for n in names)
+        _timed(con, "files read", f"create or replace temp table _read as select s._file_no, s.dt, s._file, "
+                    f"s._row, {typed_out}, s._admitted, {strings} from (select s.*, ({admits}) as _admitted "
+                    f"from {scan}\n{_joins(contract, references)}) s")
     except duckdb.Error as exc:   # unreadable as the csv module reads it: the pandas path says why
         raise Fallback(str(exc).splitlines()[0]) from exc
-    began = time.perf_counter()
-    _guard(con, contract, start, end)
-    LOG.debug("suite on the admitted values: %.2f s", time.perf_counter() - began)
-    admitted = _timed(con, "admitted per file", f"select dt, _file, count(*) from {table} "
-                      "where dt between ? and ? group by all", [start, end]).df()
+    originals = ", ".join(f"{_q('_s_' + n)} as {_q(n)}" for n in names)
+    rest = con.execute(f"select dt, _file, _row, {originals} from _read where not _admitted "
+                       "order by _file_no, _row").df()
+    admitted = con.execute("select dt, _file, count(*) from _read where _admitted group by all").df()
     admitted.columns = ["dt", "file", "admitted"]
     checked = None
+    loaded_rest = False
     if len(rest):
         rest = rest[["dt", "_file", "_row", *names]].astype({n: object for n in names})
         rest["dt"] = pd.to_datetime(rest["dt"]).dt.date
@@ -347,12 +345,29 @@ def _load(con, landing, contract, files, key, references, start, end):
         checked = check(rest, contract, key, references, deduplicate=False)
         LOG.debug("row-wise check of %d rows: %.2f s", len(rest), time.perf_counter() - began)
         if len(checked.loaded):
-            batch = checked.loaded  # noqa: F841 (read by DuckDB by name)
-            con.execute(f"insert into {table} by name select *, current_localtimestamp() as _ingested_at from batch")
-    # 3. repeats of the same message among everything loaded for the days, then the row accounting
-    _repeats(con, contract, start, end)
+            con.register("_loaded_rest", checked.loaded)
+            loaded_rest = True
+    # 2. repeats of the same message among every row to load (admitted, or loaded by the row-wise check), found
+    # before anything is written: raw is written once and nothing in it deleted (a delete of rows the same
+    # transaction appended makes DuckDB rewrite them at commit)
+    loading = f"select dt, _file, _row, {', '.join(map(_q, names))} from _read where _admitted"
+    if loaded_rest:
+        loading += f" union all select dt, _file, _row, {', '.join(map(_q, names))} from _loaded_rest"
+    _repeats(con, contract, f"({loading})")
     repeats = con.execute("select dt, _file as file, count(*) as rows_deduplicated from _repeat group by all").df()
-    _timed(con, "repeats deleted", f"delete from {table} where rowid in (select rid from _repeat)")
+    # 3. everything else into raw (the days were emptied: their rows are this load's)
+    columns = ", ".join(map(_q, names))
+    _timed(con, "rows written", f"insert into {table} (dt, _file, _row, {columns}, _ingested_at) "
+                f"select dt, _file, _row, {columns}, current_localtimestamp() from _read "
+                "anti join _repeat using (dt, _row) where _admitted")
+    if loaded_rest:
+        con.execute(f"insert into {table} by name select r.*, current_localtimestamp() as _ingested_at "
+                    "from _loaded_rest r anti join _repeat using (dt, _row)")
+        con.unregister("_loaded_rest")
+    con.execute("drop table _read")
+    began = time.perf_counter()
+    _guard(con, contract, start, end)
+    LOG.debug("suite on the admitted values: %.2f s", time.perf_counter() - began)
     loaded = _timed(con, "loaded per file", f"select dt, _file as file, count(*) as rows_loaded from {table} "
                          "where dt between ? and ? group by all", [start, end]).df()
     per_file = listing[["dt", "file"]].copy()

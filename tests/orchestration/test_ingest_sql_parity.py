@@ -48,6 +48,8 @@ DAY1_ROWS = [
     ("BIN1,2026-02-10 08:00:00,heartbeat,,", None),                          # 28 days late: normal
     ("BIN1,2026-03-10 10:00:00.250,heartbeat,,", None),                      # a fraction of a second
     ("BIN1,2026-03-10T10:05:00,heartbeat,,", None),                          # ISO with a T, no offset
+    ("BIN1,2026-03-10 10:05:00,heartbeat,,", "repeat"),   # the same message, plain, after one SQL left alone
+    ("BIN1,2026-03-10T08:20:00,reading,85,", "repeat"),   # a message SQL admitted, again with a T
 ]
 DAY2_ROWS = [
     ("BIN1,2026-03-11 08:00:00,heartbeat,,", None),

@@ -11,6 +11,7 @@ import itertools
 import logging
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from data_contracts.specs import Column, FileContract
@@ -70,19 +71,42 @@ def _validator(contract: FileContract):
         name=f"{contract.table}_validation_{version}", data=batch, suite=suite))
 
 
+def _padded(n: int, longest: int) -> np.ndarray:
+    """Positions 0..n-1, then 0 (the first value again) up to `longest`."""
+    positions = np.arange(longest)
+    positions[positions >= n] = 0
+    return positions
+
+
 def failing_rows(typed: pd.DataFrame, contract: FileContract) -> pd.DataFrame:
-    """One row per (row position, rule, column) that breaks the suite; columns: position, rule, column_name."""
+    """One row per (row position, rule, column) that breaks the suite; columns: position, rule, column_name.
+
+    Every expectation of the suite judges a value on its own (not null, in the set, between, matching), so the
+    suite runs once on each column's distinct values (a null among them), and a value's verdict is given to
+    every row holding it: the row-wise verdicts, at the cost of the distinct values instead of the rows."""
     frame = typed.reset_index(drop=True)
-    frame[ROW_ID] = range(len(frame))
+    codes, distinct = {}, {}
+    for name in frame.columns:
+        codes[name], uniques = pd.factorize(frame[name], use_na_sentinel=False)
+        distinct[name] = pd.Series(uniques, dtype=frame[name].dtype) if len(uniques) else frame[name].iloc[:0]
+    longest = max((len(v) for v in distinct.values()), default=0)
+    values = pd.DataFrame({name: column.take(_padded(len(column), longest)).reset_index(drop=True)
+                           for name, column in distinct.items()}) if longest else frame
+    values[ROW_ID] = range(len(values))
     result = _validator(contract).run(
-        batch_parameters={"dataframe": frame},
+        batch_parameters={"dataframe": values},
         result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [ROW_ID]})
-    rows = []
+    parts = []
     for outcome in result.results:
         if outcome.success:
             continue
         config = outcome.expectation_config
         rule = RULES[config.type if hasattr(config, "type") else config.expectation_type]
-        for index in outcome.result.get("unexpected_index_list") or []:
-            rows.append({"position": int(index[ROW_ID]), "rule": rule, "column_name": config.kwargs["column"]})
-    return pd.DataFrame(rows, columns=["position", "rule", "column_name"])
+        column = config.kwargs["column"]
+        failing = [int(index[ROW_ID]) for index in outcome.result.get("unexpected_index_list") or []]
+        failing = [i if i < len(distinct[column]) else 0 for i in failing]   # a padded position is value 0
+        positions = np.flatnonzero(np.isin(codes[column], failing))
+        parts.append(pd.DataFrame({"position": positions, "rule": rule, "column_name": column}))
+    if not parts:
+        return pd.DataFrame(columns=["position", "rule", "column_name"])
+    return pd.concat(parts, ignore_index=True)

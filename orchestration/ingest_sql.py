@@ -46,7 +46,8 @@ from data_contracts.specs import FUTURE_SLACK, MAX_LATE_DAYS, FileContract, read
 from data_contracts.suites import failing_rows
 from data_contracts.validate import UTC_OFFSET, check
 
-TYPES = {"string", "double", "timestamp"}
+SQL_TYPES = {"string": "varchar", "double": "double", "timestamp": "timestamp"}
+TYPES = set(SQL_TYPES)
 # what Python's str.strip() removes (str.isspace), as an RE2 class: a value of only these is absent
 _SPACES = "".join(f"\\x{{{ord(ch):x}}}" for ch in map(chr, range(sys.maxunicode + 1)) if ch.isspace())
 TIMESTAMP = r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]) ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?"
@@ -257,25 +258,33 @@ def _guard(con: duckdb.DuckDBPyConnection, contract: FileContract, start: dt.dat
         raise Fallback(f"the suite rejects a value SQL admitted: {first['rule']} on {first['column_name']}")
 
 
+def _dedup_keys(contract: FileContract) -> list[str]:
+    """The de-duplication columns as compared (-0.0 and 0.0 are one value to pandas' duplicated)."""
+    kinds = {c.name: c.type for c in contract.columns}
+    return [f"{_q(k)} + 0.0" if kinds.get(k) == "double" else _q(k) for k in contract.deduplicate_on or ()]
+
+
+def _key_hash(contract: FileContract) -> str:
+    keys = _dedup_keys(contract)
+    return f"hash({', '.join(keys)})" if keys else "0::ubigint"
+
+
 def _repeats(con: duckdb.DuckDBPyConnection, contract: FileContract, rows: str) -> None:
-    """_repeat(dt, _file, _row): every row of `rows` (the rows to load: one file per day, so day and row name a row)
-    that repeats an earlier one on all de-duplication columns (earlier: by day, then row). Candidates by a hash
-    of the columns, then compared exactly."""
-    keys = list(contract.deduplicate_on or ())
-    if not keys:
+    """_repeat(dt, _file, _row): every row of `rows` (the rows to load, with `_h` their _key_hash; one file
+    per day, so day and row name a row) that repeats an earlier one on all de-duplication columns (earlier: by
+    day, then row). Candidates by the hash, then compared exactly."""
+    exprs = _dedup_keys(contract)
+    if not exprs:
         con.execute("create or replace temp table _repeat (dt date, _file varchar, _row bigint)")
         return
-    kinds = {c.name: c.type for c in contract.columns}
-    # -0.0 and 0.0 are one value to pandas' duplicated
-    exprs = [f"{_q(k)} + 0.0" if kinds.get(k) == "double" else _q(k) for k in keys]
     _timed(con, "repeats", f"""
         create or replace temp table _repeat as
         with hashed as (
-            select hash({', '.join(exprs)}) as h from {rows} group by h having count(*) > 1
+            select _h from {rows} group by _h having count(*) > 1
         ),
         candidates as (
             select dt, _file, _row, {', '.join(f'{e} as k{i}' for i, e in enumerate(exprs))}
-            from {rows} where hash({', '.join(exprs)}) in (select h from hashed)
+            from {rows} semi join hashed using (_h)
         )
         select dt, _file, _row from (
             select dt, _file, _row, row_number() over (
@@ -325,9 +334,9 @@ def _load(con, landing, contract, files, key, references, start, end):
         typed_out = ", ".join(f"{_t(i)} as {_q(n)}" for i, n in enumerate(names))
         strings = ", ".join(f"case when not _admitted then coalesce(s.{_q(n)}, '') end as {_q('_s_' + n)}"
                             for n in names)
-        _timed(con, "files read", f"create or replace temp table _read as select s._file_no, s.dt, s._file, "
-                    f"s._row, {typed_out}, s._admitted, {strings} from (select s.*, ({admits}) as _admitted "
-                    f"from {scan}\n{_joins(contract, references)}) s")
+        _timed(con, "files read", f"create or replace temp table _read as select *, {_key_hash(contract)} as _h "
+                    f"from (select s._file_no, s.dt, s._file, s._row, {typed_out}, s._admitted, {strings} "
+                    f"from (select s.*, ({admits}) as _admitted from {scan}\n{_joins(contract, references)}) s)")
     except duckdb.Error as exc:   # unreadable as the csv module reads it: the pandas path says why
         raise Fallback(str(exc).splitlines()[0]) from exc
     originals = ", ".join(f"{_q('_s_' + n)} as {_q(n)}" for n in names)
@@ -350,9 +359,11 @@ def _load(con, landing, contract, files, key, references, start, end):
     # 2. repeats of the same message among every row to load (admitted, or loaded by the row-wise check), found
     # before anything is written: raw is written once and nothing in it deleted (a delete of rows the same
     # transaction appended makes DuckDB rewrite them at commit)
-    loading = f"select dt, _file, _row, {', '.join(map(_q, names))} from _read where _admitted"
-    if loaded_rest:
-        loading += f" union all select dt, _file, _row, {', '.join(map(_q, names))} from _loaded_rest"
+    loading = f"select dt, _file, _row, {', '.join(map(_q, names))}, _h from _read where _admitted"
+    if loaded_rest:   # typed as _read: a frame's column can be another type (an all-empty one, nanoseconds)
+        as_read = ", ".join(f"{_q(c.name)}::{SQL_TYPES[c.type]} as {_q(c.name)}" for c in contract.columns)
+        loading += (f" union all select dt, _file, _row, {', '.join(map(_q, names))}, {_key_hash(contract)} "
+                    f"from (select dt, _file, _row, {as_read} from _loaded_rest)")
     _repeats(con, contract, f"({loading})")
     repeats = con.execute("select dt, _file as file, count(*) as rows_deduplicated from _repeat group by all").df()
     # 3. everything else into raw (the days were emptied: their rows are this load's)

@@ -152,3 +152,31 @@ def test_landing_files_read_as_text_like_a_csv_reader_would(tmp_path):
         {"counter_id": "P2", "zone_id": "Z2\nsouth", "ts": "2026-01-01 11:00:00", "count_in": "", "count_out": ""}]
     expected = pd.read_csv(path, dtype=str, keep_default_na=False).fillna("")[list(COUNTS.names)]
     pd.testing.assert_frame_equal(frame, expected.astype(object))
+
+
+def test_the_suite_judges_each_value_as_it_would_alone_in_a_batch():
+    """failing_rows runs the suite on each column's distinct values: every row must get exactly the verdicts
+    the suite gives it when it is validated as a batch of one row (nulls, NaN, NaT, -0.0, repeats, unknown
+    values, bounds and formats mixed)."""
+    from data_contracts.suites import failing_rows
+
+    telemetry = [c for c in contracts_for("devices") if c.table == "device_telemetry"][0]
+    typed = pd.DataFrame({
+        "device_id": ["D1", None, "D1", "", "D2", "D3", None, "D1"],
+        "ts": pd.to_datetime(["2026-03-10 08:00", None, "2026-03-10 08:00", "2026-03-10 09:00", None,
+                              "2026-03-11 00:00", "2026-03-10 08:00", "2026-03-10 10:00"]),
+        "event_type": ["heartbeat", "reading", "bogus", None, "bogus", "alarm", "clear", "heartbeat"],
+        "value": [float("nan"), -0.0, 0.0, 5.5, float("nan"), 1e9, -1.0, 5.5],
+        "code": [None, "ok-code", "not a code!", None, "SMOKE", "", None, "not a code!"]})
+    typed = typed.astype({c: object for c in ("device_id", "event_type", "code")})
+
+    def verdicts(frame):
+        found = failing_rows(frame, telemetry)
+        return {(int(p), r, c) for p, r, c in found[["position", "rule", "column_name"]].itertuples(index=False)}
+
+    alone = set()
+    for position in range(len(typed)):
+        alone |= {(position, rule, column) for _, rule, column in verdicts(typed.iloc[[position]])}
+    together = verdicts(typed)
+    assert together == alone
+    assert {rule for _, rule, _ in together} >= {"required", "not_allowed", "bad_format"}

@@ -1,6 +1,7 @@
 """Grid-worker ratings (星级评定): each L3 grid's monthly stars from the KPIs its worker can move, the KPIs
 that pulled it down, and the monthly street ranking. Scope is data.py's: a grid worker sees their own grid."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboards.components.page import page_snapshot
@@ -23,7 +24,7 @@ separator = "、" if lang() == "zh" else ", "
 
 table = grids.assign(
     grid=grids[name_column()],
-    stars_shown=grids["stars"].map(lambda s: "★" * int(s) + "☆" * (5 - int(s)) if s == s and s is not None else "—"),
+    stars_shown=grids["stars"].map(lambda s: "—" if pd.isna(s) else "★" * int(s) + "☆" * (5 - int(s))),
     pulled=grids["pulled_down_by"].map(lambda s: separator.join(kpi_name.get(k, k) for k in s.split(",") if k)),
     renormalised=grids["weights_renormalised"].map(lambda r: t("yes") if r else ""),
 )
@@ -40,7 +41,7 @@ if not kpis.empty:
                         kpi_label=kpis[name_column()])
     st.subheader(t("rating_lost_title"))
     st.bar_chart(chart, x="grid", y="lost_points", color="kpi_label", x_label=t("grid"),
-                 y_label=t("lost_points"), key="ratings_lost_chart")
+                 y_label=t("lost_points"))
 
 st.subheader(t("street_ranking_title"))
 ranking = ratings.street_ranking(snapshot, month)

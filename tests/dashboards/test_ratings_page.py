@@ -37,7 +37,8 @@ def test_grid_worker_sees_only_their_own_grid(world, monkeypatch):
     table = frame_with(app, "失分指标")
     assert len(table) == 1
     snapshot = current_snapshot()
-    names = query(snapshot, "select name_zh from dim_grids where grid_id = ?", (WORKER_GRID,))["name_zh"]
+    names = query(snapshot, "select name_zh from dim_grids where grid_id = ?", (WORKER_GRID,),
+                  access=FULL_ACCESS)["name_zh"]
     assert list(table["网格"]) == list(names)
 
 

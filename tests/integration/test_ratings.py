@@ -87,7 +87,8 @@ def test_rating_kpis_lost_points_add_up_to_the_rating(marts):
     gaps = marts.execute("""
         select r.grid_id, r.month, 100 - r.points - sum(k.lost_points)
         from marts.mart_grid_ratings as r join marts.mart_grid_rating_kpis as k using (grid_id, month)
-        where r.points is not null group by r.grid_id, r.month, r.points having abs(100 - r.points - sum(k.lost_points)) > 1e-9""").fetchall()
+        where r.points is not null group by r.grid_id, r.month, r.points
+        having abs(100 - r.points - sum(k.lost_points)) > 1e-9""").fetchall()
     assert gaps == []
 
 

@@ -43,6 +43,7 @@ assert set(PERMISSIONS) == set(ROLES)
 PAGES = {"cockpit": "view_aggregates", "hotspots": "view_aggregates", "incidents": "view_aggregates",
          "population": "view_aggregates", "household_visits": "view_households",
          "foot_traffic": "view_aggregates", "devices": "view_aggregates",
+         "ratings": "view_aggregates",
          "data_quality": "view_data_quality", "audit_log": "read_audit"}
 
 

@@ -560,6 +560,25 @@ LABELS: dict[str, dict[str, str]] = {
     "tile_devices_offline": {"zh": "当前离线设备", "en": "Devices offline now"},
     "tile_open_welfare_checks": {"zh": "待核查独居老人", "en": "Open welfare checks"},
     "tiles_devices_help": {"zh": "设备数据的最后时刻", "en": "At the end of the device data"},
+    # Ratings page (星级评定)
+    "page_ratings": {"zh": "星级评定", "en": "Ratings"},
+    "ratings_caption": {"zh": "每月按网格员可改变的指标评定网格星级(1–5星);权重与阈值见 docs/ratings.md。",
+                        "en": "Each grid's monthly stars (1–5) from the KPIs its worker can move; weights and "
+                              "thresholds in docs/ratings.md."},
+    "no_ratings": {"zh": "此快照还没有可评定的月份。", "en": "No month to rate in this snapshot yet."},
+    "rating_month": {"zh": "评定月份", "en": "Month"},
+    "ratings_title": {"zh": "网格星级", "en": "Grid ratings"},
+    "stars": {"zh": "星级", "en": "Stars"},
+    "rating_points": {"zh": "得分", "en": "Points"},
+    "pulled_down_by": {"zh": "失分指标", "en": "Pulled down by"},
+    "weights_renormalised": {"zh": "权重已重新归一", "en": "Weights renormalised"},
+    "rating_lost_title": {"zh": "各指标失分", "en": "Points lost per KPI"},
+    "lost_points": {"zh": "失分", "en": "Points lost"},
+    "street_ranking_title": {"zh": "街道月度排名", "en": "Street ranking of the month"},
+    "no_street_ranking": {"zh": "本月没有可排名的街道。", "en": "No street to rank this month."},
+    "street_rank": {"zh": "名次", "en": "Rank"},
+    "street": {"zh": "街道", "en": "Street"},
+    "value_percent": {"zh": "数值(%)", "en": "Value (%)"},
 }
 
 

@@ -9,5 +9,6 @@ MENU = [("views/cockpit.py", "page_cockpit", ":material/dashboard:", "section_de
         ("views/household_visits.py", "page_visits", ":material/home_pin:", "section_operations"),
         ("views/foot_traffic.py", "page_foot_traffic", ":material/storefront:", "section_operations"),
         ("views/devices.py", "page_devices", ":material/sensors:", "section_operations"),
+        ("views/ratings.py", "page_ratings", ":material/star:", "section_decisions"),
         ("views/data_quality.py", "page_quality", ":material/fact_check:", "section_data"),
         ("views/audit_log.py", "page_audit", ":material/policy:", "section_admin")]

@@ -15,7 +15,7 @@ from tests.conftest import REPO
 from tests.dashboards.conftest import open_app
 
 # The policy, written out: what each role's menu holds (dashboards/access.py PAGES must agree).
-EVERYONE = {"cockpit", "hotspots", "incidents", "population", "foot_traffic", "devices"}
+EVERYONE = {"cockpit", "hotspots", "incidents", "population", "foot_traffic", "devices", "ratings"}
 MENUS = {"leader": EVERYONE | {"data_quality"},
          "analyst": EVERYONE | {"data_quality"},
          "worker_c01_g01": EVERYONE | {"household_visits"},

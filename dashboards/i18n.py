@@ -567,6 +567,7 @@ LABELS: dict[str, dict[str, str]] = {
                               "thresholds in docs/ratings.md."},
     "no_ratings": {"zh": "此快照还没有可评定的月份。", "en": "No month to rate in this snapshot yet."},
     "rating_month": {"zh": "评定月份", "en": "Month"},
+    "month_partial": {"zh": "(本月未完)", "en": " (month not over)"},
     "ratings_title": {"zh": "网格星级", "en": "Grid ratings"},
     "stars": {"zh": "星级", "en": "Stars"},
     "rating_points": {"zh": "得分", "en": "Points"},

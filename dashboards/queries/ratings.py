@@ -4,6 +4,8 @@ user sees are their scope's (dashboards/data.py); a grid worker's, their own gri
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from dashboards.data import Snapshot, query
@@ -12,6 +14,11 @@ from dashboards.data import Snapshot, query
 def months(snapshot: Snapshot) -> list:
     """The rated months, latest first."""
     return list(query(snapshot, "select distinct month from mart_grid_ratings order by month desc")["month"])
+
+
+def month_end(month) -> dt.date:
+    """The last day of `month` (a month's first day)."""
+    return (pd.Timestamp(month) + pd.offsets.MonthEnd(0)).date()
 
 
 def grid_ratings(snapshot: Snapshot, month) -> pd.DataFrame:

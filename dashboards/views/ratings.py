@@ -1,6 +1,8 @@
 """Grid-worker ratings (星级评定): each L3 grid's monthly stars from the KPIs its worker can move, the KPIs
 that pulled it down, and the monthly street ranking. Scope is data.py's: a grid worker sees their own grid."""
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
@@ -16,7 +18,11 @@ if not months:
     st.info(t("no_ratings"))
     st.stop()
 
-month = st.selectbox(t("rating_month"), months, format_func=lambda m: m.strftime("%Y-%m"), key="rating_month")
+# the latest month the data covers to its end is shown first: a month just begun rates a few days only
+complete = [m for m in months if ratings.month_end(m) <= dt.date.fromisoformat(snapshot.as_of)]
+month = st.selectbox(t("rating_month"), months, index=months.index(complete[0]) if complete else 0,
+                     format_func=lambda m: m.strftime("%Y-%m") + ("" if m in complete else t("month_partial")),
+                     key="rating_month")
 grids = ratings.grid_ratings(snapshot, month)
 names = ratings.kpi_names(snapshot)
 kpi_name = dict(zip(names["kpi"], names[name_column()], strict=True))
@@ -36,12 +42,12 @@ st.dataframe(table[["grid", "stars_shown", "points", "pulled", "renormalised"]].
     column_config={t("rating_points"): st.column_config.NumberColumn(format="%.1f")})
 
 kpis = ratings.rating_kpis(snapshot, month)
-if not kpis.empty:
-    chart = kpis.assign(grid=kpis["grid_id"].map(dict(zip(grids["grid_id"], grids[name_column()], strict=True))),
-                        kpi_label=kpis[name_column()])
+if (kpis["lost_points"] > 0).any():
+    chart = kpis.assign(**{t("grid"): kpis["grid_id"].map(dict(zip(grids["grid_id"], grids[name_column()],
+                                                                   strict=True))),
+                           t("kpi"): kpis[name_column()]})
     st.subheader(t("rating_lost_title"))
-    st.bar_chart(chart, x="grid", y="lost_points", color="kpi_label", x_label=t("grid"),
-                 y_label=t("lost_points"))
+    st.bar_chart(chart, x=t("grid"), y="lost_points", color=t("kpi"), y_label=t("lost_points"))
 
 st.subheader(t("street_ranking_title"))
 ranking = ratings.street_ranking(snapshot, month)
